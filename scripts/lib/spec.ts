@@ -1,0 +1,67 @@
+/** The parts of an OpenAPI 3.1 document that the scripts read. */
+export type SecurityRequirement = Record<string, string[]>;
+
+export interface OperationObject {
+  operationId?: string;
+  tags?: string[];
+  summary?: string;
+  description?: string;
+  deprecated?: boolean;
+  security?: SecurityRequirement[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+  externalDocs?: { url: string; description?: string };
+  "x-grant-types"?: string[];
+  "x-replaced-by"?: string;
+  "x-incomplete"?: boolean;
+  [extension: `x-${string}`]: unknown;
+}
+
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [key: string]: unknown };
+  servers?: { url: string; description?: string; "x-server-name"?: string }[];
+  security?: SecurityRequirement[];
+  tags?: { name: string; description?: string }[];
+  paths?: Record<string, Record<string, unknown>>;
+  webhooks?: Record<string, Record<string, unknown>>;
+  components?: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
+
+export interface OperationEntry {
+  method: Uppercase<(typeof HTTP_METHODS)[number]>;
+  path: string;
+  operation: OperationObject;
+}
+
+/** Every operation of `paths`, in document order. */
+export function listOperations(spec: OpenApiDocument): OperationEntry[] {
+  const out: OperationEntry[] = [];
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method] as OperationObject | undefined;
+      if (operation) out.push({ method: method.toUpperCase() as OperationEntry["method"], path, operation });
+    }
+  }
+  return out;
+}
+
+/** The scopes an operation's token needs (empty when it needs a token without a scope). */
+export function operationScopes(spec: OpenApiDocument, operation: OperationObject): string[] {
+  const security = operation.security ?? spec.security ?? [];
+  const scopes = new Set<string>();
+  for (const requirement of security) {
+    for (const list of Object.values(requirement)) for (const scope of list) scopes.add(scope);
+  }
+  return [...scopes];
+}
+
+/** Whether an operation sends a bearer token at all. */
+export function operationNeedsToken(spec: OpenApiDocument, operation: OperationObject): boolean {
+  const security = operation.security ?? spec.security ?? [];
+  return security.some((requirement) => Object.keys(requirement).length > 0);
+}

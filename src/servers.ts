@@ -1,0 +1,63 @@
+import { servers } from "../generated/operations.js";
+import { ConnectConfigError } from "./errors.js";
+
+/** A server named in the spec: `"development"` or `"production"`. */
+export type ServerName = keyof typeof servers;
+
+const LOOPBACK_NAMES = new Set(["localhost", "[::1]"]);
+
+/** Whether a URL hostname is a loopback address (127.0.0.0/8, `localhost`, `::1`). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (LOOPBACK_NAMES.has(host) || host.endsWith(".localhost")) return true;
+  // WHATWG URL normalises IPv4 forms (e.g. `127.1`, `0x7f.1`) to dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Turns the `server` option into the origin (plus an optional path prefix, e.g. for a proxy) that
+ * the spec's `/v2/...` paths are appended to. Accepts a server name from the spec or an absolute
+ * URL. HTTPS only; plain HTTP only for loopback hosts, so a local mock works. Never guesses: an
+ * unknown name or a malformed URL throws.
+ */
+export function resolveServer(server: unknown): string {
+  if (server === undefined || server === null || server === "") {
+    throw new ConnectConfigError(
+      `\`server\` is required: ${describeNames()}, or an https:// URL (the client never falls back to production).`,
+    );
+  }
+  if (typeof server === "string" && Object.hasOwn(servers, server)) {
+    return servers[server as ServerName];
+  }
+  if (typeof server !== "string" && !(server instanceof URL)) {
+    throw new ConnectConfigError(`\`server\` must be ${describeNames()} or a URL, not ${typeof server}.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(String(server));
+  } catch {
+    throw new ConnectConfigError(
+      `\`server\` ${JSON.stringify(String(server))} is neither ${describeNames()} nor a valid absolute URL.`,
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConnectConfigError(`\`server\` must use https:, not ${url.protocol} (${url.origin}).`);
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new ConnectConfigError(
+      `\`server\` ${url.origin} uses plain HTTP: Instacart Connect requires HTTPS; http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, ::1).`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new ConnectConfigError("`server` must not contain credentials (user:password@); pass clientId and clientSecret instead.");
+  }
+  if (url.search || url.hash) {
+    throw new ConnectConfigError(`\`server\` must not contain a query or a fragment: ${url.origin}${url.pathname}`);
+  }
+  const path = url.pathname.replace(/\/+$/, "");
+  return url.origin + path;
+}
+
+function describeNames(): string {
+  return Object.keys(servers).map((name) => JSON.stringify(name)).join(" or ");
+}
