@@ -20,6 +20,11 @@ export interface ContractResult {
 
 /** One operation's contract: its documented success, and (for operations with a body) one invalid request. */
 export interface ContractCase {
+  /**
+   * Front-end operations (grant `fulfillment_user_assertion`) set `user`: the client handed to
+   * `ok` and `invalid.call` then calls with a user access token for this Connect user ID.
+   */
+  user?: string;
   /** Calls the operation with valid input, as documented. */
   ok(client: ConnectClient): Promise<ContractResult>;
   /**
