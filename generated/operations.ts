@@ -8,6 +8,14 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/oauth/token/revoke": ["revokeAccessToken","",""],
   "POST /v2/fulfillment/users": ["createUser","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/addresses": ["createUserAddress","connect:fulfillment","cc"],
+  "POST /v2/recommendations/users/{user_id}/replacement_items": ["findReplacementItemsBackend","connect:recommendations","cc"],
+  "POST /v2/recommendations/users/{user_id}/orders/{order_id}/replacement_items": ["findReplacementItemsForOrderBackend","connect:recommendations","cc"],
+  "POST /v2/recommendations/users/{user_id}/complementary_items": ["findComplementaryItemsBackend","connect:recommendations","cc"],
+  "POST /v2/recommendations/users/{user_id}/orders/{order_id}/complementary_items": ["findComplementaryItemsForOrderBackend","connect:recommendations","cc"],
+  "POST /v2/recommendations/replacement_items": ["findReplacementItemsFrontend","connect:recommendations","user"],
+  "POST /v2/recommendations/orders/{order_id}/replacement_items": ["findReplacementItemsForOrderFrontend","connect:recommendations","user"],
+  "POST /v2/recommendations/complementary_items": ["findComplementaryItemsFrontend","connect:recommendations","user"],
+  "POST /v2/recommendations/orders/{order_id}/complementary_items": ["findComplementaryItemsForOrderFrontend","connect:recommendations","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

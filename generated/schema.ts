@@ -105,6 +105,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/recommendations/complementary_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find complementary items (front end)
+         * @description Returns suggested complementary items for the items in the request, chosen from the
+         *     inventory of the store given by `location_code`. At most `max_complementary_items` (default 5).
+         *
+         *     The response is one flat list (`complementary_items`), not one list per requested item.
+         *
+         *     Front-end call: use a user access token (grant `fulfillment_user_assertion`, or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`) with the `connect:recommendations` scope.
+         *     The token identifies the Connect user: never pass the user ID from the client side. Mint the token on
+         *     your back end. The back-end equivalent is `findComplementaryItemsBackend`.
+         */
+        post: operations["findComplementaryItemsFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/orders/{order_id}/complementary_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find complementary items for an order (front end)
+         * @description Returns suggested complementary items for the items of an existing order, chosen from the
+         *     inventory of the order's store. At most `max_complementary_items` (default 5).
+         *
+         *     The response is one flat list (`complementary_items`), not one list per requested item.
+         *
+         *     Front-end call: use a user access token (grant `fulfillment_user_assertion`, or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`) with the `connect:recommendations` scope.
+         *     The token identifies the Connect user: never pass the user ID from the client side. Mint the token on
+         *     your back end. The back-end equivalent is `findComplementaryItemsForOrderBackend`.
+         */
+        post: operations["findComplementaryItemsForOrderFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/orders/{order_id}/replacement_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find replacement items for an order (front end)
+         * @description Returns suggested replacement items for each item of an existing order, chosen from the
+         *     inventory of the order's store. At most `max_replacement_items` (default 5) per item.
+         *
+         *     Each returned item carries a `stock_level`. The docs' table spells it `IN_STOCK`, `LOW_STOCK`,
+         *     `OUT_OF_STOCK`, but their examples return lower-case `in_stock`: compare it case-insensitively.
+         *
+         *     Front-end call: use a user access token (grant `fulfillment_user_assertion`, or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`) with the `connect:recommendations` scope.
+         *     The token identifies the Connect user: never pass the user ID from the client side. Mint the token on
+         *     your back end. The back-end equivalent is `findReplacementItemsForOrderBackend`.
+         */
+        post: operations["findReplacementItemsForOrderFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/replacement_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find replacement items (front end)
+         * @description Returns suggested replacement items for each item in the request, chosen from the inventory
+         *     of the store given by `location_code`. At most `max_replacement_items` (default 5) per item.
+         *
+         *     Each returned item carries a `stock_level`. The docs' table spells it `IN_STOCK`, `LOW_STOCK`,
+         *     `OUT_OF_STOCK`, but their examples return lower-case `in_stock`: compare it case-insensitively.
+         *
+         *     Front-end call: use a user access token (grant `fulfillment_user_assertion`, or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`) with the `connect:recommendations` scope.
+         *     The token identifies the Connect user: never pass the user ID from the client side. Mint the token on
+         *     your back end. The back-end equivalent is `findReplacementItemsBackend`.
+         */
+        post: operations["findReplacementItemsFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/users/{user_id}/complementary_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find complementary items (back end)
+         * @description Returns suggested complementary items for the items in the request, chosen from the
+         *     inventory of the store given by `location_code`. At most `max_complementary_items` (default 5).
+         *
+         *     The response is one flat list (`complementary_items`), not one list per requested item.
+         *
+         *     Back-end call: use a client-credentials token with the `connect:recommendations` scope and put
+         *     the Connect user ID in the path. From a browser or app, use `findComplementaryItemsFrontend` with a user access
+         *     token instead.
+         */
+        post: operations["findComplementaryItemsBackend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/users/{user_id}/orders/{order_id}/complementary_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find complementary items for an order (back end)
+         * @description Returns suggested complementary items for the items of an existing order, chosen from the
+         *     inventory of the order's store. At most `max_complementary_items` (default 5).
+         *
+         *     The response is one flat list (`complementary_items`), not one list per requested item.
+         *
+         *     Back-end call: use a client-credentials token with the `connect:recommendations` scope and put
+         *     the Connect user ID in the path. From a browser or app, use `findComplementaryItemsForOrderFrontend` with a user access
+         *     token instead.
+         */
+        post: operations["findComplementaryItemsForOrderBackend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/users/{user_id}/orders/{order_id}/replacement_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find replacement items for an order (back end)
+         * @description Returns suggested replacement items for each item of an existing order, chosen from the
+         *     inventory of the order's store. At most `max_replacement_items` (default 5) per item.
+         *
+         *     Each returned item carries a `stock_level`. The docs' table spells it `IN_STOCK`, `LOW_STOCK`,
+         *     `OUT_OF_STOCK`, but their examples return lower-case `in_stock`: compare it case-insensitively.
+         *
+         *     Back-end call: use a client-credentials token with the `connect:recommendations` scope and put
+         *     the Connect user ID in the path. From a browser or app, use `findReplacementItemsForOrderFrontend` with a user access
+         *     token instead.
+         */
+        post: operations["findReplacementItemsForOrderBackend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/recommendations/users/{user_id}/replacement_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find replacement items (back end)
+         * @description Returns suggested replacement items for each item in the request, chosen from the inventory
+         *     of the store given by `location_code`. At most `max_replacement_items` (default 5) per item.
+         *
+         *     Each returned item carries a `stock_level`. The docs' table spells it `IN_STOCK`, `LOW_STOCK`,
+         *     `OUT_OF_STOCK`, but their examples return lower-case `in_stock`: compare it case-insensitively.
+         *
+         *     Back-end call: use a client-credentials token with the `connect:recommendations` scope and put
+         *     the Connect user ID in the path. From a browser or app, use `findReplacementItemsFrontend` with a user access
+         *     token instead.
+         */
+        post: operations["findReplacementItemsBackend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -167,6 +391,26 @@ export interface components {
              * @example connect:fulfillment
              */
             scope?: string;
+        };
+        /**
+         * ComplementaryItem
+         * @description A suggested complementary item (the docs' response `Item` object of the complementary endpoints).
+         *     Unlike replacement items it carries no stock level.
+         */
+        ComplementaryItem: {
+            /** @description Retailer reference code. */
+            rrc?: string;
+            /** @description Universal product code. */
+            upc?: string;
+        };
+        /**
+         * ComplementaryItemsResponse
+         * @description Response of the four find-complementary-items operations: one flat list of suggestions, not one
+         *     list per requested item (as documented, although the request is per item).
+         */
+        ComplementaryItemsResponse: {
+            /** @description The suggested complementary items. */
+            complementary_items?: components["schemas"]["ComplementaryItem"][];
         };
         /**
          * CreateUserAddressRequest
@@ -266,6 +510,57 @@ export interface components {
             meta?: components["schemas"]["ErrorMeta"];
         };
         /**
+         * FindComplementaryItemsForOrderRequest
+         * @description Request body of find complementary items for an order (back end and front end). The items come
+         *     from the order; the body only limits the number of suggestions.
+         */
+        FindComplementaryItemsForOrderRequest: {
+            /** @description Maximum number of suggested complementary items returned. Default 5. */
+            max_complementary_items?: number;
+        };
+        /**
+         * FindComplementaryItemsRequest
+         * @description Request body of find complementary items (back end and front end): the items to find
+         *     complementary items for, and the store whose inventory they come from.
+         */
+        FindComplementaryItemsRequest: {
+            /** @description The ID of the cart. */
+            cart_id?: string;
+            /** @description The items to find complementary items for. */
+            items: components["schemas"]["RecommendationLine"][];
+            /** @description Location code of the store whose inventory is used; the complementary items are selected from this store. */
+            location_code: string;
+            /** @description Maximum number of suggested complementary items returned. Default 5. */
+            max_complementary_items?: number;
+        };
+        /**
+         * FindReplacementItemsForOrderRequest
+         * @description Request body of find replacement items for an order (back end and front end). The items come from
+         *     the order; the body only limits the number of suggestions.
+         */
+        FindReplacementItemsForOrderRequest: {
+            /** @description Maximum number of suggested replacement items returned for each item. Default 5. */
+            max_replacement_items?: number;
+        };
+        /**
+         * FindReplacementItemsRequest
+         * @description Request body of find replacement items (back end and front end): the items to find replacements
+         *     for, and the store whose inventory the replacements come from.
+         */
+        FindReplacementItemsRequest: {
+            /** @description The ID of the cart. */
+            cart_id?: string;
+            /** @description The items to find replacement items for. */
+            items: components["schemas"]["RecommendationLine"][];
+            /**
+             * @description Location code of the store whose inventory is used; the replacement items are selected from
+             *     this store. (Older versions of the page did not mark it required; the newer tables do.)
+             */
+            location_code: string;
+            /** @description Maximum number of suggested replacement items returned for each item. Default 5. */
+            max_replacement_items?: number;
+        };
+        /**
          * Flags
          * @description Capability flags of a store (and of a validated address). Which flags each endpoint returns, and
          *     most required marks, are not public.
@@ -287,6 +582,17 @@ export interface components {
             pickup_only?: boolean;
         };
         /**
+         * ItemIdentifier
+         * @description Identifies a product, by UPC or by retailer reference code (RRC).
+         */
+        ItemIdentifier: {
+            /** @description Universal product code. */
+            upc: string;
+        } | {
+            /** @description Retailer reference code. */
+            rrc: string;
+        };
+        /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
          *     error envelope. The docs' error tables give the error name (for example `unauthorized_client`,
@@ -297,6 +603,55 @@ export interface components {
             error?: string;
             /** @description Description of the error. */
             error_description?: string;
+        };
+        /**
+         * RecommendationItem
+         * @description An item in a replacement-items response (the docs' response `Item` object of the replacement
+         *     endpoints): the item's identifiers and its stock level in the selected store.
+         */
+        RecommendationItem: {
+            /** @description Retailer reference code. */
+            rrc?: string;
+            /**
+             * @description Stock level of the item in the selected store. The docs' table gives the values in upper case
+             *     (`IN_STOCK`, `LOW_STOCK`, `OUT_OF_STOCK`), but every docs response example returns lower-case
+             *     `in_stock`. Both spellings are therefore accepted; compare case-insensitively (for example
+             *     `stock_level.toUpperCase() === "IN_STOCK"`). The lower-case `low_stock` and `out_of_stock`
+             *     appear in no example and are inferred from `in_stock`.
+             */
+            stock_level: ("IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK") | "in_stock" | ("low_stock" | "out_of_stock");
+            /** @description Universal product code. */
+            upc?: string;
+        };
+        /**
+         * RecommendationLine
+         * @description A line of a Recommendations request (the docs' request `Line` object): the item to find
+         *     replacement or complementary items for, and an optional line number.
+         */
+        RecommendationLine: {
+            item: components["schemas"]["ItemIdentifier"];
+            /** @description The line number. */
+            line_num?: string;
+        };
+        /**
+         * RecommendationResultLine
+         * @description A line of a replacement-items response (the docs' response `Line` object): the requested item and
+         *     its suggested replacement items.
+         */
+        RecommendationResultLine: {
+            item: components["schemas"]["RecommendationItem"];
+            /** @description The line number. */
+            line_num?: string;
+            /** @description The suggested replacement items (at most `max_replacement_items`, default 5). */
+            replacement_items?: components["schemas"]["RecommendationItem"][];
+        };
+        /**
+         * ReplacementItemsResponse
+         * @description Response of the four find-replacement-items operations.
+         */
+        ReplacementItemsResponse: {
+            /** @description The items and their suggested replacement items. */
+            items?: components["schemas"]["RecommendationResultLine"][];
         };
         /**
          * RevokeTokenRequest
@@ -597,6 +952,426 @@ export interface operations {
             400: components["responses"]["OAuthError"];
             401: components["responses"]["OAuthError"];
             403: components["responses"]["OAuthForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findComplementaryItemsFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindComplementaryItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The suggested complementary items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplementaryItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findComplementaryItemsForOrderFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FindComplementaryItemsForOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The suggested complementary items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplementaryItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The docs' error table lists the order-not-found row below. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findReplacementItemsForOrderFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FindReplacementItemsForOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The items and their suggested replacement items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplacementItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The docs' error table lists the order-not-found row below. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findReplacementItemsFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindReplacementItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The items and their suggested replacement items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplacementItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findComplementaryItemsBackend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindComplementaryItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The suggested complementary items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplementaryItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findComplementaryItemsForOrderBackend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FindComplementaryItemsForOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The suggested complementary items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplementaryItemsResponse"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid. The docs' error table lists the row below;
+             *     other 400 errors use Instacart's error envelope, in the single-error or the multiple-errors form.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The docs' error table lists the order-not-found row below. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findReplacementItemsForOrderBackend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["FindReplacementItemsForOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The items and their suggested replacement items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplacementItemsResponse"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid. The docs' error table lists the row below;
+             *     other 400 errors use Instacart's error envelope, in the single-error or the multiple-errors form.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The docs' error table lists the order-not-found row below. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findReplacementItemsBackend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindReplacementItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The items and their suggested replacement items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplacementItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
