@@ -16,6 +16,7 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/recommendations/orders/{order_id}/replacement_items": ["findReplacementItemsForOrderFrontend","connect:recommendations","user"],
   "POST /v2/recommendations/complementary_items": ["findComplementaryItemsFrontend","connect:recommendations","user"],
   "POST /v2/recommendations/orders/{order_id}/complementary_items": ["findComplementaryItemsForOrderFrontend","connect:recommendations","user"],
+  "POST /v2/retailer_transaction/pos_transactions": ["sendPosTransaction","","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

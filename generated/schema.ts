@@ -329,6 +329,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/retailer_transaction/pos_transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a point-of-sale transaction
+         * @description Sends one finalized point-of-sale (POS) transaction to Instacart, which matches in-store POS
+         *     transactions to online orders for audit and reconciliation. Send each transaction **within 10
+         *     minutes** of finalizing it. Give every transaction an `id` that is unique across all stores and
+         *     banners, and never reuse one. (Transactions can also be uploaded as files, outside this API.)
+         *
+         *     The token is a client-credentials token **without a scope**: the Transaction API has no scope
+         *     value.
+         *
+         *     The request table is public up to `taxes`; the rest of it, the field tables of the tender, item
+         *     and tax objects, and the error table are not public.
+         */
+        post: operations["sendPosTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -603,6 +632,114 @@ export interface components {
             error?: string;
             /** @description Description of the error. */
             error_description?: string;
+        };
+        /**
+         * PosItem
+         * @description One item of the transaction. The field table is not public: the fields and their types come from
+         *     the Transaction API tutorial's example only; which are required is not known.
+         */
+        PosItem: {
+            bar_code?: string;
+            category?: string;
+            description?: string;
+            item_price?: number;
+            line_item_number?: string;
+            price_per_unit?: number;
+            quantity?: number;
+            retailer_reference_code?: string;
+        };
+        /**
+         * PosTax
+         * @description One tax of the transaction. The field table is not public: the fields and their types come from
+         *     the Transaction API tutorial's example only; which are required is not known.
+         */
+        PosTax: {
+            amount?: number;
+            /**
+             * @description Tax type; the tutorial sends `OTHER` (with `type_other`). Other values are not public.
+             * @example OTHER
+             */
+            type?: string;
+            /**
+             * @description Name of the tax when `type` is `OTHER`; the tutorial sends `TotalTaxes`.
+             * @example TotalTaxes
+             */
+            type_other?: string;
+        };
+        /**
+         * PosTender
+         * @description One way the transaction was paid. The field table is not public: the fields and their types come
+         *     from the Transaction API tutorial's example only; which are required is not known.
+         */
+        PosTender: {
+            /** @description Amount paid with this tender. */
+            amount?: number;
+            /**
+             * @description Who processed the approval; the tutorial sends `RETAILER`. Other values are not public.
+             * @example RETAILER
+             */
+            approval_processed_by_code?: string;
+            /**
+             * @description Tender type; the tutorial sends `CREDIT_CARD`. Other values are not public.
+             * @example CREDIT_CARD
+             */
+            type?: string;
+        };
+        /**
+         * PosTransactionRequest
+         * @description Request body of send POS transaction: one finalized point-of-sale transaction. The docs' field
+         *     table is public up to `taxes`; whatever follows it is not public, so the object stays open.
+         */
+        PosTransactionRequest: {
+            /**
+             * @description First six digits of the payment card; the docs allow exactly these four values.
+             * @enum {string}
+             */
+            bin?: "539186" | "546683" | "555370" | "551917";
+            /** @description Name on the payment card. */
+            cardholder_name?: string;
+            /** @description The identifier submitted at checkout registration. */
+            checkout_id?: string;
+            /**
+             * @description Currency, as an ISO 4217 code. Default `USD`.
+             * @example USD
+             */
+            currency_code?: string;
+            /** @description A reference to the customer, for example an ID, an email address or a phone number. */
+            customer_reference?: string;
+            /** @description Transaction ID, globally unique across all stores and banners. Never reuse an ID. */
+            id: string;
+            /** @description The items of the transaction. */
+            items?: components["schemas"]["PosItem"][];
+            /** @description Last four digits of the primary account number (payment card number), for example `7890`. */
+            last_four: string;
+            /** @description Identifier of the store, for example `4211`. */
+            store_id: string;
+            /** @description Total of the transaction without taxes and fees. */
+            sub_total?: number;
+            /** @description The taxes of the transaction. Its required mark is not public. */
+            taxes?: components["schemas"]["PosTax"][];
+            /** @description How the transaction was paid. */
+            tenders?: components["schemas"]["PosTender"][];
+            /** @description Total of the transaction with taxes and fees. */
+            total: number;
+            /** @description Total tax of the transaction. */
+            total_tax: number;
+            /**
+             * Format: date-time
+             * @description Time of the transaction, with a UTC offset or in UTC (`Z`), for example `2022-03-09T16:37:00Z`.
+             *     (The docs also show `2022-03-09T11:37:00-5:00`; write the offset with two-digit hours,
+             *     `-05:00`, as ISO 8601 requires.)
+             */
+            transaction_timestamp: string;
+        };
+        /**
+         * PosTransactionResponse
+         * @description Response of send POS transaction. The docs show only the transaction ID.
+         */
+        PosTransactionResponse: {
+            /** @description The transaction ID. */
+            id?: string;
         };
         /**
          * RecommendationItem
@@ -1366,6 +1503,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReplacementItemsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendPosTransaction: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PosTransactionRequest"];
+            };
+        };
+        responses: {
+            /** @description The transaction was received; the response holds its ID. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PosTransactionResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -3,9 +3,11 @@ import type { ContractCases } from "../harness.ts";
 import { authCases } from "./auth.ts";
 import { userCases } from "./users.ts";
 import { recommendationCases } from "./recommendations.ts";
+import { transactionCases } from "./transaction.ts";
 
 export const cases: ContractCases = {
   ...authCases,
   ...userCases,
   ...recommendationCases,
+  ...transactionCases,
 };
