@@ -17,6 +17,14 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/recommendations/complementary_items": ["findComplementaryItemsFrontend","connect:recommendations","user"],
   "POST /v2/recommendations/orders/{order_id}/complementary_items": ["findComplementaryItemsForOrderFrontend","connect:recommendations","user"],
   "POST /v2/retailer_transaction/pos_transactions": ["sendPosTransaction","","cc"],
+  "POST /v2/fulfillment_sandbox/batches": ["generateSandboxBatch","","cc"],
+  "POST /v2/fulfillment_sandbox/batches/{batch_id}/advance": ["advanceSandboxBatch","","cc"],
+  "POST /v2/fulfillment_sandbox/shoppers": ["createSandboxShopper","","cc"],
+  "POST /v2/fulfillment_sandbox/shoppers/{shopper_id}/orders/{order_id}/items": ["createSandboxShopperOrderItem","","cc"],
+  "PUT /v2/fulfillment_sandbox/shoppers/{shopper_id}/orders/{order_id}/items/{line_num}": ["updateSandboxShopperOrderItem","","cc"],
+  "POST /v2/fulfillment_sandbox/instacart_users": ["createSandboxInstacartUser","","cc"],
+  "POST /v2/fulfillment_sandbox/instacart_users/{user_id}/authorize": ["authorizeSandboxInstacartUser","","cc"],
+  "POST /v2/fulfillment_sandbox/orders/{order_id}/callbacks": ["simulateSandboxOrderCallback","","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

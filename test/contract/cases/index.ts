@@ -4,10 +4,12 @@ import { authCases } from "./auth.ts";
 import { userCases } from "./users.ts";
 import { recommendationCases } from "./recommendations.ts";
 import { transactionCases } from "./transaction.ts";
+import { sandboxCases } from "./sandbox.ts";
 
 export const cases: ContractCases = {
   ...authCases,
   ...userCases,
   ...recommendationCases,
   ...transactionCases,
+  ...sandboxCases,
 };
