@@ -25,6 +25,8 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/fulfillment_sandbox/instacart_users": ["createSandboxInstacartUser","","cc"],
   "POST /v2/fulfillment_sandbox/instacart_users/{user_id}/authorize": ["authorizeSandboxInstacartUser","","cc"],
   "POST /v2/fulfillment_sandbox/orders/{order_id}/callbacks": ["simulateSandboxOrderCallback","","cc"],
+  "POST /v2/data_ingestion/catalog/product/submission": ["submitCatalogProducts","connect:data_ingestion","cc"],
+  "POST /v2/data_ingestion/catalog/item/submission": ["submitCatalogItems","connect:data_ingestion","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -5,6 +5,7 @@ import { userCases } from "./users.ts";
 import { recommendationCases } from "./recommendations.ts";
 import { transactionCases } from "./transaction.ts";
 import { sandboxCases } from "./sandbox.ts";
+import { catalogCases } from "./catalog.ts";
 
 export const cases: ContractCases = {
   ...authCases,
@@ -12,4 +13,5 @@ export const cases: ContractCases = {
   ...recommendationCases,
   ...transactionCases,
   ...sandboxCases,
+  ...catalogCases,
 };
