@@ -889,7 +889,7 @@ export interface components {
          * @description Response of the Catalog submission operations. Its fields are not public. The update itself is
          *     asynchronous: a successful call does not mean the storefront already shows the change.
          */
-        CatalogSubmissionResponse: Record<string, never>;
+        CatalogSubmissionResponse: Record<string, unknown>;
         /**
          * ComplementaryItem
          * @description A suggested complementary item (the docs' response `Item` object of the complementary endpoints).
