@@ -35,7 +35,13 @@ export async function generateAll(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(bundledSpec, `${JSON.stringify(spec, null, 2)}\n`);
 
-  const ast = await openapiTS(structuredClone(spec) as never, { alphabetize: true });
+  const ast = await openapiTS(structuredClone(spec) as never, {
+    alphabetize: true,
+    // A `default` documents what the server assumes; it must not make a request field required.
+    defaultNonNullable: false,
+    // An object whose fields are not public is an open record, not `Record<string, never>`.
+    emptyObjectsUnknown: true,
+  });
   files.set(join(generatedDir, "schema.ts"), HEADER + astToString(ast));
 
   files.set(join(generatedDir, "operations.ts"), HEADER + operationsModule(spec));

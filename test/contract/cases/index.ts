@@ -2,8 +2,16 @@
 import type { ContractCases } from "../harness.ts";
 import { authCases } from "./auth.ts";
 import { userCases } from "./users.ts";
+import { recommendationCases } from "./recommendations.ts";
+import { transactionCases } from "./transaction.ts";
+import { sandboxCases } from "./sandbox.ts";
+import { catalogCases } from "./catalog.ts";
 
 export const cases: ContractCases = {
   ...authCases,
   ...userCases,
+  ...recommendationCases,
+  ...transactionCases,
+  ...sandboxCases,
+  ...catalogCases,
 };
