@@ -8,6 +8,10 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/oauth/token/revoke": ["revokeAccessToken","",""],
   "POST /v2/fulfillment/users": ["createUser","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/addresses": ["createUserAddress","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/stores/delivery": ["findDeliveryStores","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/stores/pickup": ["findPickupStores","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/stores/last_mile": ["findLastMileStores","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/lastmile/stores": ["findDispatchLastMileStores","connect:fulfillment","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */
