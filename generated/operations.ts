@@ -12,6 +12,18 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/fulfillment/stores/pickup": ["findPickupStores","connect:fulfillment","cc"],
   "POST /v2/fulfillment/stores/last_mile": ["findLastMileStores","connect:fulfillment","cc"],
   "POST /v2/fulfillment/lastmile/stores": ["findDispatchLastMileStores","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/service_options/delivery": ["previewDeliveryServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/service_options/pickup": ["previewPickupServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/service_options/last_mile": ["previewLastMileServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/lastmile/service_options": ["listLastMileServiceOptionsLegacy","connect:fulfillment","cc","listLastMileServiceOptions"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/cart/delivery": ["listDeliveryServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/cart/pickup": ["listPickupServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/cart/last_mile": ["listLastMileServiceOptions","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/cart": ["listCartServiceOptionsLegacy","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve": ["reserveServiceOption","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/reserve": ["reserveDesiredWindowServiceOption","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve/cart": ["reservePreviewedServiceOption","connect:fulfillment","cc","reserveServiceOption"],
+  "POST /v2/fulfillment/lastmile/users/{user_id}/service_options/{service_option_id}/reserve": ["reserveLastMileServiceOptionLegacy","connect:fulfillment","cc","reserveServiceOption"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */
