@@ -24,6 +24,8 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/fulfillment/users/{user_id}/service_options/reserve": ["reserveDesiredWindowServiceOption","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve/cart": ["reservePreviewedServiceOption","connect:fulfillment","cc","reserveServiceOption"],
   "POST /v2/fulfillment/lastmile/users/{user_id}/service_options/{service_option_id}/reserve": ["reserveLastMileServiceOptionLegacy","connect:fulfillment","cc","reserveServiceOption"],
+  "GET /v2/fulfillment/users/{user_id}/link": ["getInstacartAccountInfo","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/link": ["linkInstacartAccount","connect:fulfillment","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

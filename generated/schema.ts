@@ -299,6 +299,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/users/{user_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get linked Instacart account information
+         * @description Returns the Instacart+ membership state of the Instacart account linked to the Connect user and,
+         *     for members, when the current subscription expires. No request body.
+         *
+         *     `express_member` is deprecated: read `instacartplus_member` instead.
+         *
+         *     The docs page does not state the scope or grant type of the bearer token for this call; like the
+         *     other `/v2/fulfillment/users/...` operations it is taken to be a `client_credentials` token with
+         *     `connect:fulfillment` (inferred).
+         */
+        get: operations["getInstacartAccountInfo"];
+        put?: never;
+        /**
+         * Link an Instacart account
+         * @description Links the Connect user to the customer's Instacart account, with a linking token: the access
+         *     token returned by `POST /v2/oauth/token` with `grant_type: authorization_code` ("Generate a
+         *     linking token"). An Instacart account can be linked to only one user.
+         *
+         *     The docs page does not state the scope or grant type of the bearer token for this call; like the
+         *     other `/v2/fulfillment/users/...` operations it is taken to be a `client_credentials` token with
+         *     `connect:fulfillment` (inferred).
+         */
+        post: operations["linkInstacartAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve": {
         parameters: {
             query?: never;
@@ -908,6 +945,24 @@ export interface components {
             pickup_only?: boolean;
         };
         /**
+         * InstacartAccountInfo
+         * @description The Instacart+ membership of the Instacart account linked to a Connect user.
+         */
+        InstacartAccountInfo: {
+            /**
+             * Format: date-time
+             * @description When the current Instacart+ subscription expires, if there is one (ISO 8601).
+             */
+            expired_at?: string;
+            /**
+             * @deprecated
+             * @description Deprecated: read `instacartplus_member` instead.
+             */
+            express_member?: boolean;
+            /** @description `true` when the linked Instacart user is an Instacart+ member. */
+            instacartplus_member: boolean;
+        };
+        /**
          * ItemIdentifier
          * @description Identifies a product, by UPC or by retailer reference code (RRC).
          */
@@ -917,6 +972,25 @@ export interface components {
         } | {
             /** @description Retailer reference code. */
             rrc: string;
+        };
+        /**
+         * LinkInstacartAccountRequest
+         * @description Request body of link an Instacart account.
+         */
+        LinkInstacartAccountRequest: {
+            /**
+             * @description The linking token: the access token that `POST /v2/oauth/token` returns for
+             *     `grant_type: authorization_code` (see "Generate a linking token").
+             */
+            linking_token: string;
+        };
+        /**
+         * LinkInstacartAccountResponse
+         * @description The response of link an Instacart account.
+         */
+        LinkInstacartAccountResponse: {
+            /** @description `true` when the accounts were linked. */
+            success: boolean;
         };
         /**
          * ListCartServiceOptionsLegacyRequest
@@ -1903,6 +1977,116 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInstacartAccountInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The linked account's Instacart+ state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstacartAccountInfo"];
+                };
+            };
+            /**
+             * @description Bad request. The page's error table lists the rows below; the general single-error and
+             *     multiple-errors forms also apply.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    linkInstacartAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkInstacartAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The accounts are linked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkInstacartAccountResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The page's error table lists the rows below (code `1001`, `meta.key` naming the
+             *     field); the general single-error and multiple-errors forms also apply.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -259,4 +259,28 @@ export const fulfillmentShoppingCases: ContractCases = {
         params: { path: { user_id: "johnsmith6000", service_option_id: 1280750203 } },
       }),
   },
+
+  // --- Account linking ---
+  linkInstacartAccount: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/users/{user_id}/link", {
+        params: { path: { user_id: "johnsmith6000" } },
+        body: { linking_token: "linking-token-from-authorization-code-grant" },
+      }),
+    invalid: {
+      violation: "linking_token",
+      call: (client) =>
+        client.POST("/v2/fulfillment/users/{user_id}/link", {
+          params: { path: { user_id: "johnsmith6000" } },
+          // @ts-expect-error linking_token is required
+          body: {},
+        }),
+    },
+  },
+  getInstacartAccountInfo: {
+    ok: (client) =>
+      client.GET("/v2/fulfillment/users/{user_id}/link", {
+        params: { path: { user_id: "johnsmith6000" } },
+      }),
+  },
 };
