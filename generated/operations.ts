@@ -26,6 +26,8 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/fulfillment/lastmile/users/{user_id}/service_options/{service_option_id}/reserve": ["reserveLastMileServiceOptionLegacy","connect:fulfillment","cc","reserveServiceOption"],
   "GET /v2/fulfillment/users/{user_id}/link": ["getInstacartAccountInfo","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/link": ["linkInstacartAccount","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/lastmile/users/{user_id}/validate_address": ["validateLastMileAddressLegacy","connect:fulfillment","cc","createUserAddress"],
+  "POST /v2/fulfillment/lastmile/validate_address": ["createLastMileUserAndAddressLegacy","connect:fulfillment","cc","createUserAddress"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -89,6 +89,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/lastmile/users/{user_id}/validate_address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate an address (deprecated last mile URI)
+         * @deprecated
+         * @description Deprecated: use `createUserAddress` (`POST /v2/fulfillment/users/{user_id}/addresses`), which
+         *     also validates the address of an existing user, instead. Deprecated endpoints stay supported for
+         *     at least six months after the announcement and may be removed later.
+         *
+         *     Validates an address for an existing Connect user. Call it before creating the order to reduce
+         *     order-creation errors, and create the order with the validated address. `flags` holds further
+         *     properties of the address, such as `long_distance_delivery`.
+         */
+        post: operations["validateLastMileAddressLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/validate_address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a user and validate an address (deprecated last mile URI)
+         * @deprecated
+         * @description Deprecated: use `createUserAddress` (`POST /v2/fulfillment/users/{user_id}/addresses`)
+         *     instead. Only the place of `user_id` changed: it moved from this body to the path; the docs say
+         *     the requests and responses are otherwise the same. Deprecated endpoints stay supported for at
+         *     least six months after the announcement and may be removed later.
+         *
+         *     Creates a Connect user and validates the address. If a user with this `user_id` exists, the
+         *     address is validated and attached to that user. The response holds the user's ID and the
+         *     validated street address and postal code: create the order with the validated address.
+         */
+        post: operations["createLastMileUserAndAddressLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/service_options/delivery": {
         parameters: {
             query?: never;
@@ -694,6 +749,29 @@ export interface components {
             available: boolean;
             /** @description Why the time slot is not available. */
             reasons?: string[];
+        };
+        /**
+         * CreateLastMileUserAndAddressRequest
+         * @description Request body of the deprecated last mile create a user and validate an address. `user_id` is in
+         *     the body here; the replacement (`createUserAddress`) takes it in the path.
+         */
+        CreateLastMileUserAndAddressRequest: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+            /**
+             * @description The Connect user ID, any ID unique within the retailer (for example a login name or loyalty ID).
+             *     If the user exists, the address is validated and attached to it.
+             */
+            user_id: string;
         };
         /**
          * CreateUserAddressRequest
@@ -1358,6 +1436,28 @@ export interface components {
             user_id?: string;
         };
         /**
+         * ValidateLastMileAddressRequest
+         * @description Request body of the deprecated last mile validate an address.
+         */
+        ValidateLastMileAddressRequest: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /**
+             * @description City of the address (newest version of the page).
+             * @example Chicago
+             */
+            city?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+        };
+        /**
          * Window
          * @description When the service takes place. The field table is not public: the names come from the docs' prose
          *     and a 2021 version of the time-slot pages.
@@ -1642,6 +1742,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    validateLastMileAddressLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateLastMileAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description The validated address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedAddress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileUserAndAddressLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileUserAndAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description The user's ID and the validated address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedAddress"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -283,4 +283,36 @@ export const fulfillmentShoppingCases: ContractCases = {
         params: { path: { user_id: "johnsmith6000" } },
       }),
   },
+
+  // --- Users: deprecated last mile address URIs ---
+  validateLastMileAddressLegacy: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/users/{user_id}/validate_address", {
+        params: { path: { user_id: "johnsmith6000" } },
+        body: { address_line_1: "123 Main St", postal_code: "60601", city: "Chicago" },
+      }),
+    invalid: {
+      violation: "address_line_1",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/users/{user_id}/validate_address", {
+          params: { path: { user_id: "johnsmith6000" } },
+          // @ts-expect-error address_line_1 is required
+          body: { postal_code: "60601" },
+        }),
+    },
+  },
+  createLastMileUserAndAddressLegacy: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/validate_address", {
+        body: { user_id: "johnsmith6000", address_line_1: "123 Main St", postal_code: "60601" },
+      }),
+    invalid: {
+      violation: "user_id",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/validate_address", {
+          // @ts-expect-error user_id is required in the body of this old URI
+          body: { address_line_1: "123 Main St", postal_code: "60601" },
+        }),
+    },
+  },
 };
