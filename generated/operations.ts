@@ -28,6 +28,7 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/fulfillment/users/{user_id}/link": ["linkInstacartAccount","connect:fulfillment","cc"],
   "POST /v2/fulfillment/lastmile/users/{user_id}/validate_address": ["validateLastMileAddressLegacy","connect:fulfillment","cc","createUserAddress"],
   "POST /v2/fulfillment/lastmile/validate_address": ["createLastMileUserAndAddressLegacy","connect:fulfillment","cc","createUserAddress"],
+  "POST /v2/fulfillment/validate_items": ["validateItems","connect:fulfillment","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

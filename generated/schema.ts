@@ -607,6 +607,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/validate_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate items
+         * @description Checks each item against the current catalog of a store: whether the item exists and whether its
+         *     quantity (`count` or `weight`) matches the product's quantity type. The store is the one of
+         *     `location_code`, or the store nearest to `address`; `location_code` wins when both are sent.
+         *     An empty `validation_failures` means every item passed.
+         *
+         *     The items are checked one by one, not as an order, so this does not check alcohol and
+         *     over-the-counter medication rules, the limits on item counts (including large or bulky items) and
+         *     on weights (including beverages), or the state of the customer's account. It reserves nothing,
+         *     and passing does not guarantee that creating the order succeeds. Added 2026-04-15.
+         *
+         *     The item fields, the failure entries and the rest of the request table are not public.
+         */
+        post: operations["validateItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/oauth/token": {
         parameters: {
             query?: never;
@@ -1052,6 +1082,25 @@ export interface components {
             rrc: string;
         };
         /**
+         * ItemToValidate
+         * @description An item to check against the store's catalog. The field table is not public. The page's prose says
+         *     each item is checked for existence and for its quantity field, `count` or `weight`, against the
+         *     product's quantity type; the types below follow `OrderItem`. How the product is identified is not
+         *     public.
+         */
+        ItemToValidate: {
+            /** @description Quantity, for products sold by count. */
+            count?: number;
+            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            weight?: number;
+        };
+        /**
+         * ItemValidationFailure
+         * @description One failed check: the entry refers to one of the request's items and carries an error that
+         *     describes the check that failed. Its fields are not public.
+         */
+        ItemValidationFailure: Record<string, never>;
+        /**
          * LinkInstacartAccountRequest
          * @description Request body of link an Instacart account.
          */
@@ -1434,6 +1483,27 @@ export interface components {
             postal_code: string;
             /** @description The Connect user ID. The docs say the response contains it; the key name comes from third-party client code. */
             user_id?: string;
+        };
+        /**
+         * ValidateItemsRequest
+         * @description Request body of validate items. Give the store by `location_code`, or a delivery `address` to use
+         *     the nearest store; `location_code` wins when both are sent. The published field table is cut after
+         *     `address` (`location_code` is named by the page's prose), so the object stays open.
+         */
+        ValidateItemsRequest: {
+            address?: components["schemas"]["ExpandedAddress"];
+            /** @description The items to validate. */
+            items: components["schemas"]["ItemToValidate"][];
+            /** @description Location code of the store whose catalog is used. Takes precedence over `address`. */
+            location_code?: string;
+        };
+        /**
+         * ValidateItemsResponse
+         * @description The result of validate items. The response table is not public beyond `validation_failures`.
+         */
+        ValidateItemsResponse: {
+            /** @description One entry per failed check. Empty when every item passed. */
+            validation_failures?: components["schemas"]["ItemValidationFailure"][];
         };
         /**
          * ValidateLastMileAddressRequest
@@ -2612,6 +2682,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    validateItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The failed checks, if any. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateItemsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -315,4 +315,20 @@ export const fulfillmentShoppingCases: ContractCases = {
         }),
     },
   },
+
+  // --- Item validation ---
+  validateItems: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/validate_items", {
+        body: { location_code: "3012", items: [{ count: 2 }, { weight: 1.5 }] },
+      }),
+    invalid: {
+      violation: "items",
+      call: (client) =>
+        client.POST("/v2/fulfillment/validate_items", {
+          // @ts-expect-error items is required
+          body: { location_code: "3012" },
+        }),
+    },
+  },
 };
