@@ -313,6 +313,310 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/lastmile/service_options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List last mile time slots (deprecated)
+         * @deprecated
+         * @description Deprecated: use `listLastMileServiceOptions` (`POST /v2/fulfillment/users/{user_id}/service_options/cart/last_mile`)
+         *     at checkout, or `previewLastMileServiceOptions` (`POST /v2/fulfillment/service_options/last_mile`)
+         *     before checkout, instead. Deprecated endpoints stay supported for at least six months after the
+         *     announcement and may be removed later.
+         *
+         *     Lists last mile delivery time slots for a store (`location_code`) or a postal code
+         *     (`postal_code`): one of them is required. The rest of the request table and the response
+         *     table are not public; the response is modelled on the other time-slot operations.
+         */
+        post: operations["listLastMileServiceOptionsLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find stores for dispatch last mile delivery
+         * @description Lists the stores that can fulfill dispatch last mile delivery orders for a location, given as
+         *     coordinates, a street address (with an optional `city`) or a postal code. When a postal-code
+         *     search answers `is_partial: true`, search again with the street address (`address_line_1`).
+         *
+         *     This is the current store search for **dispatch** last mile delivery. Its former use for
+         *     (non-dispatch) last mile delivery is deprecated: for those orders use `findLastMileStores`
+         *     (`POST /v2/fulfillment/stores/last_mile`) instead.
+         *
+         *     Only `stores` and `is_partial` are known of the response; the store entries are modelled on
+         *     the other store searches.
+         */
+        post: operations["findDispatchLastMileStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/users/{user_id}/service_options/{service_option_id}/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve a last mile time slot (deprecated)
+         * @deprecated
+         * @description Deprecated: use `reserveServiceOption`
+         *     (`POST /v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve`), shared by
+         *     delivery, pickup and last mile delivery, instead. Same response. Deprecated endpoints stay
+         *     supported for at least six months after the announcement and may be removed later.
+         *
+         *     Reserves (holds) a last mile delivery time slot for the user. No request body.
+         *
+         *     - The hold lasts 10 minutes. If it expires before the order is created, reserve the same time
+         *       slot again: it succeeds while the slot still has capacity. Reserve near the end of checkout.
+         *     - A user has one hold at a time: a new reservation, even of the same time slot, first cancels
+         *       the current hold.
+         *     - Pass the hold's `id` as `service_option_hold_id` when creating the order.
+         */
+        post: operations["reserveLastMileServiceOptionLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/users/{user_id}/validate_address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate an address (deprecated last mile URI)
+         * @deprecated
+         * @description Deprecated: use `createUserAddress` (`POST /v2/fulfillment/users/{user_id}/addresses`), which
+         *     also validates the address of an existing user, instead. Deprecated endpoints stay supported for
+         *     at least six months after the announcement and may be removed later.
+         *
+         *     Validates an address for an existing Connect user. Call it before creating the order to reduce
+         *     order-creation errors, and create the order with the validated address. `flags` holds further
+         *     properties of the address, such as `long_distance_delivery`.
+         */
+        post: operations["validateLastMileAddressLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/validate_address": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a user and validate an address (deprecated last mile URI)
+         * @deprecated
+         * @description Deprecated: use `createUserAddress` (`POST /v2/fulfillment/users/{user_id}/addresses`)
+         *     instead. Only the place of `user_id` changed: it moved from this body to the path; the docs say
+         *     the requests and responses are otherwise the same. Deprecated endpoints stay supported for at
+         *     least six months after the announcement and may be removed later.
+         *
+         *     Creates a Connect user and validates the address. If a user with this `user_id` exists, the
+         *     address is validated and attached to that user. The response holds the user's ID and the
+         *     validated street address and postal code: create the order with the validated address.
+         */
+        post: operations["createLastMileUserAndAddressLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/service_options/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview time slots for delivery
+         * @description Lists the delivery time slots (service options) likely to be available for a postal code, for
+         *     display before the customer signs in or starts shopping. No user is needed.
+         *
+         *     - The time slots are for display only: do not reserve the `id` or `service_option_reference`
+         *       of a previewed slot, as order creation is then more likely to fail. At checkout, list the
+         *       time slots (`listDeliveryServiceOptions`) and reserve one of those.
+         *     - By default every time slot has `window.type` `scheduled`; `with_eta_options` and
+         *       `with_priority_eta_options` add ETA slots (ETA options must be enabled for the retailer).
+         *     - `desired_windows` maps the retailer's own windows to available time slots.
+         */
+        post: operations["previewDeliveryServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/service_options/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview time slots for last mile delivery
+         * @description Lists the last mile delivery time slots (service options) likely to be available, for display
+         *     before checkout. No user is needed. Give a store (`location_code`) or a postal code
+         *     (`postal_code`): one of them is required.
+         *
+         *     Unlike list time slots for last mile delivery (`listLastMileServiceOptions`), the preview does
+         *     not enforce every parameter needed for accurate, complete time slots: at checkout, list the time
+         *     slots and reserve one of those. The rest of the request table and the response table are not
+         *     public; the response is modelled on the other time-slot operations.
+         */
+        post: operations["previewLastMileServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/service_options/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview time slots for pickup
+         * @description Lists the pickup time slots (service options) likely to be available at a store, for display
+         *     before the customer signs in or starts shopping. No user is needed.
+         *
+         *     - The time slots are for display only: do not reserve the `id` or `service_option_reference`
+         *       of a previewed slot, as order creation is then more likely to fail. At checkout, list the
+         *       time slots (`listPickupServiceOptions`) and reserve one of those.
+         *     - By default every time slot has `window.type` `scheduled`; `with_eta_options` adds an
+         *       `eta` slot and, per the page's prose, `with_priority_eta_options` a `priority_eta` slot.
+         */
+        post: operations["previewPickupServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/stores/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find stores for delivery
+         * @description Lists the stores that deliver to a location, nearest first. Give the location as coordinates or
+         *     as a street address (this search takes no `city`).
+         *
+         *     Use a store's `location_code` in later requests (time slots, orders). A store whose
+         *     `flags.pickup_only` is `true` offers no delivery. `is_partial: true` means the postal code is
+         *     only partly covered.
+         */
+        post: operations["findDeliveryStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/stores/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find stores for last mile delivery
+         * @description Lists the stores that can fulfill last mile delivery orders for a location. Give the location as
+         *     coordinates or as a street address (with an optional `city`). Searching by postal code only is
+         *     deprecated: send coordinates or an address instead.
+         *
+         *     This search does not check whether Instacart can deliver to the address (for example a P.O.
+         *     box): use create a user and validate an address (`createUserAddress`) or list last mile time
+         *     slots (`listLastMileServiceOptions`) for that. A store whose `flags.pickup_only` is `true`
+         *     offers no last mile delivery.
+         *
+         *     The response table is not public; the response is modelled on the other store searches
+         *     (`stores` of `Store`).
+         */
+        post: operations["findLastMileStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/stores/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find stores for pickup
+         * @description Lists the stores near a location where the customer can pick up orders. Give the location as
+         *     coordinates or as a postal code (digits and upper-case letters, no spaces).
+         *
+         *     Use a store's `location_code` in later requests (time slots, orders).
+         */
+        post: operations["findPickupStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/users": {
         parameters: {
             query?: never;
@@ -357,6 +661,289 @@ export interface paths {
          *     `user_id` moved from the body to the path.
          */
         post: operations["createUserAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get linked Instacart account information
+         * @description Returns the Instacart+ membership state of the Instacart account linked to the Connect user and,
+         *     for members, when the current subscription expires. No request body.
+         *
+         *     `express_member` is deprecated: read `instacartplus_member` instead.
+         *
+         *     The docs page does not state the scope or grant type of the bearer token for this call; like the
+         *     other `/v2/fulfillment/users/...` operations it is taken to be a `client_credentials` token with
+         *     `connect:fulfillment` (inferred).
+         */
+        get: operations["getInstacartAccountInfo"];
+        put?: never;
+        /**
+         * Link an Instacart account
+         * @description Links the Connect user to the customer's Instacart account, with a linking token: the access
+         *     token returned by `POST /v2/oauth/token` with `grant_type: authorization_code` ("Generate a
+         *     linking token"). An Instacart account can be linked to only one user.
+         *
+         *     The docs page does not state the scope or grant type of the bearer token for this call; like the
+         *     other `/v2/fulfillment/users/...` operations it is taken to be a `client_credentials` token with
+         *     `connect:fulfillment` (inferred).
+         */
+        post: operations["linkInstacartAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve a time slot
+         * @description Reserves (holds) a time slot for the user, by the `id` of a slot from a list time slots
+         *     operation. Used for delivery, pickup and last mile delivery orders alike. No request body.
+         *
+         *     - The hold lasts 10 minutes. If it expires before the order is created, reserve the same time
+         *       slot again: it succeeds while the slot still has capacity. Reserve near the end of checkout.
+         *     - A user has one hold at a time: a new reservation, even of the same time slot, first cancels
+         *       the current hold.
+         *     - Pass the hold's `id` as `service_option_hold_id` when creating the order.
+         */
+        post: operations["reserveServiceOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve a previewed time slot (deprecated)
+         * @deprecated
+         * @description Deprecated: use `reserveServiceOption`
+         *     (`POST /v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve`) with a
+         *     time slot from a list time slots operation instead. Not for retailers that use ETA options.
+         *     Deprecated endpoints stay supported for at least six months after the announcement and may be
+         *     removed later.
+         *
+         *     Tries to reserve, at checkout, a time slot the customer picked from a preview, for the user's
+         *     address and cart. If the slot still has capacity and the items can be fulfilled in it, it is
+         *     held; otherwise ask the customer to pick another time slot.
+         *
+         *     - The hold lasts 10 minutes. If it expires before the order is created, reserve the same time
+         *       slot again: it succeeds while the slot still has capacity. Reserve near the end of checkout.
+         *     - A user has one hold at a time: a new reservation, even of the same time slot, first cancels
+         *       the current hold.
+         *     - Pass the hold's `id` as `service_option_hold_id` when creating the order.
+         *
+         *     The response table is not public; the response is modelled on the other reserve operations.
+         */
+        post: operations["reservePreviewedServiceOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/cart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List time slots for a cart (older path)
+         * @description An older list time slots path. It appears only in an older example of the docs' ETA how-to and
+         *     has no reference page; the docs neither list it as deprecated nor describe it. Use the current
+         *     operations instead: `listDeliveryServiceOptions`
+         *     (`POST /v2/fulfillment/users/{user_id}/service_options/cart/delivery`),
+         *     `listPickupServiceOptions` (`.../cart/pickup`) or `listLastMileServiceOptions`
+         *     (`.../cart/last_mile`).
+         *
+         *     The request fields come from that example (`address`, `items`, `location_code`, ETA
+         *     options); their required marks and the response are not public. The response is modelled on the
+         *     other time-slot operations.
+         */
+        post: operations["listCartServiceOptionsLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/cart/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List time slots for delivery
+         * @description Lists the delivery time slots (service options) available for the customer's address and cart.
+         *     Call it at checkout, with every item of the cart: missing catalog items and other problems then
+         *     surface early.
+         *
+         *     - Keep the chosen slot's `id` to reserve it (`reserveServiceOption`), or its
+         *       `service_option_reference` when it was listed for a desired window
+         *       (`reserveDesiredWindowServiceOption`).
+         *     - `with_eta_options` returns a standard ETA slot instead of the immediate ones;
+         *       `with_priority_eta_options` also returns a priority ETA slot (ETA options must be enabled
+         *       for the retailer). `desired_windows` maps the retailer's own windows to available slots.
+         *     - The `long_distance_delivery` flag is set when the address is more than 30 minutes from the
+         *       store; such addresses can be served only where long-distance delivery is enabled for the store.
+         *     - The call fails when the cart breaks the delivery limits (total quantity, total weight of
+         *       beverages, quantity of large or bulky items).
+         *     - Documented errors (rows not public): "Some items are not deliverable" (since 2024-03-19);
+         *       "Invalid items" with code `2000` (code `1001` before 2023-12-13).
+         *
+         *     The request table is not public: the fields come from the docs' examples.
+         */
+        post: operations["listDeliveryServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/cart/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List time slots for last mile delivery
+         * @description Lists the last mile delivery time slots (service options) available for the customer's address
+         *     and a store. Unlike the preview (`previewLastMileServiceOptions`), it enforces every parameter
+         *     needed for accurate, complete time slots: use it when the customer is ready to check out, and
+         *     keep the chosen slot's `id` to reserve it (`reserveServiceOption`).
+         *
+         *     - `with_eta_options` returns a standard ETA slot instead of the immediate ones;
+         *       `with_priority_eta_options` also returns a priority ETA slot.
+         *     - `flags.long_distance_delivery` is set to `true` when the store offers long-distance
+         *       delivery and the estimated delivery time is 30 to 60 minutes (inclusive). Where `flags` sits
+         *       in the response is not public.
+         *
+         *     The response table is not public; the response is modelled on the other time-slot operations.
+         */
+        post: operations["listLastMileServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/cart/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List time slots for pickup
+         * @description Lists the pickup time slots (service options) available at a store for the customer's cart. Call
+         *     it at checkout with every item of the cart; each item needs `count` or `weight`, depending on
+         *     the product's quantity type in the catalog. Keep the chosen slot's `id` to reserve it
+         *     (`reserveServiceOption`).
+         *
+         *     Documented errors and warnings (rows not public): "Duplicate items were provided" (since
+         *     2024-01-16, also as a warning); "Invalid items" with code `2000` (code `1001` before
+         *     2023-12-13). The response table is not public; the response is the time-slot list shared by the
+         *     other time-slot operations.
+         */
+        post: operations["listPickupServiceOptions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/service_options/reserve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reserve a time slot for a desired window
+         * @description Reserves (holds) a time slot that was listed for a desired window, by its
+         *     `service_option_reference` (from `listDeliveryServiceOptions` with `desired_windows`).
+         *
+         *     - The hold lasts 10 minutes. If it expires before the order is created, reserve the same time
+         *       slot again: it succeeds while the slot still has capacity. Reserve near the end of checkout.
+         *     - A user has one hold at a time: a new reservation, even of the same time slot, first cancels
+         *       the current hold.
+         *     - Pass the hold's `id` as `service_option_hold_id` when creating the order.
+         */
+        post: operations["reserveDesiredWindowServiceOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/validate_items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate items
+         * @description Checks each item against the current catalog of a store: whether the item exists and whether its
+         *     quantity (`count` or `weight`) matches the product's quantity type. The store is the one of
+         *     `location_code`, or the store nearest to `address`; `location_code` wins when both are sent.
+         *     An empty `validation_failures` means every item passed.
+         *
+         *     The items are checked one by one, not as an order, so this does not check alcohol and
+         *     over-the-counter medication rules, the limits on item counts (including large or bulky items) and
+         *     on weights (including beverages), or the state of the customer's account. It reserves nothing,
+         *     and passing does not guarantee that creating the order succeeds. Added 2026-04-15.
+         *
+         *     The item fields, the failure entries and the rest of the request table are not public.
+         */
+        post: operations["validateItems"];
         delete?: never;
         options?: never;
         head?: never;
@@ -735,6 +1322,21 @@ export interface components {
             scope?: string;
         };
         /**
+         * Address
+         * @description A street address in a request (time slots, reservations, orders). The docs show these four
+         *     fields; further fields of the delivery-order address are not public, so the object stays open.
+         */
+        Address: {
+            address_line_1: string;
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            postal_code: string;
+        };
+        /**
          * AdvanceSandboxBatchRequest
          * @description Request body of advance the batch status (Sandbox). The docs say the target status can optionally
          *     be set in the body, but their field table is not public; the field name `workflow_state` comes from
@@ -787,6 +1389,16 @@ export interface components {
              * @example openid account_linking
              */
             scope: string;
+        };
+        /**
+         * Availability
+         * @description Whether a time slot can be reserved.
+         */
+        Availability: {
+            /** @description `true` when the time slot is available. */
+            available: boolean;
+            /** @description Why the time slot is not available. */
+            reasons?: string[];
         };
         /**
          * CatalogItem
@@ -911,6 +1523,29 @@ export interface components {
             complementary_items?: components["schemas"]["ComplementaryItem"][];
         };
         /**
+         * CreateLastMileUserAndAddressRequest
+         * @description Request body of the deprecated last mile create a user and validate an address. `user_id` is in
+         *     the body here; the replacement (`createUserAddress`) takes it in the path.
+         */
+        CreateLastMileUserAndAddressRequest: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+            /**
+             * @description The Connect user ID, any ID unique within the retailer (for example a login name or loyalty ID).
+             *     If the user exists, the address is validated and attached to it.
+             */
+            user_id: string;
+        };
+        /**
          * CreateSandboxInstacartUserRequest
          * @description Request body of create an Instacart user (Sandbox), for account linking tests.
          */
@@ -1004,6 +1639,27 @@ export interface components {
             user_id: string;
         };
         /**
+         * DesiredWindow
+         * @description A window the retailer would like to offer; Instacart maps it to available time slots, which then
+         *     carry a `service_option_reference`. Note the field names differ from `Window`
+         *     (`starts_at`/`ends_at`, not `start_at`/`end_at`). The field table and required marks are not
+         *     public: the names come from the desired-windows how-to example.
+         */
+        DesiredWindow: {
+            /**
+             * Format: date-time
+             * @description End of the desired window (ISO 8601).
+             * @example 2022-11-02T18:00:00.00000-00:00
+             */
+            ends_at?: string;
+            /**
+             * Format: date-time
+             * @description Start of the desired window (ISO 8601).
+             * @example 2022-11-02T16:00:00.00000-00:00
+             */
+            starts_at?: string;
+        };
+        /**
          * ErrorDetail
          * @description The `error` object of the error envelope.
          */
@@ -1055,6 +1711,78 @@ export interface components {
             meta?: components["schemas"]["ErrorMeta"];
         };
         /**
+         * ExpandedAddress
+         * @description The address object of list last mile time slots and validate items. Only `address_line_1` and
+         *     `address_line_2` are shown (by the docs mirror); the rest of the table is not public.
+         */
+        ExpandedAddress: {
+            address_line_1?: string;
+            address_line_2?: string;
+        };
+        /**
+         * FindByAddress
+         * @description Find stores that serve a street address (delivery store search). The delivery variant has no
+         *     `city`; the last mile variant (`FindByLastMileAddress`) has one.
+         */
+        FindByAddress: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+        };
+        /**
+         * FindByCoordinates
+         * @description Find stores near a point, given by its coordinates.
+         */
+        FindByCoordinates: {
+            /** @description Latitude of the location. */
+            latitude: number;
+            /** @description Longitude of the location. */
+            longitude: number;
+        };
+        /**
+         * FindByLastMileAddress
+         * @description Find stores that serve a street address (last mile and dispatch last mile store searches). Same
+         *     as `FindByAddress` plus an optional `city`.
+         */
+        FindByLastMileAddress: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /**
+             * @description City of the address.
+             * @example Chicago
+             */
+            city?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+        };
+        /**
+         * FindByPostalCode
+         * @description Find stores that serve a postal code.
+         */
+        FindByPostalCode: {
+            /**
+             * @description Postal code, digits and upper-case letters only, without spaces (for example `90210` or `M6K3L5`).
+             * @example 90210
+             * @example M6K3L5
+             */
+            postal_code: string;
+        };
+        /**
          * FindComplementaryItemsForOrderRequest
          * @description Request body of find complementary items for an order (back end and front end). The items come
          *     from the order; the body only limits the number of suggestions.
@@ -1077,6 +1805,44 @@ export interface components {
             location_code: string;
             /** @description Maximum number of suggested complementary items returned. Default 5. */
             max_complementary_items?: number;
+        };
+        /**
+         * FindDeliveryStoresRequest
+         * @description Request body of find stores for delivery.
+         */
+        FindDeliveryStoresRequest: {
+            /** @description The location to serve, by coordinates or by street address (without `city`). */
+            find_by: components["schemas"]["FindByCoordinates"] | components["schemas"]["FindByAddress"];
+        };
+        /**
+         * FindDispatchLastMileStoresRequest
+         * @description Request body of find stores for dispatch last mile delivery.
+         */
+        FindDispatchLastMileStoresRequest: {
+            /**
+             * @description The location to serve, by coordinates, street address or postal code. When a postal-code
+             *     search answers `is_partial: true`, search again with the street address.
+             */
+            find_by: components["schemas"]["FindByCoordinates"] | components["schemas"]["FindByLastMileAddress"] | components["schemas"]["FindByPostalCode"];
+        };
+        /**
+         * FindLastMileStoresRequest
+         * @description Request body of find stores for last mile delivery.
+         */
+        FindLastMileStoresRequest: {
+            /**
+             * @description The location to serve, by coordinates or by street address. Searching by postal code only is
+             *     deprecated: send coordinates or an address instead.
+             */
+            find_by: components["schemas"]["FindByCoordinates"] | components["schemas"]["FindByLastMileAddress"] | components["schemas"]["FindByPostalCode"];
+        };
+        /**
+         * FindPickupStoresRequest
+         * @description Request body of find stores for pickup.
+         */
+        FindPickupStoresRequest: {
+            /** @description The customer's location, by coordinates or by postal code. */
+            find_by: components["schemas"]["FindByCoordinates"] | components["schemas"]["FindByPostalCode"];
         };
         /**
          * FindReplacementItemsForOrderRequest
@@ -1153,6 +1919,24 @@ export interface components {
             workflow_state?: string;
         };
         /**
+         * InstacartAccountInfo
+         * @description The Instacart+ membership of the Instacart account linked to a Connect user.
+         */
+        InstacartAccountInfo: {
+            /**
+             * Format: date-time
+             * @description When the current Instacart+ subscription expires, if there is one (ISO 8601).
+             */
+            expired_at?: string;
+            /**
+             * @deprecated
+             * @description Deprecated: read `instacartplus_member` instead.
+             */
+            express_member?: boolean;
+            /** @description `true` when the linked Instacart user is an Instacart+ member. */
+            instacartplus_member: boolean;
+        };
+        /**
          * ItemIdentifier
          * @description Identifies a product, by UPC or by retailer reference code (RRC).
          */
@@ -1162,6 +1946,145 @@ export interface components {
         } | {
             /** @description Retailer reference code. */
             rrc: string;
+        };
+        /**
+         * ItemToValidate
+         * @description An item to check against the store's catalog. The field table is not public. The page's prose says
+         *     each item is checked for existence and for its quantity field, `count` or `weight`, against the
+         *     product's quantity type; the types below follow `OrderItem`. How the product is identified is not
+         *     public.
+         */
+        ItemToValidate: {
+            /** @description Quantity, for products sold by count. */
+            count?: number;
+            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            weight?: number;
+        };
+        /**
+         * ItemValidationFailure
+         * @description One failed check: the entry refers to one of the request's items and carries an error that
+         *     describes the check that failed. Its fields are not public.
+         */
+        ItemValidationFailure: Record<string, unknown>;
+        /**
+         * LinkInstacartAccountRequest
+         * @description Request body of link an Instacart account.
+         */
+        LinkInstacartAccountRequest: {
+            /**
+             * @description The linking token: the access token that `POST /v2/oauth/token` returns for
+             *     `grant_type: authorization_code` (see "Generate a linking token").
+             */
+            linking_token: string;
+        };
+        /**
+         * LinkInstacartAccountResponse
+         * @description The response of link an Instacart account.
+         */
+        LinkInstacartAccountResponse: {
+            /** @description `true` when the accounts were linked. */
+            success: boolean;
+        };
+        /**
+         * ListCartServiceOptionsLegacyRequest
+         * @description Request body of the older list time slots path. No reference page exists: the fields below come
+         *     from the ETA how-to example, and their required marks are not known.
+         */
+        ListCartServiceOptionsLegacyRequest: {
+            address?: components["schemas"]["Address"];
+            /** @description Every item of the cart. */
+            items?: components["schemas"]["OrderItem"][];
+            /** @description Location code of the store. */
+            location_code?: string;
+            /** @description Return a standard ETA time slot (`window.type` `eta`). */
+            with_eta_options?: boolean;
+            /** @description Return a priority ETA time slot (`window.type` `priority_eta`). */
+            with_priority_eta_options?: boolean;
+        };
+        /**
+         * ListDeliveryServiceOptionsRequest
+         * @description Request body of list time slots for delivery. The field table is not public: the fields below come
+         *     from the docs' examples (tutorial, ETA and desired-windows how-tos), and their required marks are
+         *     not known. Send every item of the cart.
+         */
+        ListDeliveryServiceOptionsRequest: {
+            address?: components["schemas"]["Address"];
+            /** @description Windows the retailer would like to offer; the time slots found for them carry a `service_option_reference`. */
+            desired_windows?: components["schemas"]["DesiredWindow"][];
+            /** @description Every item of the cart. */
+            items?: components["schemas"]["OrderItem"][];
+            /** @description Location code of the store (from a store search). */
+            location_code?: string;
+            /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. */
+            with_eta_options?: boolean;
+            /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). */
+            with_priority_eta_options?: boolean;
+        };
+        /**
+         * ListLastMileServiceOptionsLegacyRequest
+         * @description Request body of the deprecated last mile list time slots operation. One of `location_code` and
+         *     `postal_code` is required. The rest of the field table is not public.
+         */
+        ListLastMileServiceOptionsLegacyRequest: {
+            /** @description Total value of the order's items, in cents. */
+            cart_total_cents?: number;
+            /**
+             * Format: date-time
+             * @description Only return time slots that start after this time (ISO 8601).
+             */
+            earliest_option_start_at?: string;
+            /** @description Number of different item types in the order. */
+            items_count?: number;
+            /** @description Location code of the store. Required unless `postal_code` is given. */
+            location_code?: string;
+            /** @description Postal code of the delivery. Required unless `location_code` is given. */
+            postal_code?: string;
+            /** @description Number of units in the order, counting multiples. */
+            units_count?: number;
+        };
+        /**
+         * ListLastMileServiceOptionsRequest
+         * @description Request body of list time slots for last mile delivery. Instacart's page shows `address`,
+         *     `location_code` and `cart_total_cents`; the other fields come from the docs mirror's copy of the
+         *     page, without required marks. The object stays open.
+         */
+        ListLastMileServiceOptionsRequest: {
+            address: components["schemas"]["ExpandedAddress"];
+            /** @description Total value of the order's items, in cents. */
+            cart_total_cents: number;
+            /**
+             * Format: date-time
+             * @description Only return time slots that start after this time (ISO 8601).
+             */
+            earliest_option_start_at?: string;
+            /** @description Number of different item types in the order. */
+            items_count?: number;
+            /**
+             * @description Location code of the store. (The docs mirror says either the postal code or the location code
+             *     is required.)
+             */
+            location_code: string;
+            /** @description Number of units in the order, counting multiples. */
+            units_count?: number;
+            /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. */
+            with_eta_options?: boolean;
+            /** @description Named by the docs mirror, default `false`; what it changes is not public. */
+            with_handoff_time?: boolean;
+            /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). */
+            with_priority_eta_options?: boolean;
+        };
+        /**
+         * ListPickupServiceOptionsRequest
+         * @description Request body of list time slots for pickup. Each item needs `count` or `weight`, depending on the
+         *     product's quantity type in the catalog.
+         */
+        ListPickupServiceOptionsRequest: {
+            /** @description Every item of the cart. */
+            items: components["schemas"]["OrderItem"][];
+            /** @description Location code of the pickup store. */
+            location_code: string;
+            /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
+            with_eta_options?: boolean;
         };
         /**
          * OAuthError
@@ -1174,6 +2097,54 @@ export interface components {
             error?: string;
             /** @description Description of the error. */
             error_description?: string;
+        };
+        /**
+         * OrderItem
+         * @description An item of a cart or order, in a request (list time slots, create and update orders).
+         *     `line_num` is unique within the order. Either `count` or `weight` is required, depending on the
+         *     product's quantity type in the retailer's catalog; weight is in the catalog unit of the item
+         *     (lb or kg).
+         */
+        OrderItem: {
+            /** @description Quantity, for products sold by count. */
+            count?: number;
+            item?: components["schemas"]["ItemIdentifier"];
+            /** @description Line number, unique within the order. */
+            line_num: string;
+            /** @description The customer's preferred replacements. */
+            replacement_items?: components["schemas"]["ReplacementItem"][] | null;
+            /**
+             * @description What the shopper does when the item is out of stock. Default: `users_choice` when
+             *     `replacement_items` is given, else `shoppers_choice`. (`null` is accepted by the development
+             *     server, as observed by an Instacart employee's test suite.)
+             * @enum {string|null}
+             */
+            replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null;
+            /** @description Instructions for the shopper about this item. */
+            special_instructions?: string | null;
+            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            weight?: number;
+        };
+        /**
+         * PickupStore
+         * @description A store in a pickup store search result: a `Store` whose flags always include `pickup`. The rest of
+         *     the store table is not public.
+         */
+        PickupStore: {
+            /** @description What the store supports. */
+            flags: WithRequired<components["schemas"]["Flags"], "alcohol" | "pickup">;
+            /** @description Store location code, used in later requests. */
+            location_code: string;
+            /** @description Name of the store. */
+            name: string;
+        };
+        /**
+         * PickupStoreList
+         * @description Stores near the requested location that offer pickup. The rest of the response table is not public.
+         */
+        PickupStoreList: {
+            /** @description The stores. */
+            stores?: components["schemas"]["PickupStore"][];
         };
         /**
          * PosItem
@@ -1284,6 +2255,61 @@ export interface components {
             id?: string;
         };
         /**
+         * PreviewDeliveryServiceOptionsRequest
+         * @description Request body of preview time slots for delivery. The rest of the field table is not public.
+         */
+        PreviewDeliveryServiceOptionsRequest: {
+            /** @description Total value of the order's items, in cents. */
+            cart_total_cents?: number;
+            /** @description Windows the retailer would like to offer; the time slots found for them carry a `service_option_reference`. */
+            desired_windows?: components["schemas"]["DesiredWindow"][];
+            /** @description Number of items in the order. */
+            items_count?: number;
+            /** @description Postal code of the delivery. */
+            postal_code: string;
+            /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
+            with_eta_options?: boolean;
+            /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Default `false`. */
+            with_priority_eta_options?: boolean;
+        };
+        /**
+         * PreviewLastMileServiceOptionsRequest
+         * @description Request body of preview time slots for last mile delivery. One of `location_code` and
+         *     `postal_code` is required. The rest of the field table is not public.
+         */
+        PreviewLastMileServiceOptionsRequest: {
+            /** @description Total value of the order's items, in cents. */
+            cart_total_cents?: number;
+            /**
+             * Format: date-time
+             * @description Only return time slots that start after this time (ISO 8601).
+             */
+            earliest_option_start_at?: string;
+            /** @description Number of different item types in the order. */
+            items_count?: number;
+            /** @description Location code of the store. Required unless `postal_code` is given. */
+            location_code?: string;
+            /** @description Postal code of the delivery. Required unless `location_code` is given. */
+            postal_code?: string;
+        };
+        /**
+         * PreviewPickupServiceOptionsRequest
+         * @description Request body of preview time slots for pickup. The page's prose names `with_priority_eta_options`,
+         *     which its field table does not show, so the table may be incomplete and the object stays open.
+         */
+        PreviewPickupServiceOptionsRequest: {
+            /** @description Total value of the order's items, in cents. */
+            cart_total_cents?: number;
+            /** @description Number of items in the order. */
+            items_count?: number;
+            /** @description Location code of the store that fulfills the order. */
+            location_code: string;
+            /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
+            with_eta_options?: boolean;
+            /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Named by the page's prose only. */
+            with_priority_eta_options?: boolean;
+        };
+        /**
          * RecommendationItem
          * @description An item in a replacement-items response (the docs' response `Item` object of the replacement
          *     endpoints): the item's identifiers and its stock level in the selected store.
@@ -1325,12 +2351,40 @@ export interface components {
             replacement_items?: components["schemas"]["RecommendationItem"][];
         };
         /**
+         * ReplacementItem
+         * @description A preferred replacement for an order item. The docs mirror lists only `upc`; identifying it by
+         *     `rrc`, like the item itself, is inferred. The rest of the table is not public.
+         */
+        ReplacementItem: {
+            rrc?: string;
+            upc?: string;
+        };
+        /**
          * ReplacementItemsResponse
          * @description Response of the four find-replacement-items operations.
          */
         ReplacementItemsResponse: {
             /** @description The items and their suggested replacement items. */
             items?: components["schemas"]["RecommendationResultLine"][];
+        };
+        /**
+         * ReserveDesiredWindowServiceOptionRequest
+         * @description Request body of reserve a time slot for a desired window.
+         */
+        ReserveDesiredWindowServiceOptionRequest: {
+            /** @description The `service_option_reference` of a time slot from list time slots with desired windows. */
+            service_option_reference: string;
+        };
+        /**
+         * ReservePreviewedServiceOptionRequest
+         * @description Request body of the deprecated reserve a previewed time slot.
+         */
+        ReservePreviewedServiceOptionRequest: {
+            address: components["schemas"]["Address"];
+            /** @description The items of the cart. */
+            items: components["schemas"]["OrderItem"][];
+            /** @description Location code of the store used to look up the cart items. */
+            location_code?: string;
         };
         /**
          * RevokeTokenRequest
@@ -1404,6 +2458,64 @@ export interface components {
             success: boolean;
         };
         /**
+         * ServiceOption
+         * @description A time slot (service option) for delivery, pickup or last mile delivery. Reserve it by `id`, or by
+         *     `service_option_reference` when it was listed for a desired window.
+         */
+        ServiceOption: {
+            availability: components["schemas"]["Availability"];
+            /**
+             * @description The date the service takes place (ISO 8601).
+             * @example 2022-11-02
+             */
+            date: string;
+            /**
+             * Format: int64
+             * @description The `service_option_id` to reserve. Read it as a 64-bit integer.
+             * @example 1280750203
+             */
+            id: number;
+            /**
+             * @description Opaque reference used to reserve a time slot listed for a desired window
+             *     (`reserveDesiredWindowServiceOption`). Treat it as opaque.
+             */
+            service_option_reference?: string;
+            window: components["schemas"]["Window"];
+        };
+        /**
+         * ServiceOptionHold
+         * @description A reserved time slot. The hold lasts 10 minutes; pass its `id` as `service_option_hold_id` when
+         *     creating the order.
+         */
+        ServiceOptionHold: {
+            /**
+             * Format: date-time
+             * @description When the hold expires (ISO 8601).
+             */
+            expires_at: string;
+            /**
+             * Format: int64
+             * @description The `service_option_hold_id` to create the order with. Read it as a 64-bit integer.
+             */
+            id: number;
+            service_option: components["schemas"]["ServiceOption"];
+        };
+        /**
+         * ServiceOptionHoldResponse
+         * @description The response of the reserve operations.
+         */
+        ServiceOptionHoldResponse: {
+            service_option_hold: components["schemas"]["ServiceOptionHold"];
+        };
+        /**
+         * ServiceOptionList
+         * @description The time slots (service options) of a preview or list request.
+         */
+        ServiceOptionList: {
+            /** @description The time slots. */
+            service_options: components["schemas"]["ServiceOption"][];
+        };
+        /**
          * ShopperOrderItemScan
          * @description A barcode scan by the Sandbox shopper.
          */
@@ -1430,6 +2542,35 @@ export interface components {
              * @enum {string}
              */
             event_name: "canceled" | "rescheduled" | "late_delivery";
+        };
+        /**
+         * Store
+         * @description A store in a store search result. `location_code` identifies the store in later requests (time
+         *     slots, orders). The rest of the store table is not public.
+         */
+        Store: {
+            /**
+             * @description What the store supports. In delivery and last mile delivery searches, `pickup_only: true` means
+             *     the store offers no delivery (and no last mile delivery).
+             */
+            flags: WithRequired<components["schemas"]["Flags"], "alcohol">;
+            /** @description Store location code, used in later requests. */
+            location_code: string;
+            /** @description Name of the store. */
+            name: string;
+        };
+        /**
+         * StoreList
+         * @description Stores that serve the requested location. The rest of the response table is not public.
+         */
+        StoreList: {
+            /**
+             * @description `true` when the postal code is only partly covered by the stores found. After a postal-code
+             *     search that answers `true`, search again with the street address (`address_line_1`).
+             */
+            is_partial?: boolean;
+            /** @description The stores. */
+            stores?: components["schemas"]["Store"][];
         };
         /**
          * UpdateSandboxShopperOrderItemRequest
@@ -1474,6 +2615,81 @@ export interface components {
             postal_code: string;
             /** @description The Connect user ID. The docs say the response contains it; the key name comes from third-party client code. */
             user_id?: string;
+        };
+        /**
+         * ValidateItemsRequest
+         * @description Request body of validate items. Give the store by `location_code`, or a delivery `address` to use
+         *     the nearest store; `location_code` wins when both are sent. The published field table is cut after
+         *     `address` (`location_code` is named by the page's prose), so the object stays open.
+         */
+        ValidateItemsRequest: {
+            address?: components["schemas"]["ExpandedAddress"];
+            /** @description The items to validate. */
+            items: components["schemas"]["ItemToValidate"][];
+            /** @description Location code of the store whose catalog is used. Takes precedence over `address`. */
+            location_code?: string;
+        };
+        /**
+         * ValidateItemsResponse
+         * @description The result of validate items. The response table is not public beyond `validation_failures`.
+         */
+        ValidateItemsResponse: {
+            /** @description One entry per failed check. Empty when every item passed. */
+            validation_failures?: components["schemas"]["ItemValidationFailure"][];
+        };
+        /**
+         * ValidateLastMileAddressRequest
+         * @description Request body of the deprecated last mile validate an address.
+         */
+        ValidateLastMileAddressRequest: {
+            /** @description First address line. */
+            address_line_1: string;
+            /** @description Second address line. */
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            /**
+             * @description City of the address (newest version of the page).
+             * @example Chicago
+             */
+            city?: string;
+            /** @description Postal code of the address. */
+            postal_code: string;
+        };
+        /**
+         * Window
+         * @description When the service takes place. The field table is not public: the names come from the docs' prose
+         *     and a 2021 version of the time-slot pages.
+         */
+        Window: {
+            /**
+             * @deprecated
+             * @description Removed on 2024-11-18 (legacy responses only): read `type` instead (`priority_eta` was added then).
+             */
+            asap?: boolean;
+            /**
+             * Format: date-time
+             * @description End of the window (ISO 8601).
+             */
+            end_at?: string;
+            /**
+             * Format: date-time
+             * @description Start of the window (ISO 8601).
+             */
+            start_at?: string;
+            /**
+             * @description Kind of time slot. Not a closed list; known values: `scheduled` (previews return only this kind
+             *     by default), `eta` (a standard ETA option, returned with `with_eta_options`) and `priority_eta`
+             *     (returned with `with_priority_eta_options`; added 2024-11-18). Older docs also name
+             *     `immediate`, the "within a few hours" slots that ETA options replace.
+             * @example scheduled
+             * @example eta
+             * @example priority_eta
+             */
+            type?: string;
         };
     };
     responses: {
@@ -1587,6 +2803,12 @@ export interface components {
         AcceptLanguageHeader: string;
         /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
         RetailerIdHeader: string;
+        /**
+         * @description The `id` of a time slot (service option) returned by a list time slots operation. A 64-bit
+         *     integer.
+         * @example 1280750203
+         */
+        ServiceOptionIdPath: number;
         /**
          * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
          *     docs' examples send `true`.
@@ -2107,6 +3329,472 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listLastMileServiceOptionsLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListLastMileServiceOptionsLegacyRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The time slots. The response table is not public: `service_options` is inferred from the
+             *     other time-slot operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findDispatchLastMileStores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindDispatchLastMileStoresRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The stores for the location. Only `stores` and `is_partial` are known; the store entries
+             *     are modelled on the other store searches.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reserveLastMileServiceOptionLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The `id` of a time slot (service option) returned by a list time slots operation. A 64-bit
+                 *     integer.
+                 * @example 1280750203
+                 */
+                service_option_id: components["parameters"]["ServiceOptionIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hold. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    validateLastMileAddressLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateLastMileAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description The validated address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedAddress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileUserAndAddressLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileUserAndAddressRequest"];
+            };
+        };
+        responses: {
+            /** @description The user's ID and the validated address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidatedAddress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewDeliveryServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewDeliveryServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The previewed time slots. For display only; do not reserve them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewLastMileServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewLastMileServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The previewed time slots. The response table is not public: `service_options` is inferred
+             *     from the other time-slot operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    previewPickupServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewPickupServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The previewed time slots. For display only; do not reserve them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findDeliveryStores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindDeliveryStoresRequest"];
+            };
+        };
+        responses: {
+            /** @description The stores that deliver to the location. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findLastMileStores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindLastMileStoresRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The stores for the location. The response table is not public: the shape is inferred from
+             *     the other store searches.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    findPickupStores: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FindPickupStoresRequest"];
+            };
+        };
+        responses: {
+            /** @description The stores that offer pickup near the location. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupStoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createUser: {
         parameters: {
             query?: never;
@@ -2182,6 +3870,498 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidatedAddress"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getInstacartAccountInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The linked account's Instacart+ state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstacartAccountInfo"];
+                };
+            };
+            /**
+             * @description Bad request. The page's error table lists the rows below; the general single-error and
+             *     multiple-errors forms also apply.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    linkInstacartAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkInstacartAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The accounts are linked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkInstacartAccountResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The page's error table lists the rows below (code `1001`, `meta.key` naming the
+             *     field); the general single-error and multiple-errors forms also apply.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reserveServiceOption: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The `id` of a time slot (service option) returned by a list time slots operation. A 64-bit
+                 *     integer.
+                 * @example 1280750203
+                 */
+                service_option_id: components["parameters"]["ServiceOptionIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hold. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reservePreviewedServiceOption: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The `id` of a time slot (service option) returned by a list time slots operation. A 64-bit
+                 *     integer.
+                 * @example 1280750203
+                 */
+                service_option_id: components["parameters"]["ServiceOptionIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReservePreviewedServiceOptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The hold. The response table is not public: the shape is inferred from the other reserve
+             *     operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCartServiceOptionsLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListCartServiceOptionsLegacyRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The available time slots. The response is not public: `service_options` is inferred from the
+             *     other time-slot operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDeliveryServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListDeliveryServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The available time slots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listLastMileServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListLastMileServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The available time slots. The response table is not public: `service_options` is inferred
+             *     from the other time-slot operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPickupServiceOptions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ListPickupServiceOptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description The available time slots. The response table is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reserveDesiredWindowServiceOption: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReserveDesiredWindowServiceOptionRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The hold. Instacart's page does not show the response table; the hold's fields are confirmed
+             *     by the docs mirror and by the other reserve operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOptionHoldResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    validateItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateItemsRequest"];
+            };
+        };
+        responses: {
+            /** @description The failed checks, if any. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidateItemsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2714,3 +4894,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

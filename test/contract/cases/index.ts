@@ -1,6 +1,7 @@
 /** Every operation's contract case, by operationId. Each API area has its own file. */
 import type { ContractCases } from "../harness.ts";
 import { authCases } from "./auth.ts";
+import { fulfillmentShoppingCases } from "./fulfillment-shopping.ts";
 import { userCases } from "./users.ts";
 import { recommendationCases } from "./recommendations.ts";
 import { transactionCases } from "./transaction.ts";
@@ -9,6 +10,7 @@ import { catalogCases } from "./catalog.ts";
 
 export const cases: ContractCases = {
   ...authCases,
+  ...fulfillmentShoppingCases,
   ...userCases,
   ...recommendationCases,
   ...transactionCases,
