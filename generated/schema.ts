@@ -248,6 +248,12 @@ export interface components {
              * @example user_id
              */
             key?: string;
+            /**
+             * @description Only on Post-checkout record customer arrival's "Params error" (code `2001`): a text about the
+             *     order's delivery, for example "Order delivery is not staged.", in place of `key`.
+             * @example Order delivery is not staged.
+             */
+            order_delivery_id?: string;
         };
         /**
          * ErrorResponse
