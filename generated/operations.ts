@@ -8,6 +8,10 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/oauth/token/revoke": ["revokeAccessToken","",""],
   "POST /v2/fulfillment/users": ["createUser","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/addresses": ["createUserAddress","connect:fulfillment","cc"],
+  "GET /v2/post_checkout/orders/{order_id}": ["getPostCheckoutOrder","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/handling": ["getPostCheckoutOrderHandling","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/location": ["getPostCheckoutOrderLocation","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/order_messages": ["getOrderMessages","connect:post_checkout","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

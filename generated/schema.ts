@@ -105,6 +105,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/post_checkout/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Returns the high-level data of an order for an order status page: when it was created, where it is
+         *     in its workflow (`workflow_state`), how it is fulfilled (`fulfillment_type`: `delivery`,
+         *     `last_mile_delivery` or `pickup`), and the start and end of its delivery window.
+         *
+         *     Only the value tables of `fulfillment_type` and `workflow_state` are public; the response's field
+         *     table is not, so the names of the date and window fields are unknown and the response stays open.
+         *     `workflow_state` is an open list: the known states, with the fulfillment types that use them, are
+         *     listed on the field.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`): the token is bound to one Connect user and reaches only that user's
+         *     orders, which is why the path has no `user_id`.
+         */
+        get: operations["getPostCheckoutOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/handling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order handling information
+         * @description Returns how an order is handled: the delivery or pickup address and its coordinates, the shopper
+         *     currently working on the order, and the customer's drop-off location, notes and instructions, with
+         *     flags for leaving the order unattended, alcohol and certified delivery.
+         *
+         *     When the retailer's account turns on "remove shopper information", the response has no `shopper`.
+         *     The fields of `shopper` are not public, and this page does not list the fields of `coordinates`
+         *     (those of the get-order-location page are used).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderHandling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the order location
+         * @description Returns where the order is while it is being delivered, for a live map on the order status page.
+         *     When the order is not being delivered, the response is empty: the docs mark `coordinates` as
+         *     required, but it is modelled as optional for that reason.
+         *
+         *     The location is shopper data: when the retailer's account turns on "remove shopper information"
+         *     (the retailer asked Instacart to redact the shopper's personal data), the call fails with 403
+         *     "Shopper PII" (code `null`).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/order_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order messages
+         * @description Returns every message of an order: the customer-shopper chat in `chat_messages` and the automatic
+         *     status notifications (for example an item replaced or refunded, or the delivery under way) in
+         *     `lifecycle_messages`. Get chat messages returns the chat alone.
+         *
+         *     Chat messages stay available for 24 hours after the order is delivered or canceled; after that,
+         *     `chat_messages` is empty and `is_expired` is `true` (placed in `metadata` as in get chat messages).
+         *     When the retailer's account turns on "remove shopper information", this operation always fails with
+         *     403 (its error body is not public).
+         *
+         *     Only the top level of the response is public: `OrderChatMessage` is known up to its `id`, and the
+         *     fields of `LifecycleMessage` and `OrderMessagesMetadata` are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getOrderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -293,6 +415,12 @@ export interface components {
             pickup_only?: boolean;
         };
         /**
+         * LifecycleMessage
+         * @description An automatic notification sent during the order's lifecycle, for example when an item is refunded
+         *     or the delivery is under way. Its fields are not public.
+         */
+        LifecycleMessage: Record<string, never>;
+        /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
          *     error envelope. The docs' error tables give the error name (for example `unauthorized_client`,
@@ -304,6 +432,167 @@ export interface components {
             /** @description Description of the error. */
             error_description?: string;
         };
+        /**
+         * OrderChatMessage
+         * @description A customer-shopper message in get order messages. Only its first field, `id`, is public; the rest
+         *     of the object stays open.
+         */
+        OrderChatMessage: {
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+        };
+        /**
+         * OrderLocation
+         * @description Where the order is while it is being delivered. The docs mark `coordinates` as required but also say
+         *     that the response is empty when the order is not being delivered, so `coordinates` is modelled as
+         *     optional: check for it before use.
+         */
+        OrderLocation: {
+            /**
+             * @description The current position of the order. Marked required by the docs; absent from the empty response
+             *     given for an order that is not being delivered.
+             */
+            coordinates?: components["schemas"]["PostCheckoutCoordinates"];
+        };
+        /**
+         * OrderMessages
+         * @description Every message of an order: the customer-shopper chat in `chat_messages` and the automatic status
+         *     notifications in `lifecycle_messages`.
+         */
+        OrderMessages: {
+            /** @description Messages between the customer and the shoppers; empty once they have expired. */
+            chat_messages: components["schemas"]["OrderChatMessage"][];
+            /** @description Automatic notifications, for example an item refunded or a delivery under way. */
+            lifecycle_messages: components["schemas"]["LifecycleMessage"][];
+            metadata: components["schemas"]["OrderMessagesMetadata"];
+        };
+        /**
+         * OrderMessagesMetadata
+         * @description Metadata of the order messages. Its fields are not public.
+         */
+        OrderMessagesMetadata: {
+            /**
+             * @description `true` once the chat messages are no longer available (24 hours after the order was delivered or
+             *     canceled); `chat_messages` is then empty.
+             */
+            is_expired?: boolean;
+        };
+        /**
+         * PostCheckoutAddress
+         * @description The delivery or pickup address of an order, as the Post-checkout API returns it. Not the same
+         *     object as the Fulfillment request `Address`.
+         */
+        PostCheckoutAddress: {
+            address_line_1: string;
+            address_line_2?: string;
+            /** @description Administrative area, for example the state or province. */
+            administrative_area?: string;
+            /**
+             * @description Country code, for example `US`.
+             * @example US
+             */
+            country_code: string;
+            /** @description Locality, for example the city. */
+            locality?: string;
+            postal_code: string;
+        };
+        /**
+         * PostCheckoutCoordinates
+         * @description A geographic position. The get-order-location page gives both fields as required numbers; the
+         *     handling page uses the same object name without listing its fields.
+         */
+        PostCheckoutCoordinates: {
+            /** @description Latitude. */
+            latitude: number;
+            /** @description Longitude. */
+            longitude: number;
+        };
+        /**
+         * PostCheckoutOrder
+         * @description High-level data of an order, from the Post-checkout API. The docs say it holds the creation date,
+         *     the current `workflow_state`, the `fulfillment_type` and the start and end of the delivery window,
+         *     but only the value tables of `fulfillment_type` and `workflow_state` are public: the JSON names of
+         *     the date and window fields, and the required marks, are not. The object stays open.
+         *
+         *     The schedule-pickup page also names a `pickup_category` of the post-checkout order (`curbside` is
+         *     the value it requires); its type and place are not public, so it is not modelled here.
+         */
+        PostCheckoutOrder: {
+            /**
+             * @description How the order is fulfilled: `delivery` (a shopper picks and delivers the order), `last_mile_delivery`
+             *     (an Instacart shopper delivers an order that store staff picked and staged) or `pickup` (a shopper
+             *     picks and stages the order and the customer collects it).
+             * @enum {string}
+             */
+            fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup";
+            /**
+             * @description Where the order is in its workflow. An open list: the docs publish these states (and the
+             *     fulfillment types that use them), and later states such as delivery and cancellation are not
+             *     public.
+             *
+             *     | state | meaning | used by |
+             *     |---|---|---|
+             *     | `brand_new` | created, not yet acknowledged by a shopper | delivery, last mile delivery, pickup |
+             *     | `acknowledged` | a shopper acknowledged the order | delivery, pickup |
+             *     | `picking` | a shopper is shopping the order | delivery, pickup |
+             *     | `verifying_replacements` | replacements are being reviewed | delivery, pickup |
+             *     | `checkout` | the shopper is checking out | delivery, pickup |
+             *     | `bags_check` | the bags are being checked | delivery, pickup |
+             *     | `staged` | placed in the staging area | delivery |
+             *     | `staged_for_delivery` | placed in the staging area | last mile delivery |
+             *     | `waiting_for_delivery` | waiting for a shopper to collect it for delivery | last mile delivery |
+             *     | `acknowledged_for_delivery` | a shopper acknowledged it and is on the way to the store | last mile delivery |
+             *     | `at_store` | the shopper is at the store | last mile delivery |
+             *     | `bags_verified` | every bag has been verified | last mile delivery, pickup |
+             *     | `ready_for_pickup` | ready for the customer to collect (Fulfillment order status `staged`) | pickup |
+             *     | `user_at_store` | the customer is at the store | pickup |
+             *     | `runner_awaiting` | a store employee is being chosen to carry the order out | pickup |
+             *     | `runner_acknowledged` | a store employee acknowledged the order and is on the way | pickup |
+             * @example picking
+             * @example ready_for_pickup
+             */
+            workflow_state?: string;
+        };
+        /**
+         * PostCheckoutOrderHandling
+         * @description How an order is handled: where it goes, who is shopping it, and the customer's notes and
+         *     instructions. When the retailer's account turns on "remove shopper information", `shopper` is left
+         *     out.
+         */
+        PostCheckoutOrderHandling: {
+            address: components["schemas"]["PostCheckoutAddress"];
+            /** @description Whether the order contains alcohol. Default `false`. */
+            alcoholic?: boolean;
+            /** @description Whether the order needs a certified delivery. Default `false`. */
+            certified_delivery?: boolean;
+            /**
+             * @description Coordinates of the delivery or pickup address. This page does not list the fields of its
+             *     Coordinates object; they are taken from the get-order-location page.
+             */
+            coordinates: components["schemas"]["PostCheckoutCoordinates"];
+            /** @description The customer's instructions about where to drop the order off. */
+            dropoff_location?: string;
+            /** @description Delivery instructions. */
+            instructions: string;
+            /** @description Whether the order may be left unattended. Default `false`. */
+            leave_unattended?: boolean;
+            /** @description Notes about the address. */
+            notes?: string;
+            /**
+             * @description The shopper currently working on the order. Absent when the account turns on "remove shopper
+             *     information".
+             */
+            shopper?: components["schemas"]["PostCheckoutShopper"];
+        };
+        /**
+         * PostCheckoutShopper
+         * @description The shopper currently working on the order. The docs name this object (`Shopper`) but do not make
+         *     its fields public, so it stays open.
+         */
+        PostCheckoutShopper: Record<string, never>;
         /**
          * RevokeTokenRequest
          * @description Request body of `POST /v2/oauth/token/revoke`. Only the OAuth application that issued a token can
@@ -448,6 +737,11 @@ export interface components {
          *     field in the request body, where an operation has one, overrides this header.
          */
         AcceptLanguageHeader: string;
+        /**
+         * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+         * @example 123456789
+         */
+        PostCheckoutOrderIdPath: string;
         /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
         RetailerIdHeader: string;
         /**
@@ -603,6 +897,200 @@ export interface operations {
             400: components["responses"]["OAuthError"];
             401: components["responses"]["OAuthError"];
             403: components["responses"]["OAuthForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The order's high-level data. Only `workflow_state` and `fulfillment_type` are modelled; the rest
+             *     of the body is not public.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderHandling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's handling information. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutOrderHandling"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's current position, or an empty object when it is not being delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLocation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information", so the shopper's
+             *     location is not shared.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrderMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's messages. Most sub-object fields are not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderMessages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information": this operation then
+             *     always fails. The error body of this case is not public (get order location answers "Shopper
+             *     PII" with code `null` in the same situation).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -2,8 +2,10 @@
 import type { ContractCases } from "../harness.ts";
 import { authCases } from "./auth.ts";
 import { userCases } from "./users.ts";
+import { postCheckoutCases } from "./post-checkout.ts";
 
 export const cases: ContractCases = {
   ...authCases,
   ...userCases,
+  ...postCheckoutCases,
 };
