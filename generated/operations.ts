@@ -12,6 +12,12 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "GET /v2/post_checkout/orders/{order_id}/handling": ["getPostCheckoutOrderHandling","connect:post_checkout","user"],
   "GET /v2/post_checkout/orders/{order_id}/location": ["getPostCheckoutOrderLocation","connect:post_checkout","user"],
   "GET /v2/post_checkout/orders/{order_id}/order_messages": ["getOrderMessages","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/pickup/details": ["getPostCheckoutPickupDetails","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/pickup/vehicle_info": ["getVehicleInfo","connect:post_checkout","user"],
+  "PUT /v2/post_checkout/orders/{order_id}/pickup/vehicle_info": ["createOrUpdateVehicleInfo","connect:post_checkout","user"],
+  "POST /v2/post_checkout/orders/{order_id}/pickup/user_arrived": ["recordCustomerArrival","connect:post_checkout","user"],
+  "POST /v2/post_checkout/orders/{order_id}/pickup/schedule_pickup": ["schedulePickup","connect:post_checkout","user"],
+  "PUT /v2/post_checkout/orders/{order_id}/pickup_delegate": ["createOrUpdatePickupDelegate","connect:post_checkout","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -227,6 +227,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/post_checkout/orders/{order_id}/pickup_delegate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or update a pickup delegate
+         * @description Sets, or replaces, the person allowed to collect a pickup order for the customer. The delegate is
+         *     attached to this order only, not to the Connect user. Call it after the order is created; Instacart
+         *     can then send the delegate SMS updates. Vehicle information and customer arrival can then be given
+         *     for the delegate (`is_pickup_delegate: true`); schedule pickup is not supported for orders with a
+         *     delegate.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" (code `4001`) for an order that is not a
+         *     pickup order, and with 404 "Resource not found" (code `4000`) when the order does not exist. The
+         *     docs show an empty 200 response.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["createOrUpdatePickupDelegate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get pickup instructions
+         * @description Returns the instructions the customer follows to collect a pickup order, for the kinds of pickup
+         *     the retailer supports (curbside, locker, in store): text, optionally with images.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" (code `4001`) for an order that is not a
+         *     pickup order, and with 404 "Resource not found" (code `4000`) when the order does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutPickupDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/schedule_pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule pickup
+         * @description Schedules a curbside pickup from the customer's estimated time of arrival (`schedule_pickup_eta`),
+         *     to shorten the customer's wait at the store: at most one minute after that time has passed, a
+         *     store associate is notified through the Shopper app that the customer should be there. Sending it
+         *     again for the same order with a new `schedule_pickup_eta` updates the schedule. Record customer
+         *     arrival complements it: it notifies the store at once, so a customer can announce an arrival before
+         *     the scheduled time.
+         *
+         *     Preconditions: the order's `fulfillment_type` is `pickup`, its pickup category
+         *     (`pickup_category`) is `curbside`, and its `workflow_state` is `ready_for_pickup` (the Fulfillment
+         *     order status `staged`). Not supported for orders with a pickup delegate: for those, only record
+         *     customer arrival works.
+         *
+         *     The request table, the response and the errors are not public: only the field name
+         *     `schedule_pickup_eta` is known, from the page's prose; its type is inferred.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["schedulePickup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/user_arrived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record customer arrival
+         * @description Records that the customer has arrived for a curbside pickup; Instacart notifies the store's
+         *     associates at once. Set `is_pickup_delegate: true` when it is the pickup delegate who arrived; this
+         *     needs a pickup delegate already attached to the order. The body is optional: older versions of the
+         *     page send none, and `is_pickup_delegate` (default `false`) is only in the newest.
+         *
+         *     It can be combined with schedule pickup, which notifies the store at the customer's estimated time
+         *     of arrival instead; for an order with a pickup delegate, recording the arrival is the only option.
+         *
+         *     Errors the docs list: 400 "Params error" (code `2001`) when the order is not staged, whose `meta`
+         *     is `{"order_delivery_id": "Order delivery is not staged."}` instead of the usual `{"key": …}`;
+         *     400 "User ID not found" (code `4001`) for an order that was not created with Fulfillment v3 and is
+         *     read with a client-credentials token; 404 "Resource not found" (code `4000`) when the order does not
+         *     exist, and 404 "No pickup status found for order" (code `4000`).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["recordCustomerArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/vehicle_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get vehicle information
+         * @description Returns the vehicle information attached to a curbside pickup order (see create or update vehicle
+         *     information). The fields of `vehicle_info` and their required marks come from the create-or-update
+         *     page; this page does not give the required mark of `vehicle_info` itself, nor what is returned
+         *     when no vehicle information was attached.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getVehicleInfo"];
+        /**
+         * Create or update vehicle information
+         * @description Attaches to a curbside pickup order the vehicle the customer comes in, or updates it, so that the
+         *     store's runner can find the car. Every field is optional. `vehicle_type` and `color` take
+         *     case-sensitive values from fixed lists.
+         *
+         *     Set `is_pickup_delegate: true` when the vehicle is the pickup delegate's; this needs a pickup
+         *     delegate already attached to the order (create or update pickup delegate). `is_pickup_delegate`
+         *     and the value lists of `vehicle_type` and `color` appear only in the newest version of the page.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" for an order that is not a pickup order.
+         *     The rest of the error table is not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["createOrUpdateVehicleInfo"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -289,6 +460,48 @@ export interface components {
              * @example connect:fulfillment
              */
             scope?: string;
+        };
+        /**
+         * CreateOrUpdatePickupDelegateRequest
+         * @description Request body of create or update pickup delegate: the person allowed to collect the order for the
+         *     customer.
+         */
+        CreateOrUpdatePickupDelegateRequest: {
+            /** @description Name of the pickup delegate. */
+            name: string;
+            /**
+             * @description Phone number of the pickup delegate, who can then get SMS updates about the order. Prefer E.164
+             *     (for example `+18005550100`): the 2026-05-12 changelog requires E.164 for `phone_number` in
+             *     "several requests" from 2026-06-09 without listing them.
+             */
+            phone_number: string;
+        };
+        /**
+         * CreateOrUpdateVehicleInfoRequest
+         * @description Request body of create or update vehicle information. Every field is optional. `vehicle_type`,
+         *     `color` and `is_pickup_delegate` come from the newest version of the page (the older one lists no
+         *     values for `vehicle_type` and `color`, and no `is_pickup_delegate`).
+         */
+        CreateOrUpdateVehicleInfoRequest: {
+            /**
+             * @description Colour of the vehicle (case-sensitive).
+             * @enum {string}
+             */
+            color?: "black" | "blue" | "brown" | "gray" | "green" | "yellow" | "orange" | "red" | "silver" | "white";
+            /**
+             * @description `true` when the vehicle is the pickup delegate's. Needs a pickup delegate already attached to the
+             *     order (create or update pickup delegate). Default `false`.
+             */
+            is_pickup_delegate?: boolean;
+            /** @description License plate of the vehicle. */
+            license_plate?: string;
+            /** @description Make and model of the vehicle. */
+            model?: string;
+            /**
+             * @description Body type of the vehicle (case-sensitive).
+             * @enum {string}
+             */
+            vehicle_type?: "hatchback" | "minivan" | "sedan" | "suv" | "truck" | "other";
         };
         /**
          * CreateUserAddressRequest
@@ -481,6 +694,39 @@ export interface components {
             is_expired?: boolean;
         };
         /**
+         * PickupDetails
+         * @description The pickup instructions of an order.
+         */
+        PickupDetails: {
+            /** @description The order's pickup instructions, for the kinds of pickup the retailer supports (curbside, locker, in store). */
+            pickup_instructions: components["schemas"]["PickupInstruction"][];
+        };
+        /**
+         * PickupInstruction
+         * @description What the customer does to collect the order, for one kind of pickup the retailer supports: text,
+         *     optionally with images.
+         */
+        PickupInstruction: {
+            /**
+             * @description The kind of pickup the instruction is for.
+             * @enum {string}
+             */
+            category: "curbside" | "locker" | "in_store";
+            /** @description The instruction text. */
+            instruction: string;
+            instruction_images?: components["schemas"]["PickupInstructionImage"][];
+        };
+        /**
+         * PickupInstructionImage
+         * @description An image that illustrates a pickup instruction.
+         */
+        PickupInstructionImage: {
+            /** @description URL of the image. */
+            url: string;
+            /** @description Description of the image. */
+            value?: string;
+        };
+        /**
          * PostCheckoutAddress
          * @description The delivery or pickup address of an order, as the Post-checkout API returns it. Not the same
          *     object as the Fulfillment request `Address`.
@@ -510,6 +756,12 @@ export interface components {
             /** @description Longitude. */
             longitude: number;
         };
+        /**
+         * PostCheckoutEmptyResponse
+         * @description The 200 response of create or update pickup delegate and of handle order item replacement: the docs
+         *     show an empty body (`{}`). Left open, like every response, so that fields added later are accepted.
+         */
+        PostCheckoutEmptyResponse: Record<string, never>;
         /**
          * PostCheckoutOrder
          * @description High-level data of an order, from the Post-checkout API. The docs say it holds the creation date,
@@ -594,6 +846,26 @@ export interface components {
          */
         PostCheckoutShopper: Record<string, never>;
         /**
+         * RecordCustomerArrivalRequest
+         * @description Optional request body of record customer arrival. Only the newest version of the page has a body
+         *     (`is_pickup_delegate`); older versions send none.
+         */
+        RecordCustomerArrivalRequest: {
+            /**
+             * @description `true` when the pickup delegate, not the customer, has arrived. Needs a pickup delegate already
+             *     attached to the order (create or update pickup delegate). Default `false`.
+             */
+            is_pickup_delegate?: boolean;
+        };
+        /**
+         * RecordCustomerArrivalResponse
+         * @description The result of recording a customer's arrival.
+         */
+        RecordCustomerArrivalResponse: {
+            /** @description Whether the arrival was recorded. */
+            success: boolean;
+        };
+        /**
          * RevokeTokenRequest
          * @description Request body of `POST /v2/oauth/token/revoke`. Only the OAuth application that issued a token can
          *     revoke it.
@@ -604,6 +876,25 @@ export interface components {
             /** @description The access token to revoke. */
             token: string;
         };
+        /**
+         * SchedulePickupRequest
+         * @description Request body of schedule pickup. The page's request table is not public: only the field
+         *     `schedule_pickup_eta` is named, in its prose, as the customer's estimated time of arrival that the
+         *     request must provide. The object stays open.
+         */
+        SchedulePickupRequest: {
+            /**
+             * Format: date-time
+             * @description The customer's estimated time of arrival at the store. Sending a new value for the same order
+             *     updates the scheduled pickup.
+             */
+            schedule_pickup_eta: string;
+        };
+        /**
+         * SchedulePickupResponse
+         * @description The response of schedule pickup. Its body is not public.
+         */
+        SchedulePickupResponse: Record<string, never>;
         /**
          * User
          * @description A Connect user. The docs show `user_id`, `first_name`, `last_name` and `phone_number`; the rest of
@@ -626,6 +917,47 @@ export interface components {
             postal_code: string;
             /** @description The Connect user ID. The docs say the response contains it; the key name comes from third-party client code. */
             user_id?: string;
+        };
+        /**
+         * VehicleInfo
+         * @description The vehicle in which the customer (or the pickup delegate) comes to collect a curbside pickup
+         *     order, so that the store's runner can find it.
+         */
+        VehicleInfo: {
+            /**
+             * @description Colour of the vehicle. The request accepts `black`, `blue`, `brown`, `gray`, `green`, `yellow`,
+             *     `orange`, `red`, `silver` and `white` (newest version of the docs); the response is left an open
+             *     string for the same reason as `vehicle_type`.
+             * @example silver
+             */
+            color: string;
+            /**
+             * @description The colour as a hex code, for example `#E8E8E8`.
+             * @example #E8E8E8
+             */
+            color_hex?: string;
+            /**
+             * Format: int64
+             * @description ID of the vehicle information.
+             */
+            id: number;
+            license_plate?: string;
+            /** @description Make and model of the vehicle. */
+            model: string;
+            /**
+             * @description Body type of the vehicle. The request accepts `hatchback`, `minivan`, `sedan`, `suv`, `truck` and
+             *     `other` (a list that only the newest version of the docs gives), so the response is left an open
+             *     string: vehicle information saved under the older rules may hold other values.
+             * @example sedan
+             */
+            vehicle_type: string;
+        };
+        /**
+         * VehicleInfoResponse
+         * @description The vehicle information attached to a pickup order.
+         */
+        VehicleInfoResponse: {
+            vehicle_info: components["schemas"]["VehicleInfo"];
         };
     };
     responses: {
@@ -1090,6 +1422,339 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdatePickupDelegate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrUpdatePickupDelegateRequest"];
+            };
+        };
+        responses: {
+            /** @description The delegate was saved. The docs show an empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutEmptyResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The order is not a pickup order, or the body is invalid. The body is Instacart's
+             *     error envelope.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutPickupDetails: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's pickup instructions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupDetails"];
+                };
+            };
+            /** @description Bad request. The order is not a pickup order. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    schedulePickup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePickupRequest"];
+            };
+        };
+        responses: {
+            /** @description The pickup was scheduled. The response body is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePickupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordCustomerArrival: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RecordCustomerArrivalRequest"];
+            };
+        };
+        responses: {
+            /** @description The arrival was recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordCustomerArrivalResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The body is Instacart's error envelope; note the non-standard `meta` of code
+             *     `2001`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist, or it has no pickup status. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVehicleInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The vehicle information attached to the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleInfoResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateVehicleInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrUpdateVehicleInfoRequest"];
+            };
+        };
+        responses: {
+            /** @description The vehicle information now attached to the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleInfoResponse"];
+                };
+            };
+            /**
+             * @description Bad request, for example an order that is not a pickup order. The body is Instacart's error
+             *     envelope. The rest of the error table is not public.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];

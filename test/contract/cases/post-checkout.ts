@@ -21,4 +21,80 @@ export const postCheckoutCases: ContractCases = {
     user,
     ok: (client) => client.GET("/v2/post_checkout/orders/{order_id}/order_messages", { params: { path: order } }),
   },
+  getPostCheckoutPickupDetails: {
+    user,
+    ok: (client) => client.GET("/v2/post_checkout/orders/{order_id}/pickup/details", { params: { path: order } }),
+  },
+  createOrUpdateVehicleInfo: {
+    user,
+    ok: (client) =>
+      client.PUT("/v2/post_checkout/orders/{order_id}/pickup/vehicle_info", {
+        params: { path: order },
+        body: { model: "SomeCarModel", vehicle_type: "sedan", license_plate: "F4K3L1C3NC3", color: "silver" },
+      }),
+    invalid: {
+      violation: "vehicle_type",
+      call: (client) =>
+        client.PUT("/v2/post_checkout/orders/{order_id}/pickup/vehicle_info", {
+          params: { path: order },
+          // @ts-expect-error "convertible" is not one of the documented vehicle types
+          body: { model: "SomeCarModel", vehicle_type: "convertible", color: "silver" },
+        }),
+    },
+  },
+  getVehicleInfo: {
+    user,
+    ok: (client) => client.GET("/v2/post_checkout/orders/{order_id}/pickup/vehicle_info", { params: { path: order } }),
+  },
+  recordCustomerArrival: {
+    user,
+    ok: (client) =>
+      client.POST("/v2/post_checkout/orders/{order_id}/pickup/user_arrived", {
+        params: { path: order },
+        body: { is_pickup_delegate: true },
+      }),
+    invalid: {
+      violation: "is_pickup_delegate",
+      call: (client) =>
+        client.POST("/v2/post_checkout/orders/{order_id}/pickup/user_arrived", {
+          params: { path: order },
+          // @ts-expect-error is_pickup_delegate is a boolean
+          body: { is_pickup_delegate: "yes" },
+        }),
+    },
+  },
+  schedulePickup: {
+    user,
+    ok: (client) =>
+      client.POST("/v2/post_checkout/orders/{order_id}/pickup/schedule_pickup", {
+        params: { path: order },
+        body: { schedule_pickup_eta: "2026-11-27T17:20:00Z" },
+      }),
+    invalid: {
+      violation: "schedule_pickup_eta",
+      call: (client) =>
+        client.POST("/v2/post_checkout/orders/{order_id}/pickup/schedule_pickup", {
+          params: { path: order },
+          // @ts-expect-error schedule_pickup_eta is required
+          body: {},
+        }),
+    },
+  },
+  createOrUpdatePickupDelegate: {
+    user,
+    ok: (client) =>
+      client.PUT("/v2/post_checkout/orders/{order_id}/pickup_delegate", {
+        params: { path: order },
+        body: { name: "Jane Smith", phone_number: "+18005550199" },
+      }),
+    invalid: {
+      violation: "phone_number",
+      call: (client) =>
+        client.PUT("/v2/post_checkout/orders/{order_id}/pickup_delegate", {
+          params: { path: order },
+          // @ts-expect-error phone_number is required
+          body: { name: "Jane Smith" },
+        }),
+    },
+  },
 };
