@@ -18,6 +18,8 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/post_checkout/orders/{order_id}/pickup/user_arrived": ["recordCustomerArrival","connect:post_checkout","user"],
   "POST /v2/post_checkout/orders/{order_id}/pickup/schedule_pickup": ["schedulePickup","connect:post_checkout","user"],
   "PUT /v2/post_checkout/orders/{order_id}/pickup_delegate": ["createOrUpdatePickupDelegate","connect:post_checkout","user"],
+  "GET /v2/post_checkout/orders/{order_id}/items": ["getPostCheckoutOrderItems","connect:post_checkout","user"],
+  "PUT /v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement": ["handleOrderItemReplacement","connect:post_checkout","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

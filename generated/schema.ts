@@ -165,6 +165,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/post_checkout/orders/{order_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order items
+         * @description Returns the items of an order: for each line, the ordered item (name, image, quantity and its
+         *     unit), the item's `status`, and the shopper's proposed replacement with the customer's decision in
+         *     `replacement_status`. Use a line's `id` as `order_item_id` to approve or reject its replacement
+         *     (handle order item replacement).
+         *
+         *     `status` is one of `NOT_PICKED`, `FOUND`, `REPLACED`, `TO_REFUND`; `replacement_status` one of
+         *     `SUBSTITUTION_STATUS_UNSPECIFIED`, `PENDING`, `APPROVED`, `REJECTED`. An older version of the page
+         *     gave one combined list (`APPROVED`, `FOUND`, `REJECTED`, `REPLACED`, `TO_REFUND`, `NOT_PICKED`);
+         *     every value of it belongs to one of the two newer lists, which are modelled. `quantity` is a string.
+         *     The error table is not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Handle an order item replacement
+         * @description Gives the customer's answer to a replacement the shopper proposed: `APPROVED` accepts it;
+         *     `REJECTED` refuses it, and then the item is refunded or, with `alternative_item`, another item is
+         *     requested instead. `alternative_item` is not accepted with `APPROVED`; it holds exactly one of
+         *     `upc` and `rrc`, and exactly one of `count` and `weight` (greater than 0; which one depends on the
+         *     product's catalog configuration). The answer must come before the shopper checks out.
+         *
+         *     Preconditions (newest version of the page): the order's `workflow_state` is `picking`, and the
+         *     line item's `status` is `REPLACED` with `replacement_status` `PENDING` (get order items). The docs
+         *     show an empty 200 response.
+         *
+         *     Errors the docs list (all versions): 400 "There were issues with your request" (code `9999`, the
+         *     multiple-errors form) when `status` is missing; 400 code `1001` "is not included in the list"
+         *     (`meta.key` `status`), "must include exactly one of rrc or upc", "must include exactly one of count
+         *     or weight", "count must be greater than 0", "weight must be greater than 0" (`meta.key`
+         *     `alternative_item`), and "Could not resolve alternative item to a valid product"; 400 "User ID not
+         *     found" (code `4001`) for an order that was not created with Fulfillment v3 and is read with a
+         *     client-credentials token; 404 "Resource not found" (code `4000`) and "Order item 1111 not found"
+         *     (code `4000`; the number is presumably the requested item's ID). The page also lists a 400 for a
+         *     change that was already answered ("Order item change already responded to"), whose message and
+         *     code are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["handleOrderItemReplacement"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/post_checkout/orders/{order_id}/location": {
         parameters: {
             query?: never;
@@ -462,6 +536,23 @@ export interface components {
             scope?: string;
         };
         /**
+         * AlternativeItem
+         * @description The item the customer asks for instead of a rejected replacement. It holds exactly one of `upc` and
+         *     `rrc`, and exactly one of `count` and `weight` (which one depends on how the product is sold in the
+         *     retailer's catalog). Instacart answers 400 "Could not resolve alternative item to a valid product"
+         *     when it cannot match the item.
+         */
+        AlternativeItem: {
+            /** @description Quantity, for products sold by count. Must be greater than 0. */
+            count?: number;
+            /** @description Retailer reference code. */
+            rrc?: string;
+            /** @description Universal product code. */
+            upc?: string;
+            /** @description Weight, for products sold by weight. Must be greater than 0. */
+            weight?: number;
+        };
+        /**
          * CreateOrUpdatePickupDelegateRequest
          * @description Request body of create or update pickup delegate: the person allowed to collect the order for the
          *     customer.
@@ -628,11 +719,62 @@ export interface components {
             pickup_only?: boolean;
         };
         /**
+         * HandleOrderItemReplacementRequest
+         * @description Request body of handle order item replacement: the customer's answer to the shopper's proposed
+         *     replacement. `alternative_item` is accepted only with `REJECTED`.
+         */
+        HandleOrderItemReplacementRequest: {
+            alternative_item?: components["schemas"]["AlternativeItem"];
+            /**
+             * @description `APPROVED` accepts the replacement. `REJECTED` refuses it: the item is then refunded, or, with
+             *     `alternative_item`, another item is requested instead.
+             * @enum {string}
+             */
+            status: "APPROVED" | "REJECTED";
+        };
+        /**
          * LifecycleMessage
          * @description An automatic notification sent during the order's lifecycle, for example when an item is refunded
          *     or the delivery is under way. Its fields are not public.
          */
         LifecycleMessage: Record<string, never>;
+        /**
+         * LineItem
+         * @description One line of an order: the ordered item, its status, and the shopper's proposed replacement if there
+         *     is one.
+         *
+         *     Two generations of the docs describe the statuses. The older one gives a single list for both
+         *     fields (`APPROVED`, `FOUND`, `REJECTED`, `REPLACED`, `TO_REFUND`, `NOT_PICKED`); the newest splits it
+         *     into the item's `status` (`NOT_PICKED`, `FOUND`, `REPLACED`, `TO_REFUND`) and the customer's decision
+         *     in `replacement_status` (`SUBSTITUTION_STATUS_UNSPECIFIED`, `PENDING`, `APPROVED`, `REJECTED`).
+         *     Every older value belongs to one of the newest lists (`APPROVED` and `REJECTED` describe the
+         *     customer's decision on a replacement), so both fields are closed enums of the newest split.
+         */
+        LineItem: {
+            /** @description Whether the line item needs a certified delivery. */
+            certified_delivery?: boolean;
+            /** @description ID of the line item; the `order_item_id` of handle order item replacement. */
+            id: string;
+            /** @description The ordered item. */
+            item: components["schemas"]["PostCheckoutOrderItem"];
+            /** @description Line number of the item. Only in the newest version of the docs. */
+            line_num?: string;
+            /** @description The shopper's proposed replacement, if there is one. */
+            replacement?: components["schemas"]["PostCheckoutOrderItem"];
+            /**
+             * @description The customer's decision on the shopper's proposed replacement: `SUBSTITUTION_STATUS_UNSPECIFIED`
+             *     (no replacement was made), `PENDING` (a replacement is proposed and awaits the customer's answer),
+             *     `APPROVED` or `REJECTED`.
+             * @enum {string}
+             */
+            replacement_status?: "SUBSTITUTION_STATUS_UNSPECIFIED" | "PENDING" | "APPROVED" | "REJECTED";
+            /**
+             * @description State of the ordered item: `NOT_PICKED` (the shopper has not picked it yet), `FOUND` (the shopper
+             *     found it), `REPLACED` (the shopper replaced it) or `TO_REFUND` (it will be refunded).
+             * @enum {string}
+             */
+            status: "NOT_PICKED" | "FOUND" | "REPLACED" | "TO_REFUND";
+        };
         /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
@@ -656,6 +798,13 @@ export interface components {
              * @description ID of the message.
              */
             id: number;
+        };
+        /**
+         * OrderLineItems
+         * @description The items of an order, with their statuses and proposed replacements.
+         */
+        OrderLineItems: {
+            line_items: components["schemas"]["LineItem"][];
         };
         /**
          * OrderLocation
@@ -838,6 +987,24 @@ export interface components {
              *     information".
              */
             shopper?: components["schemas"]["PostCheckoutShopper"];
+        };
+        /**
+         * PostCheckoutOrderItem
+         * @description An ordered item or its replacement, as the Post-checkout API returns it. Not the same object as the
+         *     Fulfillment request `OrderItem`: note that `quantity` is a string here.
+         */
+        PostCheckoutOrderItem: {
+            /** @description Unit of `quantity`. */
+            cost_unit: string;
+            /** @description URL of the item's image. */
+            image_url?: string;
+            /** @description Name of the item. */
+            name: string;
+            /**
+             * @description The quantity, as a string, in the unit given by `cost_unit`.
+             * @example 2
+             */
+            quantity: string;
         };
         /**
          * PostCheckoutShopper
@@ -1076,6 +1243,11 @@ export interface components {
         PostCheckoutOrderIdPath: string;
         /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
         RetailerIdHeader: string;
+        /**
+         * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+         *     docs' examples send `true`.
+         */
+        TreatIdsAsInternalHeader: boolean;
         /**
          * @description The Connect user ID, the one the retailer chose when creating the user.
          * @example johnsmith6000
@@ -1316,6 +1488,124 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's line items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLineItems"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    handleOrderItemReplacement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+                /**
+                 * @description ID of the line item (`line_items[].id` of get order items).
+                 * @example asdfghjkl
+                 */
+                order_item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandleOrderItemReplacementRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer was recorded. The docs show an empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutEmptyResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The body is Instacart's error envelope, in the single-error or the multiple-errors
+             *     form. The error for a change that was already answered is not shown: its message and code are
+             *     not public.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order or the order item does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

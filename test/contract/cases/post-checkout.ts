@@ -97,4 +97,28 @@ export const postCheckoutCases: ContractCases = {
         }),
     },
   },
+  getPostCheckoutOrderItems: {
+    user,
+    ok: (client) =>
+      client.GET("/v2/post_checkout/orders/{order_id}/items", {
+        params: { path: order, header: { "X-Treat-Ids-As-Internal": true } },
+      }),
+  },
+  handleOrderItemReplacement: {
+    user,
+    ok: (client) =>
+      client.PUT("/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement", {
+        params: { path: { ...order, order_item_id: "asdfghjkl" } },
+        body: { status: "REJECTED", alternative_item: { upc: "00041570054161", count: 1 } },
+      }),
+    invalid: {
+      violation: "status",
+      call: (client) =>
+        client.PUT("/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement", {
+          params: { path: { ...order, order_item_id: "asdfghjkl" } },
+          // @ts-expect-error PENDING is a replacement_status, not an answer: status is APPROVED or REJECTED
+          body: { status: "PENDING" },
+        }),
+    },
+  },
 };
