@@ -20,6 +20,9 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "PUT /v2/post_checkout/orders/{order_id}/pickup_delegate": ["createOrUpdatePickupDelegate","connect:post_checkout","user"],
   "GET /v2/post_checkout/orders/{order_id}/items": ["getPostCheckoutOrderItems","connect:post_checkout","user"],
   "PUT /v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement": ["handleOrderItemReplacement","connect:post_checkout","user"],
+  "GET /v2/post_checkout/chat/{order_id}/messages": ["getChatMessages","connect:post_checkout","user"],
+  "PUT /v2/post_checkout/chat/{order_id}/messages": ["markChatMessagesAsRead","connect:post_checkout","user"],
+  "POST /v2/post_checkout/chat/{order_id}/messages": ["sendChatMessage","connect:post_checkout","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -105,6 +105,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/post_checkout/chat/{order_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get chat messages
+         * @description Returns the messages exchanged between the customer and the shoppers of an order, with the
+         *     participants in `metadata`. Status notifications are not included: get order messages returns
+         *     both. Poll it to show new messages.
+         *
+         *     Messages stay available for 24 hours after the order is delivered or canceled; after that,
+         *     `chat_messages` is empty and `metadata.is_expired` is `true`. When the retailer's account turns on
+         *     "remove shopper information", this operation always fails with 403 (its error body is not public).
+         *     The fields of `ChatUser` after `display_name` are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getChatMessages"];
+        /**
+         * Mark chat messages as read
+         * @description Marks as read every unread message the shopper sent in the order's chat, and returns how many were
+         *     marked. No request body.
+         *
+         *     Fails with 400 "User ID not found" (code `4001`) for an order that was not created with
+         *     Fulfillment v3 and is read with a client-credentials token, and with 404 "Resource not found" (code
+         *     `4000`) when the order does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["markChatMessagesAsRead"];
+        /**
+         * Send a chat message
+         * @description Sends a message from the customer to the shopper of the order. `body` holds at most 1000
+         *     characters.
+         *
+         *     Fails with 400 "is too long (maximum is 1000 characters)" (code `1001`, `meta.key` `body`); with
+         *     403 "Sending a message is not allowed at this time" (code `null`) when chat is disabled for the
+         *     order or no shopper is available; and with 404 "Resource not found" (code `4000`) when the order
+         *     does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["sendChatMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/post_checkout/orders/{order_id}": {
         parameters: {
             query?: never;
@@ -553,6 +608,48 @@ export interface components {
             weight?: number;
         };
         /**
+         * ChatMessages
+         * @description The chat between the customer and the shoppers of an order.
+         */
+        ChatMessages: {
+            /** @description The messages; empty once they have expired (see `metadata.is_expired`). */
+            chat_messages: components["schemas"]["Message"][];
+            metadata: components["schemas"]["ChatMessagesMetadata"];
+        };
+        /**
+         * ChatMessagesMetadata
+         * @description The participants of the chat, and whether its messages have expired.
+         */
+        ChatMessagesMetadata: {
+            /** @description The shopper currently working on the order. */
+            current_shopper: components["schemas"]["ChatUser"];
+            /** @description The customer. */
+            customer: components["schemas"]["ChatUser"];
+            /**
+             * @description `true` once the messages are no longer available (24 hours after the order was delivered or
+             *     canceled); `chat_messages` is then empty. `false` while the messages, if any, are still there.
+             */
+            is_expired?: boolean;
+            /** @description The shoppers of the order. */
+            shoppers?: components["schemas"]["ChatUser"][];
+        };
+        /**
+         * ChatUser
+         * @description A participant of the chat (the customer or a shopper). The docs' table is cut after `display_name`:
+         *     the next field's name starts with `avatar_ur`, and the rest is not public.
+         */
+        ChatUser: {
+            /** @description URL of the participant's avatar. */
+            avatar_url?: string;
+            /** @description Name to show for the participant. */
+            display_name: string;
+            /**
+             * Format: int64
+             * @description ID of the participant.
+             */
+            id: number;
+        };
+        /**
          * CreateOrUpdatePickupDelegateRequest
          * @description Request body of create or update pickup delegate: the person allowed to collect the order for the
          *     customer.
@@ -774,6 +871,66 @@ export interface components {
              * @enum {string}
              */
             status: "NOT_PICKED" | "FOUND" | "REPLACED" | "TO_REFUND";
+        };
+        /**
+         * MarkMessagesAsReadResponse
+         * @description How many messages were marked as read.
+         */
+        MarkMessagesAsReadResponse: {
+            /** @description Number of messages marked as read. */
+            messages_read_count: number;
+        };
+        /**
+         * Message
+         * @description A chat message between the customer and a shopper.
+         */
+        Message: {
+            /** @description Text of the message. */
+            body: string;
+            /**
+             * Format: date-time
+             * @description When the message was created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+            /** @description Image attached to the message. */
+            image?: string;
+            /**
+             * Format: int64
+             * @description ID of the order the message belongs to (an integer here, although the path's `order_id` is a string).
+             */
+            order_id: number;
+            /** @description Whether the message has been read. */
+            read: boolean;
+            /**
+             * Format: date-time
+             * @description When the message was read.
+             */
+            read_at?: string;
+            /**
+             * Format: int64
+             * @description ID of the recipient.
+             */
+            recipient_id: number;
+            /**
+             * @description Kind of recipient: `user` or `driver` (by the chat's purpose, presumably the customer and the shopper).
+             * @enum {string}
+             */
+            recipient_type: "user" | "driver";
+            /**
+             * Format: int64
+             * @description ID of the sender.
+             */
+            sender_id: number;
+            /**
+             * @description Kind of sender: `user` or `driver` (by the chat's purpose, presumably the customer and the shopper).
+             * @enum {string}
+             */
+            sender_type: "user" | "driver";
         };
         /**
          * OAuthError
@@ -1062,6 +1219,37 @@ export interface components {
          * @description The response of schedule pickup. Its body is not public.
          */
         SchedulePickupResponse: Record<string, never>;
+        /**
+         * SendChatMessageRequest
+         * @description Request body of send chat message.
+         */
+        SendChatMessageRequest: {
+            /** @description Text of the message, at most 1000 characters. */
+            body: string;
+        };
+        /**
+         * SendChatMessageResponse
+         * @description The message that was sent.
+         */
+        SendChatMessageResponse: {
+            /**
+             * Format: date-time
+             * @description When the message was created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+            /** @description Time zone of the message. */
+            timezone: string;
+            /**
+             * @description Type of the message, for example `CHAT`. The docs give no list of values.
+             * @example CHAT
+             */
+            type: string;
+        };
         /**
          * User
          * @description A Connect user. The docs show `user_id`, `first_name`, `last_name` and `phone_number`; the rest of
@@ -1401,6 +1589,198 @@ export interface operations {
             400: components["responses"]["OAuthError"];
             401: components["responses"]["OAuthError"];
             403: components["responses"]["OAuthForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChatMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chat of the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information": this operation then
+             *     always fails. The error body of this case is not public (get order location answers "Shopper
+             *     PII" with code `null` in the same situation).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    markChatMessagesAsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number of messages marked as read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkMessagesAsReadResponse"];
+                };
+            };
+            /** @description Bad request. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendChatMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message was sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendChatMessageResponse"];
+                };
+            };
+            /** @description Bad request. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden. Chat is disabled for the order, or no shopper is available. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -121,4 +121,37 @@ export const postCheckoutCases: ContractCases = {
         }),
     },
   },
+  getChatMessages: {
+    user,
+    ok: (client) =>
+      client.GET("/v2/post_checkout/chat/{order_id}/messages", {
+        params: { path: order, header: { "X-Treat-Ids-As-Internal": true } },
+      }),
+  },
+  sendChatMessage: {
+    user,
+    ok: (client) =>
+      client.POST("/v2/post_checkout/chat/{order_id}/messages", {
+        params: { path: order },
+        body: { body: "Yes, 2% is fine. Thanks!" },
+      }),
+    invalid: {
+      // The field is called `body`, a word every request-body violation contains: match Prism's
+      // "must have required property 'body'" so that the check names the field for real.
+      violation: "required property 'body'",
+      call: (client) =>
+        client.POST("/v2/post_checkout/chat/{order_id}/messages", {
+          params: { path: order },
+          // @ts-expect-error body (the message text) is required
+          body: {},
+        }),
+    },
+  },
+  markChatMessagesAsRead: {
+    user,
+    ok: (client) =>
+      client.PUT("/v2/post_checkout/chat/{order_id}/messages", {
+        params: { path: order, header: { "X-Treat-Ids-As-Internal": true } },
+      }),
+  },
 };
