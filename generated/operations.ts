@@ -8,6 +8,14 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/oauth/token/revoke": ["revokeAccessToken","",""],
   "POST /v2/fulfillment/users": ["createUser","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/addresses": ["createUserAddress","connect:fulfillment","cc"],
+  "GET /v2/fulfillment/users/{user_id}/orders": ["listOrders","connect:fulfillment","cc",""],
+  "POST /v2/fulfillment/users/{user_id}/orders/delivery": ["createDeliveryOrder","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/orders/pickup": ["createPickupOrder","connect:fulfillment","cc"],
+  "GET /v2/fulfillment/users/{user_id}/orders/{order_id}": ["getOrder","connect:fulfillment","cc"],
+  "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}": ["updateOrder","connect:fulfillment","cc"],
+  "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/tip": ["updateOrderTip","connect:fulfillment","cc"],
+  "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections": ["setItemReplacements","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/orders/{order_id}/cancel": ["cancelOrder","connect:fulfillment","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

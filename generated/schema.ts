@@ -50,6 +50,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/users/{user_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user's orders
+         * @deprecated
+         * @description Returns every order of the Connect user.
+         *
+         *     Deprecated: this operation is on Instacart's Deprecated page, which names no replacement (single
+         *     orders can be read with get an order, `getOrder`). Deprecated operations stay supported for at
+         *     least six months after the announcement and may be removed later.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Returns one order of the Connect user: its status, fulfillment details (window, store, delivery
+         *     time, bags), items and, in this response, `pos_payment_method`. Works for delivery, pickup and
+         *     last mile delivery orders; it replaces the deprecated last mile use of
+         *     `GET /v2/fulfillment/lastmile/orders/{order_id}`.
+         */
+        get: operations["getOrder"];
+        /**
+         * Update an order
+         * @description Updates a delivery or pickup order (last mile orders use update a last mile delivery order). Only
+         *     possible while the order's `status` is `brand_new`.
+         *
+         *     `items` is the full new item list:
+         *     - an item left out of the request is removed;
+         *     - a new `line_num` adds an item, and an existing `line_num` updates that item;
+         *     - giving an existing item a new `line_num` causes a duplicate-items error;
+         *     - reusing the `line_num` of a removed item restores it.
+         *
+         *     Only `count`, `weight`, `special_instructions` and `replacement_items` of an item can change. A
+         *     new `service_option_hold_id` changes the time slot. Adding alcohol forces `leave_unattended` to
+         *     `false`. Delivery updates that exceed the order-item limits are rejected.
+         */
+        put: operations["updateOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order
+         * @description Cancels a delivery, pickup or last mile delivery order. No request body. Dispatch last mile
+         *     orders use cancel a dispatch last mile delivery order instead; this operation replaces the
+         *     deprecated last mile use of `POST /v2/fulfillment/lastmile/orders/{order_id}/cancel`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set item replacements
+         * @description Sets the customer's preferred replacements, per line item, of a delivery or pickup order; the
+         *     shopper uses them when a requested product is out of stock or cannot be found.
+         *
+         *     - Allowed while the order's `status` is `brand_new`, `acknowledged` or `picking`; fails once the
+         *       order is past `picking`.
+         *     - At most 10 selections per call.
+         *     - Cannot add line items (use update an order): `line_num` values that are not in the order are
+         *       named in the error message.
+         *     - Overwrites the replacement items set earlier for the same line item by create delivery order,
+         *       create pickup order or update an order.
+         *     - Idempotent: sending the same selections again has the same result.
+         */
+        put: operations["setItemReplacements"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/tip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update the tip of a completed order
+         * @description Sets a new tip on a completed order. Before the order is completed, change the tip with update an
+         *     order (`initial_tip_cents`) instead. The Tip adjustment callback exists for delivery and last mile
+         *     delivery orders, not for pickup orders.
+         */
+        put: operations["updateOrderTip"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a delivery order
+         * @description Creates a delivery order for the Connect user from a reserved time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the delivery address and every item.
+         *     `order_id` is the retailer's own unique order ID, used in every later call for this order.
+         *
+         *     - `user` overrides the values given when the user was created; `user.phone_number` is required
+         *       when the user has no phone number.
+         *     - Age-restricted products (alcohol and others) need `user.birthday`; without it the request fails
+         *       or the item is removed, depending on the retailer's configuration.
+         *     - Delivery orders are limited in total quantity (the FAQ says at most 250 countable items), total
+         *       weight of beverage items and quantity of large or bulky items.
+         *     - Each item needs `count` or `weight`, depending on the product's quantity type in the catalog.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createDeliveryOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a pickup order
+         * @description Creates a pickup order for the Connect user from a reserved pickup time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the pickup store's `location_code` and
+         *     every item. `order_id` is the retailer's own unique order ID, used in every later call for this
+         *     order. Each item needs `count` or `weight`, depending on the product's quantity type in the
+         *     catalog; pickup orders have no item-count limit.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createPickupOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/oauth/token": {
         parameters: {
             query?: never;
@@ -167,6 +362,101 @@ export interface components {
              * @example connect:fulfillment
              */
             scope?: string;
+        };
+        /**
+         * Address
+         * @description A street address in a request (time slots, reservations, orders). The docs show these four
+         *     fields; further fields of the delivery-order address are not public, so the object stays open.
+         */
+        Address: {
+            address_line_1: string;
+            address_line_2?: string;
+            /**
+             * @description Free-form address type, for example `residential`.
+             * @example residential
+             */
+            address_type?: string;
+            postal_code: string;
+        };
+        /**
+         * CreateDeliveryOrderRequest
+         * @description Request body of create a delivery order. Further fields of the table are not public, so the object
+         *     stays open.
+         */
+        CreateDeliveryOrderRequest: {
+            address: components["schemas"]["Address"];
+            /**
+             * @description Initial tip, in cents. The 2021 version of the page marks it required; the current page's mark
+             *     is not public.
+             */
+            initial_tip_cents?: number;
+            /**
+             * @description The order's items. Delivery orders are limited in total quantity (the FAQ says at most 250
+             *     countable items), total weight of beverage items and quantity of large or bulky items.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /** @description Whether the order may be left unattended. Adding alcohol forces it to `false`. Default `false`. */
+            leave_unattended?: boolean;
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The store's location code (from find stores). The required mark is not public. */
+            location_code?: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /**
+             * @description Instructions for the shopper. (`null` is accepted by the development server, as observed by an
+             *     Instacart employee's test suite.)
+             */
+            special_instructions?: string | null;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * CreatePickupOrderRequest
+         * @description Request body of create a pickup order. The published table cuts one field name short
+         *     (`applied_instacartplus`), and its end is not certain, so the object stays open.
+         */
+        CreatePickupOrderRequest: {
+            /**
+             * @description Presumably applies Instacart+ benefits to the order. The docs table shows only the start of the
+             *     name ("applie…"); the full name comes from third-party order-building code that sends `false`.
+             *     Description and default are not public.
+             */
+            applied_instacartplus?: boolean;
+            /** @description The order's items. Pickup orders have no item-count limit. */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The pickup store's location code (from find stores). */
+            location_code: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
         };
         /**
          * CreateUserAddressRequest
@@ -287,6 +577,17 @@ export interface components {
             pickup_only?: boolean;
         };
         /**
+         * ItemIdentifier
+         * @description Identifies a product, by UPC or by retailer reference code (RRC).
+         */
+        ItemIdentifier: {
+            /** @description Universal product code. */
+            upc: string;
+        } | {
+            /** @description Retailer reference code. */
+            rrc: string;
+        };
+        /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
          *     error envelope. The docs' error tables give the error name (for example `unauthorized_client`,
@@ -299,6 +600,220 @@ export interface components {
             error_description?: string;
         };
         /**
+         * Order
+         * @description A Fulfillment order: the response of create, get, update, update tip, stage and cancel (delivery,
+         *     pickup, last mile and dispatch last mile orders). The fields up to `items` are confirmed, with
+         *     these required marks, by the get orders and update tip pages; `pos_payment_method` comes from
+         *     the docs mirror's get order page (required there). Further fields are not public, so the object
+         *     stays open.
+         */
+        Order: {
+            /**
+             * @description Why the order was canceled. Present only on canceled orders.
+             * @enum {string}
+             */
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            /**
+             * Format: date-time
+             * @description When the order was created.
+             */
+            created_at?: string;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            /**
+             * @description The retailer-generated order ID (the `order_id` of the create request).
+             * @example order-20261127-0001
+             */
+            id: string;
+            /**
+             * @deprecated
+             * @description Deprecated: use `is_instacartplus` instead. Default `false`.
+             */
+            is_express?: boolean;
+            /** @description Whether the order got Instacart+ benefits. Default `false`. */
+            is_instacartplus?: boolean;
+            /** @description The order's items. */
+            items?: components["schemas"]["OrderResponseItem"][];
+            /**
+             * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
+             * @example en_US
+             */
+            locale?: string;
+            /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
+             *     that page.
+             */
+            order_url?: string | null;
+            /**
+             * @description Point-of-sale payment method of the order. Required in the get order response.
+             * @enum {string}
+             */
+            pos_payment_method?: "UNSPECIFIED" | "UNKNOWN" | "MARQETA" | "BYPASS";
+            /**
+             * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
+             *     name: `brand_new` (the only status in which update order, update last mile order, and the
+             *     dispatch update and cancel are allowed), `acknowledged` (a shopper is assigned), `picking` (set item
+             *     replacements works up to this status), `staged` (the Post-checkout `workflow_state`
+             *     `ready_for_pickup` corresponds to it). A 2021 example of the last mile stage response shows
+             *     `created`. The Order status callbacks follow the same lifecycle.
+             * @example brand_new
+             * @example acknowledged
+             * @example picking
+             * @example staged
+             */
+            status: string;
+            /**
+             * @description Warnings about the request, as error objects. Their fields are not public; client code reads a
+             *     `message`.
+             */
+            warnings?: {
+                /** @description Human-readable warning. */
+                message?: string;
+            }[];
+        };
+        /**
+         * OrderFulfillmentDetails
+         * @description How and when the order is (or was) fulfilled. Required marks from the get orders and update tip
+         *     pages. Further fields (for example a handoff time) are not public. For dispatch last mile orders
+         *     created with `fallback_to_soonest_sameday`, the window here is the one actually used.
+         */
+        OrderFulfillmentDetails: {
+            /** @description Number of bags. */
+            bag_count?: number;
+            /**
+             * Format: date-time
+             * @description When the order was delivered.
+             */
+            delivered_at?: string;
+            /**
+             * @description The store that fulfilled the order; it can differ from the `location_code` of the request. For
+             *     delivery orders it may be missing until after `picking`.
+             */
+            store_location?: string;
+            /**
+             * Format: date-time
+             * @description End of the fulfillment window.
+             */
+            window_ends_at: string;
+            /**
+             * Format: date-time
+             * @description Start of the fulfillment window.
+             */
+            window_starts_at: string;
+        };
+        /**
+         * OrderItem
+         * @description An item of a cart or order, in a request (list time slots, create and update orders).
+         *     `line_num` is unique within the order. Either `count` or `weight` is required, depending on the
+         *     product's quantity type in the retailer's catalog; weight is in the catalog unit of the item
+         *     (lb or kg).
+         */
+        OrderItem: {
+            /** @description Quantity, for products sold by count. */
+            count?: number;
+            item?: components["schemas"]["ItemIdentifier"];
+            /** @description Line number, unique within the order. */
+            line_num: string;
+            /** @description The customer's preferred replacements. */
+            replacement_items?: components["schemas"]["ReplacementItem"][] | null;
+            /**
+             * @description What the shopper does when the item is out of stock. Default: `users_choice` when
+             *     `replacement_items` is given, else `shoppers_choice`. (`null` is accepted by the development
+             *     server, as observed by an Instacart employee's test suite.)
+             * @enum {string|null}
+             */
+            replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null;
+            /** @description Instructions for the shopper about this item. */
+            special_instructions?: string | null;
+            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            weight?: number;
+        } & (unknown | unknown);
+        /**
+         * OrderItemSelection
+         * @description The customer's preferred replacement for one line item of the order. `count` or `weight` is
+         *     required, depending on the item's catalog configuration. The table is cut after `weight` (the rest,
+         *     presumably the replacement item's identifier, is not public), so the object stays open.
+         */
+        OrderItemSelection: {
+            /** @description Preferred count of the replacement (greater than 0). */
+            count?: number;
+            /** @description Line number of an item of the order. Numbers not in the order are named in the error. */
+            line_num: string;
+            /** @description Preferred weight of the replacement. */
+            weight?: number;
+        } & (unknown | unknown);
+        /**
+         * OrderList
+         * @description Response of the deprecated get orders operation (every order of the user).
+         */
+        OrderList: {
+            orders?: components["schemas"]["Order"][];
+        };
+        /**
+         * OrderResponseItem
+         * @description An item of an Order response. Instacart's docs call this object `OrderItem` too, but its fields
+         *     differ from the request item (`OrderItem.yaml`: `line_num`, `count`/`weight`, `item`, …), so it has
+         *     its own name here. Fields from a 2021 version of the update tip page; the rest of the table is not
+         *     public.
+         */
+        OrderResponseItem: {
+            /** @description Line number of the item, as sent in the order request. */
+            line_num: string;
+            /** @description Quantity, in `qty_unit`. */
+            qty?: number;
+            /**
+             * @description Unit of `qty`; the docs name `each` and `lb`.
+             * @example each
+             * @example lb
+             */
+            qty_unit?: string;
+            /** @description Whether the item was refunded. */
+            refunded?: boolean;
+            /** @description Whether the item was replaced. */
+            replaced?: boolean;
+            /**
+             * @description The item's replacement policy (`no_replacements`, `users_choice` or `shoppers_choice` in requests).
+             * @example shoppers_choice
+             */
+            replacement_policy?: string;
+            /** @description Scan code of the item. */
+            scan_code?: string;
+        };
+        /**
+         * OrderUser
+         * @description The `user` object of create and update delivery and pickup orders (older pages call it `User`).
+         *     Values given here override those given when the user was created.
+         */
+        OrderUser: {
+            /**
+             * Format: date
+             * @description ISO 8601 date of birth, used to check eligibility for alcohol and other age-restricted items.
+             *     Orders with age-restricted products need it: without it the request fails or the item is
+             *     removed, depending on the retailer's configuration.
+             * @example 1990-01-31
+             */
+            birthday?: string;
+            /**
+             * @description Phone number. Required when the Connect user has no phone number. Must be in E.164 format (for
+             *     example `+18005550100`) from 2026-06-09.
+             */
+            phone_number?: string;
+            /** @description Whether the customer opts in to SMS messages. Default `false`. */
+            sms_opt_in?: boolean;
+        };
+        /**
+         * ReplacementItem
+         * @description A preferred replacement for an order item. The docs mirror lists only `upc`; identifying it by
+         *     `rrc`, like the item itself, is inferred. The rest of the table is not public.
+         */
+        ReplacementItem: {
+            rrc?: string;
+            upc?: string;
+        };
+        /**
          * RevokeTokenRequest
          * @description Request body of `POST /v2/oauth/token/revoke`. Only the OAuth application that issued a token can
          *     revoke it.
@@ -308,6 +823,45 @@ export interface components {
             client_secret: string;
             /** @description The access token to revoke. */
             token: string;
+        };
+        /**
+         * SetItemReplacementsRequest
+         * @description Request body of set item replacements.
+         */
+        SetItemReplacementsRequest: {
+            /** @description The preferred replacements, one entry per line item; at most 10 entries. */
+            selections: components["schemas"]["OrderItemSelection"][];
+        };
+        /**
+         * UpdateOrderRequest
+         * @description Request body of update an order (delivery or pickup, only while `brand_new`). `items` is the full
+         *     new item list; see the operation for the `line_num` rules.
+         */
+        UpdateOrderRequest: {
+            /** @description Tip, in cents. */
+            initial_tip_cents: number;
+            /**
+             * @description The full new item list: items left out are removed, a new `line_num` adds an item, an existing
+             *     `line_num` updates it. Only `count`, `weight`, `special_instructions` and `replacement_items`
+             *     of an item can change.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * Format: int64
+             * @description A new hold (from reserve a time slot), to change the time slot.
+             */
+            service_option_hold_id?: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * UpdateOrderTipRequest
+         * @description Request body of update the tip of a completed order.
+         */
+        UpdateOrderTipRequest: {
+            /** @description The new tip, in cents. */
+            tip_amount_cents: number;
         };
         /**
          * User
@@ -442,6 +996,12 @@ export interface components {
          *     field in the request body, where an operation has one, overrides this header.
          */
         AcceptLanguageHeader: string;
+        /**
+         * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+         *     the Order's `id`).
+         * @example order-20261127-0001
+         */
+        FulfillmentOrderIdPath: string;
         /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
         RetailerIdHeader: string;
         /**
@@ -542,6 +1102,414 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every order of the user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": WithRequired<components["schemas"]["Order"], "pos_payment_method">;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated order. The page does not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setItemReplacements: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetItemReplacementsRequest"];
+            };
+        };
+        responses: {
+            /** @description The replacements were set. The response body is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrderTip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderTipRequest"];
+            };
+        };
+        responses: {
+            /** @description The order with its new tip. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDeliveryOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeliveryOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPickupOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     generateAccessToken: {
         parameters: {
             query?: never;
@@ -603,3 +1571,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};
