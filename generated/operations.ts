@@ -11,11 +11,16 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "GET /v2/fulfillment/users/{user_id}/orders": ["listOrders","connect:fulfillment","cc",""],
   "POST /v2/fulfillment/users/{user_id}/orders/delivery": ["createDeliveryOrder","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/orders/pickup": ["createPickupOrder","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/orders/last_mile": ["createLastMileOrder","connect:fulfillment","cc"],
   "GET /v2/fulfillment/users/{user_id}/orders/{order_id}": ["getOrder","connect:fulfillment","cc"],
   "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}": ["updateOrder","connect:fulfillment","cc"],
   "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/tip": ["updateOrderTip","connect:fulfillment","cc"],
   "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections": ["setItemReplacements","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/orders/{order_id}/cancel": ["cancelOrder","connect:fulfillment","cc"],
+  "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile": ["updateLastMileOrder","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged": ["stageLastMileOrder","connect:fulfillment","cc"],
+  "POST /v2/fulfillment/lastmile/users/{user_id}/orders": ["createLastMileOrderLegacy","connect:fulfillment","cc","createLastMileOrder"],
+  "POST /v2/fulfillment/lastmile/orders/{order_id}/staged": ["stageLastMileOrderLegacy","connect:fulfillment","cc","stageLastMileOrder"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -138,4 +138,86 @@ export const fulfillmentOrderCases: ContractCases = {
         params: { path: { user_id, order_id } },
       }),
   },
+
+  // --- Last mile delivery ---
+  createLastMileOrder: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/users/{user_id}/orders/last_mile", {
+        params: { path: { user_id } },
+        body: { ...lastMileOrder, bags_count: 3, bag_label: "SMITH-3", with_handoff_time: true },
+      }),
+    invalid: {
+      violation: "user_phone",
+      call: (client) =>
+        client.POST("/v2/fulfillment/users/{user_id}/orders/last_mile", {
+          params: { path: { user_id } },
+          // @ts-expect-error user_phone is required
+          body: without(lastMileOrder, "user_phone"),
+        }),
+    },
+  },
+  createLastMileOrderLegacy: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/users/{user_id}/orders", {
+        params: { path: { user_id } },
+        body: lastMileOrder,
+      }),
+    invalid: {
+      violation: "items_weight",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/users/{user_id}/orders", {
+          params: { path: { user_id } },
+          // @ts-expect-error items_weight is required
+          body: without(lastMileOrder, "items_weight"),
+        }),
+    },
+  },
+  updateLastMileOrder: {
+    ok: (client) =>
+      client.PUT("/v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile", {
+        params: { path: { user_id, order_id: "lmd-20261127-0003" } },
+        body: { items_count: 14, bags_count: 4, items_weight: 21 },
+      }),
+    invalid: {
+      violation: "items_count",
+      call: (client) =>
+        client.PUT("/v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile", {
+          params: { path: { user_id, order_id: "lmd-20261127-0003" } },
+          // @ts-expect-error items_count is an integer, not a string
+          body: { items_count: "fourteen" },
+        }),
+    },
+  },
+  stageLastMileOrder: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/staged", {
+        params: { path: { user_id, order_id: "lmd-20261127-0003" } },
+        body: { bags_count: 2, bag_scan_codes: ["400012345671", "400012345688"] },
+      }),
+    invalid: {
+      violation: "bag_scan_codes",
+      call: (client) =>
+        client.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/staged", {
+          params: { path: { user_id, order_id: "lmd-20261127-0003" } },
+          // @ts-expect-error bag_scan_codes is an array of strings
+          body: { bag_scan_codes: "400012345671" },
+        }),
+    },
+  },
+  stageLastMileOrderLegacy: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
+        params: { path: { order_id: "dispatch-20261127-0004" } },
+        body: { items_count: 8, bags_count: 2 },
+      }),
+    invalid: {
+      violation: "bags_count",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
+          params: { path: { order_id: "dispatch-20261127-0004" } },
+          // @ts-expect-error bags_count is an integer, not a string
+          body: { bags_count: "two" },
+        }),
+    },
+  },
 };
