@@ -20,7 +20,11 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile": ["updateLastMileOrder","connect:fulfillment","cc"],
   "POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged": ["stageLastMileOrder","connect:fulfillment","cc"],
   "POST /v2/fulfillment/lastmile/users/{user_id}/orders": ["createLastMileOrderLegacy","connect:fulfillment","cc","createLastMileOrder"],
+  "POST /v2/fulfillment/lastmile/orders": ["createDispatchLastMileOrder","connect:fulfillment","cc"],
+  "GET /v2/fulfillment/lastmile/orders/{order_id}": ["getDispatchLastMileOrder","connect:fulfillment","cc"],
+  "PUT /v2/fulfillment/lastmile/orders/{order_id}": ["updateDispatchLastMileOrder","connect:fulfillment","cc"],
   "POST /v2/fulfillment/lastmile/orders/{order_id}/staged": ["stageLastMileOrderLegacy","connect:fulfillment","cc","stageLastMileOrder"],
+  "POST /v2/fulfillment/lastmile/orders/{order_id}/cancel": ["cancelDispatchLastMileOrder","connect:fulfillment","cc"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

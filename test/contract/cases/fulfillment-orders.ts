@@ -220,4 +220,58 @@ export const fulfillmentOrderCases: ContractCases = {
         }),
     },
   },
+
+  // --- Dispatch last mile delivery ---
+  createDispatchLastMileOrder: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/orders", {
+        body: { ...dispatchOrder, end_at: "2026-11-27T18:00:00-06:00", fallback_to_soonest_sameday: true },
+      }),
+    invalid: {
+      violation: "start_at",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/orders", {
+          // @ts-expect-error start_at is required
+          body: without(dispatchOrder, "start_at"),
+        }),
+    },
+  },
+  getDispatchLastMileOrder: {
+    ok: (client) =>
+      client.GET("/v2/fulfillment/lastmile/orders/{order_id}", {
+        params: { path: { order_id: "dispatch-20261127-0004" }, query: { user_id } },
+      }),
+  },
+  updateDispatchLastMileOrder: {
+    ok: (client) =>
+      client.PUT("/v2/fulfillment/lastmile/orders/{order_id}", {
+        params: { path: { order_id: "dispatch-20261127-0004" } },
+        body: { start_at: "2026-11-27T18:00:00-06:00", end_at: "2026-11-27T19:00:00-06:00", items_count: 14 },
+      }),
+    invalid: {
+      // A new window needs both ends (`dependentRequired`), a rule the generated types cannot express.
+      violation: "end_at",
+      call: (client) =>
+        client.PUT("/v2/fulfillment/lastmile/orders/{order_id}", {
+          params: { path: { order_id: "dispatch-20261127-0004" } },
+          body: { start_at: "2026-11-27T18:00:00-06:00" } as never,
+        }),
+    },
+  },
+  cancelDispatchLastMileOrder: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/orders/{order_id}/cancel", {
+        params: { path: { order_id: "dispatch-20261127-0004" } },
+        body: { user_id },
+      }),
+    invalid: {
+      violation: "user_id",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/orders/{order_id}/cancel", {
+          params: { path: { order_id: "dispatch-20261127-0004" } },
+          // @ts-expect-error user_id is a string
+          body: { user_id: 6000 },
+        }),
+    },
+  },
 };
