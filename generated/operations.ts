@@ -25,6 +25,8 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "PUT /v2/fulfillment/lastmile/orders/{order_id}": ["updateDispatchLastMileOrder","connect:fulfillment","cc"],
   "POST /v2/fulfillment/lastmile/orders/{order_id}/staged": ["stageLastMileOrderLegacy","connect:fulfillment","cc","stageLastMileOrder"],
   "POST /v2/fulfillment/lastmile/orders/{order_id}/cancel": ["cancelDispatchLastMileOrder","connect:fulfillment","cc"],
+  "POST /v2/feedback/users/{user_id}/orders/{order_id}/rating": ["createOrUpdateOrderFeedback","Connect::Orders::RatingService","cc"],
+  "POST /v2/feedback/orders/{order_id}/rating": ["createOrUpdateOrderFeedbackFrontend","Connect::Orders::RatingService","user"],
 };
 
 /** The named servers of the spec (`x-server-name` → origin). */

@@ -274,4 +274,39 @@ export const fulfillmentOrderCases: ContractCases = {
         }),
     },
   },
+
+  // --- Order feedback ---
+  createOrUpdateOrderFeedback: {
+    ok: (client) =>
+      client.POST("/v2/feedback/users/{user_id}/orders/{order_id}/rating", {
+        params: { path: { user_id, order_id } },
+        body: { rating_value: "STARS5", highlights: ["QUALITY_ITEMS", "SMOOTH_DELIVERY"], thank_you_note: "Thanks!" },
+      }),
+    invalid: {
+      violation: "rating_value",
+      call: (client) =>
+        client.POST("/v2/feedback/users/{user_id}/orders/{order_id}/rating", {
+          params: { path: { user_id, order_id } },
+          // @ts-expect-error STARS6 is not a rating value
+          body: { rating_value: "STARS6" },
+        }),
+    },
+  },
+  createOrUpdateOrderFeedbackFrontend: {
+    user: "johnsmith6000",
+    ok: (client) =>
+      client.POST("/v2/feedback/orders/{order_id}/rating", {
+        params: { path: { order_id } },
+        body: { rating_value: "STARS4", highlights: ["FAST_PICKUP", "EASY_PARKING"] },
+      }),
+    invalid: {
+      violation: "highlights",
+      call: (client) =>
+        client.POST("/v2/feedback/orders/{order_id}/rating", {
+          params: { path: { order_id } },
+          // @ts-expect-error FAST_DELIVERY is not a documented highlight
+          body: { rating_value: "STARS4", highlights: ["FAST_DELIVERY"] },
+        }),
+    },
+  },
 };
