@@ -68,6 +68,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/feedback/orders/{order_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update order feedback (front end)
+         * @description Saves the customer's rating of an order from a front end, with a user access token for the
+         *     order's Connect user (grant `fulfillment_user_assertion` or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`, scope `Connect::Orders::RatingService`;
+         *     mint the token on the back end). The user comes from the token, so the path has no `user_id`.
+         *     Same body and response as the back-end operation (`createOrUpdateOrderFeedback`); calling it
+         *     again for the same order updates the feedback.
+         *
+         *     The page has an error table whose rows are not public.
+         */
+        post: operations["createOrUpdateOrderFeedbackFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/feedback/users/{user_id}/orders/{order_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update order feedback (back end)
+         * @description Saves the customer's rating of an order, from the retailer's back end with a client-credentials
+         *     token: a star rating (`rating_value`), optional `highlights` and an optional `thank_you_note`.
+         *     Calling it again for the same order updates the feedback. Front ends use
+         *     `POST /v2/feedback/orders/{order_id}/rating` with a user access token instead. The Rating updated
+         *     and Rating reminder callbacks relate to this feedback.
+         *
+         *     The page has an error table whose rows are not public.
+         */
+        post: operations["createOrUpdateOrderFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment_sandbox/batches": {
         parameters: {
             query?: never;
@@ -313,6 +366,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/lastmile/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a dispatch last mile delivery order
+         * @description Validates and creates a last mile delivery order in a single call. The window (`start_at`, `end_at`) lasts at least 1 hour and starts on the hour. With
+         *     `fallback_to_soonest_sameday`, a window without capacity is replaced by the soonest same-day
+         *     window; `fulfillment_details` of the response holds the window actually used. `user_phone` must
+         *     be in E.164 format from 2026-06-09.
+         *
+         *     If Instacart later cannot fulfill the order, it cancels it and sends the Canceled callback.
+         *     Asynchronous creation exists as a beta, enabled by configuration. Dispatch orders are read,
+         *     updated, staged and canceled under `/v2/fulfillment/lastmile/orders/{order_id}`, and their stores
+         *     come from `POST /v2/fulfillment/lastmile/stores`.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createDispatchLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dispatch last mile delivery order
+         * @description Returns a dispatch last mile delivery order, including its `metadata` and `fulfillment_details`.
+         *     `user_id` (query) is the order's Connect user.
+         *
+         *     Deprecated use: this path was also the old URI to get a last mile delivery order
+         *     (`getLastMileOrderLegacy`, with the same optional `user_id` query parameter and the same Order
+         *     response). That use is deprecated: get last mile orders with get an order
+         *     (`GET /v2/fulfillment/users/{user_id}/orders/{order_id}`, `getOrder`). The path itself is current
+         *     for dispatch orders.
+         */
+        get: operations["getDispatchLastMileOrder"];
+        /**
+         * Update a dispatch last mile delivery order
+         * @description Updates a dispatch last mile delivery order. Dispatch orders only, and only while the order's
+         *     `status` is `brand_new`. Every field is optional, but a new window needs both `start_at` and
+         *     `end_at`; the window lasts at least 1 hour and starts on the hour.
+         *
+         *     Deprecated use: this path was also the old URI to update a last mile delivery order, with the
+         *     parameters and responses of update a last mile delivery order. That use is deprecated: update last
+         *     mile orders with `PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile`
+         *     (`updateLastMileOrder`). The path itself is current for dispatch orders.
+         */
+        put: operations["updateDispatchLastMileOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a dispatch last mile delivery order
+         * @description Cancels a dispatch last mile delivery order. Dispatch orders only, and only while the order's
+         *     `status` is `brand_new`: once a shopper is assigned and the status is `acknowledged`, the call no
+         *     longer works. The body, with the order's `user_id`, is optional.
+         *
+         *     Deprecated use: this is presumably also the old URI to cancel a last mile delivery order
+         *     (`cancelLastMileOrderLegacy`; its page was not found, so the path is inferred). That use is
+         *     deprecated: cancel last mile orders with
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/cancel` (`cancelOrder`). The path itself
+         *     is current for dispatch orders.
+         */
+        post: operations["cancelDispatchLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}/staged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a last mile or dispatch order (old URI)
+         * @deprecated
+         * @description The old URI of stage a last mile delivery order, without `user_id`; same body and response.
+         *     Staging tells Instacart the order is picked and staged, and dispatches a shopper.
+         *
+         *     Deprecated for last mile delivery orders: use
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`) instead.
+         *     Deprecated operations stay supported for at least six months after the announcement and may be
+         *     removed later.
+         *
+         *     Dispatch last mile orders: the dispatch overview says they are staged under
+         *     `/v2/fulfillment/lastmile/orders`, which makes this path their staging call. Only the deprecated
+         *     last mile page of this path is public, so the dispatch use is not documented in detail.
+         */
+        post: operations["stageLastMileOrderLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/lastmile/service_options": {
         parameters: {
             query?: never;
@@ -364,6 +544,31 @@ export interface paths {
          *     the other store searches.
          */
         post: operations["findDispatchLastMileStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/users/{user_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a last mile delivery order (old URI)
+         * @deprecated
+         * @description The old URI of create a last mile delivery order; request and response are the same.
+         *
+         *     Deprecated: use `POST /v2/fulfillment/users/{user_id}/orders/last_mile` (`createLastMileOrder`)
+         *     instead. Deprecated operations stay supported for at least six months after the announcement and
+         *     may be removed later.
+         */
+        post: operations["createLastMileOrderLegacy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -698,6 +903,281 @@ export interface paths {
          *     `connect:fulfillment` (inferred).
          */
         post: operations["linkInstacartAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user's orders
+         * @deprecated
+         * @description Returns every order of the Connect user.
+         *
+         *     Deprecated: this operation is on Instacart's Deprecated page, which names no replacement (single
+         *     orders can be read with get an order, `getOrder`). Deprecated operations stay supported for at
+         *     least six months after the announcement and may be removed later.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Returns one order of the Connect user: its status, fulfillment details (window, store, delivery
+         *     time, bags), items and, in this response, `pos_payment_method`. Works for delivery, pickup and
+         *     last mile delivery orders; it replaces the deprecated last mile use of
+         *     `GET /v2/fulfillment/lastmile/orders/{order_id}`.
+         */
+        get: operations["getOrder"];
+        /**
+         * Update an order
+         * @description Updates a delivery or pickup order (last mile orders use update a last mile delivery order). Only
+         *     possible while the order's `status` is `brand_new`.
+         *
+         *     `items` is the full new item list:
+         *     - an item left out of the request is removed;
+         *     - a new `line_num` adds an item, and an existing `line_num` updates that item;
+         *     - giving an existing item a new `line_num` causes a duplicate-items error;
+         *     - reusing the `line_num` of a removed item restores it.
+         *
+         *     Only `count`, `weight`, `special_instructions` and `replacement_items` of an item can change. A
+         *     new `service_option_hold_id` changes the time slot. Adding alcohol forces `leave_unattended` to
+         *     `false`. Delivery updates that exceed the order-item limits are rejected.
+         */
+        put: operations["updateOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order
+         * @description Cancels a delivery, pickup or last mile delivery order. No request body. Dispatch last mile
+         *     orders use cancel a dispatch last mile delivery order instead; this operation replaces the
+         *     deprecated last mile use of `POST /v2/fulfillment/lastmile/orders/{order_id}/cancel`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a last mile delivery order
+         * @description Updates a last mile delivery order (delivery and pickup orders use update an order). Only possible
+         *     while the order's `status` is `brand_new`. Every field is optional. A new window (`start_at`,
+         *     `end_at`) must fall inside the window of the chosen service option; a new `service_option_id`
+         *     needs no reservation.
+         *
+         *     This operation replaces the deprecated last mile use of
+         *     `PUT /v2/fulfillment/lastmile/orders/{order_id}`.
+         */
+        put: operations["updateLastMileOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set item replacements
+         * @description Sets the customer's preferred replacements, per line item, of a delivery or pickup order; the
+         *     shopper uses them when a requested product is out of stock or cannot be found.
+         *
+         *     - Allowed while the order's `status` is `brand_new`, `acknowledged` or `picking`; fails once the
+         *       order is past `picking`.
+         *     - At most 10 selections per call.
+         *     - Cannot add line items (use update an order): `line_num` values that are not in the order are
+         *       named in the error message.
+         *     - Overwrites the replacement items set earlier for the same line item by create delivery order,
+         *       create pickup order or update an order.
+         *     - Idempotent: sending the same selections again has the same result.
+         */
+        put: operations["setItemReplacements"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/staged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a last mile delivery order
+         * @description Tells Instacart that a last mile delivery order is picked and staged: this dispatches a
+         *     shopper to the store. Last mile orders only. Every field is optional; `bag_scan_codes` are the
+         *     barcodes on the bag labels, which the shopper scans at pickup to check the order.
+         *
+         *     This operation replaces the deprecated `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`
+         *     for last mile orders.
+         */
+        post: operations["stageLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/tip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update the tip of a completed order
+         * @description Sets a new tip on a completed order. Before the order is completed, change the tip with update an
+         *     order (`initial_tip_cents`) instead. The Tip adjustment callback exists for delivery and last mile
+         *     delivery orders, not for pickup orders.
+         */
+        put: operations["updateOrderTip"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a delivery order
+         * @description Creates a delivery order for the Connect user from a reserved time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the delivery address and every item.
+         *     `order_id` is the retailer's own unique order ID, used in every later call for this order.
+         *
+         *     - `user` overrides the values given when the user was created; `user.phone_number` is required
+         *       when the user has no phone number.
+         *     - Age-restricted products (alcohol and others) need `user.birthday`; without it the request fails
+         *       or the item is removed, depending on the retailer's configuration.
+         *     - Delivery orders are limited in total quantity (the FAQ says at most 250 countable items), total
+         *       weight of beverage items and quantity of large or bulky items.
+         *     - Each item needs `count` or `weight`, depending on the product's quantity type in the catalog.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createDeliveryOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a last mile delivery order
+         * @description Creates a last mile delivery order: the retailer picks and stages the order, and an Instacart
+         *     shopper delivers it. Reserve a last mile time slot first and send its `service_option_hold_id`;
+         *     `location_code` is the store where the driver picks up the order. Send a unique `order_id`: the
+         *     page prints it as optional but asks for it to find the order later. `user_phone` must be in
+         *     E.164 format from 2026-06-09.
+         *
+         *     When the order is ready, stage it (`stageLastMileOrder`) to dispatch a shopper. This operation
+         *     replaces the deprecated `POST /v2/fulfillment/lastmile/users/{user_id}/orders`.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a pickup order
+         * @description Creates a pickup order for the Connect user from a reserved pickup time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the pickup store's `location_code` and
+         *     every item. `order_id` is the retailer's own unique order ID, used in every later call for this
+         *     order. Each item needs `count` or `weight`, depending on the product's quantity type in the
+         *     catalog; pickup orders have no item-count limit.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createPickupOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1840,6 +2320,14 @@ export interface components {
             reasons?: string[];
         };
         /**
+         * CancelDispatchLastMileOrderRequest
+         * @description Request body of cancel a dispatch last mile delivery order. The body is optional.
+         */
+        CancelDispatchLastMileOrderRequest: {
+            /** @description The Connect user ID of the order's customer. */
+            user_id?: string;
+        };
+        /**
          * CatalogItem
          * @description Item attributes for the Catalog item API: the attributes of a product at one store location. The
          *     update is partial: only the attributes in the request change.
@@ -2004,6 +2492,175 @@ export interface components {
             complementary_items?: components["schemas"]["ComplementaryItem"][];
         };
         /**
+         * CreateDeliveryOrderRequest
+         * @description Request body of create a delivery order. Further fields of the table are not public, so the object
+         *     stays open.
+         */
+        CreateDeliveryOrderRequest: {
+            address: components["schemas"]["Address"];
+            /**
+             * @description Initial tip, in cents. The 2021 version of the page marks it required; the current page's mark
+             *     is not public.
+             */
+            initial_tip_cents?: number;
+            /**
+             * @description The order's items. Delivery orders are limited in total quantity (the FAQ says at most 250
+             *     countable items), total weight of beverage items and quantity of large or bulky items.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /** @description Whether the order may be left unattended. Adding alcohol forces it to `false`. Default `false`. */
+            leave_unattended?: boolean;
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The store's location code (from find stores). The required mark is not public. */
+            location_code?: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /**
+             * @description Instructions for the shopper. (`null` is accepted by the development server, as observed by an
+             *     Instacart employee's test suite.)
+             */
+            special_instructions?: string | null;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * CreateDispatchLastMileOrderRequest
+         * @description Request body of create a dispatch last mile delivery order. The current table is public up to
+         *     `start_at`; the fields after it, and their required marks, come from the 2021 version of the page.
+         *     The rest is not public, so the object stays open.
+         */
+        CreateDispatchLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /** @description The customer's email address. */
+            email?: string;
+            /**
+             * Format: date-time
+             * @description End of the delivery window.
+             */
+            end_at?: string;
+            /**
+             * @description When the requested window has no capacity, use the soonest same-day window instead. The window
+             *     actually used is returned in `fulfillment_details`.
+             */
+            fallback_to_soonest_sameday?: boolean;
+            /** @description The customer's first name. */
+            first_name: string;
+            /** @description Initial tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count: number;
+            /** @description Total weight of the items. */
+            items_weight: number;
+            /** @description The customer's last name. */
+            last_name: string;
+            /** @description Whether the order may be left unattended. */
+            leave_unattended?: boolean;
+            /** @description IETF language tag, for example `en-US`. */
+            locale?: string;
+            /** @description The store where the driver picks up the order (from find dispatch last mile stores). */
+            location_code: string;
+            /** @description Unique, retailer-generated order ID. */
+            order_id: string;
+            /**
+             * Format: int64
+             * @description A time slot (service option).
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description Start of the delivery window. The window lasts at least 1 hour and starts on the hour.
+             */
+            start_at: string;
+            /**
+             * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
+             *     2026-06-09 (breaking change announced 2026-05-12).
+             */
+            user_phone: string;
+        };
+        /**
+         * CreateLastMileOrderRequest
+         * @description Request body of create a last mile delivery order (also of its deprecated twin). Required marks
+         *     from a version of the page that prints them. The table goes on after `with_handoff_time` with a
+         *     field whose name is cut off; the rest is not public, so the object stays open. The old
+         *     single-call version of the page also had `email` and `service_option_id`.
+         */
+        CreateLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. Default `false`. */
+            alcoholic?: boolean;
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order (GMV), in dollars. */
+            cart_total?: number;
+            /** @description Whether the customer opts out of SMS messages. Default `false`. */
+            customer_sms_opt_out?: boolean;
+            /**
+             * Format: date-time
+             * @description End of the delivery window.
+             */
+            end_at?: string;
+            /** @description The customer's first name. */
+            first_name: string;
+            /** @description Initial tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count: number;
+            /** @description Total weight of the items, in pounds. */
+            items_weight: number;
+            /** @description The customer's last name. */
+            last_name: string;
+            /** @description Whether the order may be left unattended. Default `false`. */
+            leave_unattended?: boolean;
+            /** @description IETF language tag, for example `en-US`. */
+            locale?: string;
+            /** @description The store where the driver picks up the order. */
+            location_code: string;
+            /**
+             * @description Unique, retailer-generated order ID. Printed as optional, but the page asks for it to find the
+             *     order later: send it.
+             */
+            order_id?: string;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description Start of the delivery window.
+             */
+            start_at?: string;
+            /**
+             * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
+             *     2026-06-09 (breaking change announced 2026-05-12).
+             */
+            user_phone: string;
+            /** @description Whether the handoff time is calculated when the order is created. Default `false`. */
+            with_handoff_time?: boolean;
+        };
+        /**
          * CreateLastMileUserAndAddressRequest
          * @description Request body of the deprecated last mile create a user and validate an address. `user_id` is in
          *     the body here; the replacement (`createUserAddress`) takes it in the path.
@@ -2067,6 +2724,42 @@ export interface components {
              * @enum {string}
              */
             vehicle_type?: "hatchback" | "minivan" | "sedan" | "suv" | "truck" | "other";
+        };
+        /**
+         * CreatePickupOrderRequest
+         * @description Request body of create a pickup order. The published table cuts one field name short
+         *     (`applied_instacartplus`), and its end is not certain, so the object stays open.
+         */
+        CreatePickupOrderRequest: {
+            /**
+             * @description Presumably applies Instacart+ benefits to the order. The docs table shows only the start of the
+             *     name ("applie…"); the full name comes from third-party order-building code that sends `false`.
+             *     Description and default are not public.
+             */
+            applied_instacartplus?: boolean;
+            /** @description The order's items. Pickup orders have no item-count limit. */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The pickup store's location code (from find stores). */
+            location_code: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
         };
         /**
          * CreateSandboxInstacartUserRequest
@@ -2745,6 +3438,81 @@ export interface components {
             error_description?: string;
         };
         /**
+         * Order
+         * @description A Fulfillment order: the response of create, get, update, update tip, stage and cancel (delivery,
+         *     pickup, last mile and dispatch last mile orders). The fields up to `items` are confirmed, with
+         *     these required marks, by the get orders and update tip pages; `pos_payment_method` comes from
+         *     the docs mirror's get order page (required there). Further fields are not public, so the object
+         *     stays open.
+         */
+        Order: {
+            /**
+             * @description Why the order was canceled. Present only on canceled orders.
+             * @enum {string}
+             */
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            /**
+             * Format: date-time
+             * @description When the order was created.
+             */
+            created_at?: string;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            /**
+             * @description The retailer-generated order ID (the `order_id` of the create request).
+             * @example order-20261127-0001
+             */
+            id: string;
+            /**
+             * @deprecated
+             * @description Deprecated: use `is_instacartplus` instead. Default `false`.
+             */
+            is_express?: boolean;
+            /** @description Whether the order got Instacart+ benefits. Default `false`. */
+            is_instacartplus?: boolean;
+            /** @description The order's items. */
+            items?: components["schemas"]["OrderResponseItem"][];
+            /**
+             * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
+             * @example en_US
+             */
+            locale?: string;
+            /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
+             *     that page.
+             */
+            order_url?: string | null;
+            /**
+             * @description Point-of-sale payment method of the order. Required in the get order response.
+             * @enum {string}
+             */
+            pos_payment_method?: "UNSPECIFIED" | "UNKNOWN" | "MARQETA" | "BYPASS";
+            /**
+             * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
+             *     name: `brand_new` (the only status in which update order, update last mile order, and the
+             *     dispatch update and cancel are allowed), `acknowledged` (a shopper is assigned), `picking` (set item
+             *     replacements works up to this status), `staged` (the Post-checkout `workflow_state`
+             *     `ready_for_pickup` corresponds to it). A 2021 example of the last mile stage response shows
+             *     `created`. The Order status callbacks follow the same lifecycle.
+             * @example brand_new
+             * @example acknowledged
+             * @example picking
+             * @example staged
+             */
+            status: string;
+            /**
+             * @description Warnings about the request, as error objects. Their fields are not public; client code reads a
+             *     `message`.
+             */
+            warnings?: {
+                /** @description Human-readable warning. */
+                message?: string;
+            }[];
+        };
+        /**
          * OrderChatMessage
          * @description A customer-shopper message in get order messages. Only its first field, `id`, is public; the rest
          *     of the object stays open.
@@ -2755,6 +3523,68 @@ export interface components {
              * @description ID of the message.
              */
             id: number;
+        };
+        /**
+         * OrderFeedbackRequest
+         * @description The customer's rating of an order (back end and front end take the same body). Sending it again
+         *     updates the rating.
+         */
+        OrderFeedbackRequest: {
+            /**
+             * @description What went well: `QUALITY_ITEMS` (the shopper chose quality items), `SMART_BAGGING` (items were
+             *     bagged well), `EXTRA_EFFORT` (the shopper made an extra effort), `HELPFUL_CHAT` (helpful chat
+             *     messages), `GOOD_REPLACEMENTS` (good replacement items), `SMOOTH_DELIVERY` (smooth delivery),
+             *     `FAST_PICKUP` (fast pickup), `CLEAR_PICKUP_INSTRUCTIONS` (clear pickup instructions),
+             *     `EASY_PARKING` (easy parking at the pickup area), `SMOOTH_HANDOFF` (smooth handoff of the pickup
+             *     order).
+             */
+            highlights?: ("QUALITY_ITEMS" | "SMART_BAGGING" | "EXTRA_EFFORT" | "HELPFUL_CHAT" | "GOOD_REPLACEMENTS" | "SMOOTH_DELIVERY" | "FAST_PICKUP" | "CLEAR_PICKUP_INSTRUCTIONS" | "EASY_PARKING" | "SMOOTH_HANDOFF")[];
+            /**
+             * @description The rating, from the lowest to the highest: `STARS1` dissatisfied, `STARS2` somewhat
+             *     dissatisfied, `STARS3` OK, `STARS4` satisfied, `STARS5` happy with the order.
+             * @enum {string}
+             */
+            rating_value: "STARS1" | "STARS2" | "STARS3" | "STARS4" | "STARS5";
+            /** @description A thank-you note from the customer. */
+            thank_you_note?: string;
+        };
+        /**
+         * OrderFeedbackResponse
+         * @description Response of create or update order feedback (back end and front end).
+         */
+        OrderFeedbackResponse: {
+            /** @description Whether the request succeeded. */
+            success?: boolean;
+        };
+        /**
+         * OrderFulfillmentDetails
+         * @description How and when the order is (or was) fulfilled. Required marks from the get orders and update tip
+         *     pages. Further fields (for example a handoff time) are not public. For dispatch last mile orders
+         *     created with `fallback_to_soonest_sameday`, the window here is the one actually used.
+         */
+        OrderFulfillmentDetails: {
+            /** @description Number of bags. */
+            bag_count?: number;
+            /**
+             * Format: date-time
+             * @description When the order was delivered.
+             */
+            delivered_at?: string;
+            /**
+             * @description The store that fulfilled the order; it can differ from the `location_code` of the request. For
+             *     delivery orders it may be missing until after `picking`.
+             */
+            store_location?: string;
+            /**
+             * Format: date-time
+             * @description End of the fulfillment window.
+             */
+            window_ends_at: string;
+            /**
+             * Format: date-time
+             * @description Start of the fulfillment window.
+             */
+            window_starts_at: string;
         };
         /**
          * OrderItem
@@ -2784,11 +3614,32 @@ export interface components {
             weight?: number;
         };
         /**
+         * OrderItemSelection
+         * @description The customer's preferred replacement for one line item of the order. `count` or `weight` is
+         *     required, depending on the item's catalog configuration. The table is cut after `weight` (the rest,
+         *     presumably the replacement item's identifier, is not public), so the object stays open.
+         */
+        OrderItemSelection: {
+            /** @description Preferred count of the replacement (greater than 0). */
+            count?: number;
+            /** @description Line number of an item of the order. Numbers not in the order are named in the error. */
+            line_num: string;
+            /** @description Preferred weight of the replacement. */
+            weight?: number;
+        } & (unknown | unknown);
+        /**
          * OrderLineItems
          * @description The items of an order, with their statuses and proposed replacements.
          */
         OrderLineItems: {
             line_items: components["schemas"]["LineItem"][];
+        };
+        /**
+         * OrderList
+         * @description Response of the deprecated get orders operation (every order of the user).
+         */
+        OrderList: {
+            orders?: components["schemas"]["Order"][];
         };
         /**
          * OrderLocation
@@ -2825,6 +3676,58 @@ export interface components {
              *     canceled); `chat_messages` is then empty.
              */
             is_expired?: boolean;
+        };
+        /**
+         * OrderResponseItem
+         * @description An item of an Order response. Instacart's docs call this object `OrderItem` too, but its fields
+         *     differ from the request item (`OrderItem.yaml`: `line_num`, `count`/`weight`, `item`, …), so it has
+         *     its own name here. Fields from a 2021 version of the update tip page; the rest of the table is not
+         *     public.
+         */
+        OrderResponseItem: {
+            /** @description Line number of the item, as sent in the order request. */
+            line_num: string;
+            /** @description Quantity, in `qty_unit`. */
+            qty?: number;
+            /**
+             * @description Unit of `qty`; the docs name `each` and `lb`.
+             * @example each
+             * @example lb
+             */
+            qty_unit?: string;
+            /** @description Whether the item was refunded. */
+            refunded?: boolean;
+            /** @description Whether the item was replaced. */
+            replaced?: boolean;
+            /**
+             * @description The item's replacement policy (`no_replacements`, `users_choice` or `shoppers_choice` in requests).
+             * @example shoppers_choice
+             */
+            replacement_policy?: string;
+            /** @description Scan code of the item. */
+            scan_code?: string;
+        };
+        /**
+         * OrderUser
+         * @description The `user` object of create and update delivery and pickup orders (older pages call it `User`).
+         *     Values given here override those given when the user was created.
+         */
+        OrderUser: {
+            /**
+             * Format: date
+             * @description ISO 8601 date of birth, used to check eligibility for alcohol and other age-restricted items.
+             *     Orders with age-restricted products need it: without it the request fails or the item is
+             *     removed, depending on the retailer's configuration.
+             * @example 1990-01-31
+             */
+            birthday?: string;
+            /**
+             * @description Phone number. Required when the Connect user has no phone number. Must be in E.164 format (for
+             *     example `+18005550100`) from 2026-06-09.
+             */
+            phone_number?: string;
+            /** @description Whether the customer opts in to SMS messages. Default `false`. */
+            sms_opt_in?: boolean;
         };
         /**
          * PickupDetails
@@ -3457,6 +4360,14 @@ export interface components {
             service_options: components["schemas"]["ServiceOption"][];
         };
         /**
+         * SetItemReplacementsRequest
+         * @description Request body of set item replacements.
+         */
+        SetItemReplacementsRequest: {
+            /** @description The preferred replacements, one entry per line item; at most 10 entries. */
+            selections: components["schemas"]["OrderItemSelection"][];
+        };
+        /**
          * ShopperOrderItemScan
          * @description A barcode scan by the Sandbox shopper.
          */
@@ -3483,6 +4394,25 @@ export interface components {
              * @enum {string}
              */
             event_name: "canceled" | "rescheduled" | "late_delivery";
+        };
+        /**
+         * StageLastMileOrderRequest
+         * @description Request body of stage a last mile delivery order. Every field is optional.
+         */
+        StageLastMileOrderRequest: {
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /**
+             * @description The barcodes printed on the bag labels. The shopper scans them at pickup to check that the
+             *     order is complete.
+             */
+            bag_scan_codes?: string[];
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items. */
+            items_weight?: number;
         };
         /**
          * Store
@@ -3512,6 +4442,113 @@ export interface components {
             is_partial?: boolean;
             /** @description The stores. */
             stores?: components["schemas"]["Store"][];
+        };
+        /**
+         * UpdateDispatchLastMileOrderRequest
+         * @description Request body of update a dispatch last mile delivery order. Every field is optional, but a new
+         *     window needs both `start_at` and `end_at`. The deprecated last mile use of the same path took the
+         *     parameters of update a last mile delivery order (`UpdateLastMileOrderRequest`, whose table is not
+         *     fully public), so the object stays open.
+         */
+        UpdateDispatchLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /**
+             * Format: date-time
+             * @description New window end; send it with `start_at`.
+             */
+            end_at?: string;
+            /** @description Tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items. */
+            items_weight?: number;
+            /**
+             * Format: int64
+             * @description A new time slot (service option).
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description New window start; send it with `end_at`. The window lasts at least 1 hour and starts on the hour.
+             */
+            start_at?: string;
+        } & (unknown & unknown);
+        /**
+         * UpdateLastMileOrderRequest
+         * @description Request body of update a last mile delivery order. Every field is optional; the rest of the table
+         *     is not public, so the object stays open.
+         */
+        UpdateLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /**
+             * Format: date-time
+             * @description New window end; must fall inside the window of the chosen service option.
+             */
+            end_at?: string;
+            /** @description Tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items, in pounds. */
+            items_weight?: number;
+            /**
+             * Format: int64
+             * @description A new time slot (service option). No reservation is needed.
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description New window start; must fall inside the window of the chosen service option.
+             */
+            start_at?: string;
+        };
+        /**
+         * UpdateOrderRequest
+         * @description Request body of update an order (delivery or pickup, only while `brand_new`). `items` is the full
+         *     new item list; see the operation for the `line_num` rules.
+         */
+        UpdateOrderRequest: {
+            /** @description Tip, in cents. */
+            initial_tip_cents: number;
+            /**
+             * @description The full new item list: items left out are removed, a new `line_num` adds an item, an existing
+             *     `line_num` updates it. Only `count`, `weight`, `special_instructions` and `replacement_items`
+             *     of an item can change.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * Format: int64
+             * @description A new hold (from reserve a time slot), to change the time slot.
+             */
+            service_option_hold_id?: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * UpdateOrderTipRequest
+         * @description Request body of update the tip of a completed order.
+         */
+        UpdateOrderTipRequest: {
+            /** @description The new tip, in cents. */
+            tip_amount_cents: number;
         };
         /**
          * UpdateSandboxShopperOrderItemRequest
@@ -3784,6 +4821,12 @@ export interface components {
          */
         AcceptLanguageHeader: string;
         /**
+         * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+         *     the Order's `id`).
+         * @example order-20261127-0001
+         */
+        FulfillmentOrderIdPath: string;
+        /**
          * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
          * @example 123456789
          */
@@ -3882,6 +4925,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogSubmissionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateOrderFeedbackFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback was saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderFeedbackResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateOrderFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback was saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderFeedbackResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4316,6 +5458,254 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order; `fulfillment_details` holds the window used. The response table is not
+             *     public in detail; it is the Order object.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid, or the order cannot be created (Instacart's
+             *     error envelope, single or multiple errors). The page's error table is not public; the
+             *     changelog (2026-04-08) names the errors below, and more.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDispatchLastMileOrder: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The Connect user ID of the order's customer.
+                 * @example johnsmith6000
+                 */
+                user_id?: string;
+            };
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The updated order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The canceled order, including `metadata` and `fulfillment_details`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stageLastMileOrderLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The staged order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listLastMileServiceOptionsLegacy: {
         parameters: {
             query?: never;
@@ -4391,6 +5781,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileOrderLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4970,6 +6409,570 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every order of the user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": WithRequired<components["schemas"]["Order"], "pos_payment_method">;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated order. The page does not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The updated order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setItemReplacements: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetItemReplacementsRequest"];
+            };
+        };
+        responses: {
+            /** @description The replacements were set. The response body is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stageLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The staged order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrderTip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderTipRequest"];
+            };
+        };
+        responses: {
+            /** @description The order with its new tip. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDeliveryOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeliveryOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPickupOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -2,6 +2,7 @@
 import type { ContractCases } from "../harness.ts";
 import { authCases } from "./auth.ts";
 import { catalogCases } from "./catalog.ts";
+import { fulfillmentOrderCases } from "./fulfillment-orders.ts";
 import { fulfillmentShoppingCases } from "./fulfillment-shopping.ts";
 import { postCheckoutCases } from "./post-checkout.ts";
 import { recommendationCases } from "./recommendations.ts";
@@ -13,6 +14,7 @@ export const cases: ContractCases = {
   ...authCases,
   ...userCases,
   ...fulfillmentShoppingCases,
+  ...fulfillmentOrderCases,
   ...postCheckoutCases,
   ...recommendationCases,
   ...transactionCases,
