@@ -68,6 +68,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/feedback/orders/{order_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update order feedback (front end)
+         * @description Saves the customer's rating of an order from a front end, with a user access token for the
+         *     order's Connect user (grant `fulfillment_user_assertion` or
+         *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`, scope `Connect::Orders::RatingService`;
+         *     mint the token on the back end). The user comes from the token, so the path has no `user_id`.
+         *     Same body and response as the back-end operation (`createOrUpdateOrderFeedback`); calling it
+         *     again for the same order updates the feedback.
+         *
+         *     The page has an error table whose rows are not public.
+         */
+        post: operations["createOrUpdateOrderFeedbackFrontend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/feedback/users/{user_id}/orders/{order_id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create or update order feedback (back end)
+         * @description Saves the customer's rating of an order, from the retailer's back end with a client-credentials
+         *     token: a star rating (`rating_value`), optional `highlights` and an optional `thank_you_note`.
+         *     Calling it again for the same order updates the feedback. Front ends use
+         *     `POST /v2/feedback/orders/{order_id}/rating` with a user access token instead. The Rating updated
+         *     and Rating reminder callbacks relate to this feedback.
+         *
+         *     The page has an error table whose rows are not public.
+         */
+        post: operations["createOrUpdateOrderFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment_sandbox/batches": {
         parameters: {
             query?: never;
@@ -313,6 +366,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/lastmile/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a dispatch last mile delivery order
+         * @description Validates and creates a last mile delivery order in a single call. The window (`start_at`, `end_at`) lasts at least 1 hour and starts on the hour. With
+         *     `fallback_to_soonest_sameday`, a window without capacity is replaced by the soonest same-day
+         *     window; `fulfillment_details` of the response holds the window actually used. `user_phone` must
+         *     be in E.164 format from 2026-06-09.
+         *
+         *     If Instacart later cannot fulfill the order, it cancels it and sends the Canceled callback.
+         *     Asynchronous creation exists as a beta, enabled by configuration. Dispatch orders are read,
+         *     updated, staged and canceled under `/v2/fulfillment/lastmile/orders/{order_id}`, and their stores
+         *     come from `POST /v2/fulfillment/lastmile/stores`.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createDispatchLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a dispatch last mile delivery order
+         * @description Returns a dispatch last mile delivery order, including its `metadata` and `fulfillment_details`.
+         *     `user_id` (query) is the order's Connect user.
+         *
+         *     Deprecated use: this path was also the old URI to get a last mile delivery order
+         *     (`getLastMileOrderLegacy`, with the same optional `user_id` query parameter and the same Order
+         *     response). That use is deprecated: get last mile orders with get an order
+         *     (`GET /v2/fulfillment/users/{user_id}/orders/{order_id}`, `getOrder`). The path itself is current
+         *     for dispatch orders.
+         */
+        get: operations["getDispatchLastMileOrder"];
+        /**
+         * Update a dispatch last mile delivery order
+         * @description Updates a dispatch last mile delivery order. Dispatch orders only, and only while the order's
+         *     `status` is `brand_new`. Every field is optional, but a new window needs both `start_at` and
+         *     `end_at`; the window lasts at least 1 hour and starts on the hour.
+         *
+         *     Deprecated use: this path was also the old URI to update a last mile delivery order, with the
+         *     parameters and responses of update a last mile delivery order. That use is deprecated: update last
+         *     mile orders with `PUT /v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile`
+         *     (`updateLastMileOrder`). The path itself is current for dispatch orders.
+         */
+        put: operations["updateDispatchLastMileOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a dispatch last mile delivery order
+         * @description Cancels a dispatch last mile delivery order. Dispatch orders only, and only while the order's
+         *     `status` is `brand_new`: once a shopper is assigned and the status is `acknowledged`, the call no
+         *     longer works. The body, with the order's `user_id`, is optional.
+         *
+         *     Deprecated use: this is presumably also the old URI to cancel a last mile delivery order
+         *     (`cancelLastMileOrderLegacy`; its page was not found, so the path is inferred). That use is
+         *     deprecated: cancel last mile orders with
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/cancel` (`cancelOrder`). The path itself
+         *     is current for dispatch orders.
+         */
+        post: operations["cancelDispatchLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/orders/{order_id}/staged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a last mile or dispatch order (old URI)
+         * @deprecated
+         * @description The old URI of stage a last mile delivery order, without `user_id`; same body and response.
+         *     Staging tells Instacart the order is picked and staged, and dispatches a shopper.
+         *
+         *     Deprecated for last mile delivery orders: use
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`) instead.
+         *     Deprecated operations stay supported for at least six months after the announcement and may be
+         *     removed later.
+         *
+         *     Dispatch last mile orders: the dispatch overview says they are staged under
+         *     `/v2/fulfillment/lastmile/orders`, which makes this path their staging call. Only the deprecated
+         *     last mile page of this path is public, so the dispatch use is not documented in detail.
+         */
+        post: operations["stageLastMileOrderLegacy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/lastmile/service_options": {
         parameters: {
             query?: never;
@@ -364,6 +544,31 @@ export interface paths {
          *     the other store searches.
          */
         post: operations["findDispatchLastMileStores"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/lastmile/users/{user_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a last mile delivery order (old URI)
+         * @deprecated
+         * @description The old URI of create a last mile delivery order; request and response are the same.
+         *
+         *     Deprecated: use `POST /v2/fulfillment/users/{user_id}/orders/last_mile` (`createLastMileOrder`)
+         *     instead. Deprecated operations stay supported for at least six months after the announcement and
+         *     may be removed later.
+         */
+        post: operations["createLastMileOrderLegacy"];
         delete?: never;
         options?: never;
         head?: never;
@@ -704,6 +909,281 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/fulfillment/users/{user_id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user's orders
+         * @deprecated
+         * @description Returns every order of the Connect user.
+         *
+         *     Deprecated: this operation is on Instacart's Deprecated page, which names no replacement (single
+         *     orders can be read with get an order, `getOrder`). Deprecated operations stay supported for at
+         *     least six months after the announcement and may be removed later.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Returns one order of the Connect user: its status, fulfillment details (window, store, delivery
+         *     time, bags), items and, in this response, `pos_payment_method`. Works for delivery, pickup and
+         *     last mile delivery orders; it replaces the deprecated last mile use of
+         *     `GET /v2/fulfillment/lastmile/orders/{order_id}`.
+         */
+        get: operations["getOrder"];
+        /**
+         * Update an order
+         * @description Updates a delivery or pickup order (last mile orders use update a last mile delivery order). Only
+         *     possible while the order's `status` is `brand_new`.
+         *
+         *     `items` is the full new item list:
+         *     - an item left out of the request is removed;
+         *     - a new `line_num` adds an item, and an existing `line_num` updates that item;
+         *     - giving an existing item a new `line_num` causes a duplicate-items error;
+         *     - reusing the `line_num` of a removed item restores it.
+         *
+         *     Only `count`, `weight`, `special_instructions` and `replacement_items` of an item can change. A
+         *     new `service_option_hold_id` changes the time slot. Adding alcohol forces `leave_unattended` to
+         *     `false`. Delivery updates that exceed the order-item limits are rejected.
+         */
+        put: operations["updateOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order
+         * @description Cancels a delivery, pickup or last mile delivery order. No request body. Dispatch last mile
+         *     orders use cancel a dispatch last mile delivery order instead; this operation replaces the
+         *     deprecated last mile use of `POST /v2/fulfillment/lastmile/orders/{order_id}/cancel`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a last mile delivery order
+         * @description Updates a last mile delivery order (delivery and pickup orders use update an order). Only possible
+         *     while the order's `status` is `brand_new`. Every field is optional. A new window (`start_at`,
+         *     `end_at`) must fall inside the window of the chosen service option; a new `service_option_id`
+         *     needs no reservation.
+         *
+         *     This operation replaces the deprecated last mile use of
+         *     `PUT /v2/fulfillment/lastmile/orders/{order_id}`.
+         */
+        put: operations["updateLastMileOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set item replacements
+         * @description Sets the customer's preferred replacements, per line item, of a delivery or pickup order; the
+         *     shopper uses them when a requested product is out of stock or cannot be found.
+         *
+         *     - Allowed while the order's `status` is `brand_new`, `acknowledged` or `picking`; fails once the
+         *       order is past `picking`.
+         *     - At most 10 selections per call.
+         *     - Cannot add line items (use update an order): `line_num` values that are not in the order are
+         *       named in the error message.
+         *     - Overwrites the replacement items set earlier for the same line item by create delivery order,
+         *       create pickup order or update an order.
+         *     - Idempotent: sending the same selections again has the same result.
+         */
+        put: operations["setItemReplacements"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/staged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stage a last mile delivery order
+         * @description Tells Instacart that a last mile delivery order is picked and staged: this dispatches a
+         *     shopper to the store. Last mile orders only. Every field is optional; `bag_scan_codes` are the
+         *     barcodes on the bag labels, which the shopper scans at pickup to check the order.
+         *
+         *     This operation replaces the deprecated `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`
+         *     for last mile orders.
+         */
+        post: operations["stageLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/{order_id}/tip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update the tip of a completed order
+         * @description Sets a new tip on a completed order. Before the order is completed, change the tip with update an
+         *     order (`initial_tip_cents`) instead. The Tip adjustment callback exists for delivery and last mile
+         *     delivery orders, not for pickup orders.
+         */
+        put: operations["updateOrderTip"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a delivery order
+         * @description Creates a delivery order for the Connect user from a reserved time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the delivery address and every item.
+         *     `order_id` is the retailer's own unique order ID, used in every later call for this order.
+         *
+         *     - `user` overrides the values given when the user was created; `user.phone_number` is required
+         *       when the user has no phone number.
+         *     - Age-restricted products (alcohol and others) need `user.birthday`; without it the request fails
+         *       or the item is removed, depending on the retailer's configuration.
+         *     - Delivery orders are limited in total quantity (the FAQ says at most 250 countable items), total
+         *       weight of beverage items and quantity of large or bulky items.
+         *     - Each item needs `count` or `weight`, depending on the product's quantity type in the catalog.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createDeliveryOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/last_mile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a last mile delivery order
+         * @description Creates a last mile delivery order: the retailer picks and stages the order, and an Instacart
+         *     shopper delivers it. Reserve a last mile time slot first and send its `service_option_hold_id`;
+         *     `location_code` is the store where the driver picks up the order. Send a unique `order_id`: the
+         *     page prints it as optional but asks for it to find the order later. `user_phone` must be in
+         *     E.164 format from 2026-06-09.
+         *
+         *     When the order is ready, stage it (`stageLastMileOrder`) to dispatch a shopper. This operation
+         *     replaces the deprecated `POST /v2/fulfillment/lastmile/users/{user_id}/orders`.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createLastMileOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/fulfillment/users/{user_id}/orders/pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a pickup order
+         * @description Creates a pickup order for the Connect user from a reserved pickup time slot: send the
+         *     `service_option_hold_id` returned by reserve a time slot, the pickup store's `location_code` and
+         *     every item. `order_id` is the retailer's own unique order ID, used in every later call for this
+         *     order. Each item needs `count` or `weight`, depending on the product's quantity type in the
+         *     catalog; pickup orders have no item-count limit.
+         *
+         *     Creating an order can take several seconds: allow for it in timeouts.
+         */
+        post: operations["createPickupOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve": {
         parameters: {
             query?: never;
@@ -999,6 +1479,428 @@ export interface paths {
          *     endpoint, the credentials go in the JSON body, never in the query string.
          */
         post: operations["revokeAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/chat/{order_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get chat messages
+         * @description Returns the messages exchanged between the customer and the shoppers of an order, with the
+         *     participants in `metadata`. Status notifications are not included: get order messages returns
+         *     both. Poll it to show new messages.
+         *
+         *     Messages stay available for 24 hours after the order is delivered or canceled; after that,
+         *     `chat_messages` is empty and `metadata.is_expired` is `true`. When the retailer's account turns on
+         *     "remove shopper information", this operation always fails with 403 (its error body is not public).
+         *     The fields of `ChatUser` after `display_name` are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getChatMessages"];
+        /**
+         * Mark chat messages as read
+         * @description Marks as read every unread message the shopper sent in the order's chat, and returns how many were
+         *     marked. No request body.
+         *
+         *     Fails with 400 "User ID not found" (code `4001`) for an order that was not created with
+         *     Fulfillment v3 and is read with a client-credentials token, and with 404 "Resource not found" (code
+         *     `4000`) when the order does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["markChatMessagesAsRead"];
+        /**
+         * Send a chat message
+         * @description Sends a message from the customer to the shopper of the order. `body` holds at most 1000
+         *     characters.
+         *
+         *     Fails with 400 "is too long (maximum is 1000 characters)" (code `1001`, `meta.key` `body`); with
+         *     403 "Sending a message is not allowed at this time" (code `null`) when chat is disabled for the
+         *     order or no shopper is available; and with 404 "Resource not found" (code `4000`) when the order
+         *     does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["sendChatMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description Returns the high-level data of an order for an order status page: when it was created, where it is
+         *     in its workflow (`workflow_state`), how it is fulfilled (`fulfillment_type`: `delivery`,
+         *     `last_mile_delivery` or `pickup`), and the start and end of its delivery window.
+         *
+         *     Only the value tables of `fulfillment_type` and `workflow_state` are public; the response's field
+         *     table is not, so the names of the date and window fields are unknown and the response stays open.
+         *     `workflow_state` is an open list: the known states, with the fulfillment types that use them, are
+         *     listed on the field.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`): the token is bound to one Connect user and reaches only that user's
+         *     orders, which is why the path has no `user_id`.
+         */
+        get: operations["getPostCheckoutOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/handling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order handling information
+         * @description Returns how an order is handled: the delivery or pickup address and its coordinates, the shopper
+         *     currently working on the order, and the customer's drop-off location, notes and instructions, with
+         *     flags for leaving the order unattended, alcohol and certified delivery.
+         *
+         *     When the retailer's account turns on "remove shopper information", the response has no `shopper`.
+         *     The fields of `shopper` are not public, and this page does not list the fields of `coordinates`
+         *     (those of the get-order-location page are used).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderHandling"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order items
+         * @description Returns the items of an order: for each line, the ordered item (name, image, quantity and its
+         *     unit), the item's `status`, and the shopper's proposed replacement with the customer's decision in
+         *     `replacement_status`. Use a line's `id` as `order_item_id` to approve or reject its replacement
+         *     (handle order item replacement).
+         *
+         *     `status` is one of `NOT_PICKED`, `FOUND`, `REPLACED`, `TO_REFUND`; `replacement_status` one of
+         *     `SUBSTITUTION_STATUS_UNSPECIFIED`, `PENDING`, `APPROVED`, `REJECTED`. An older version of the page
+         *     gave one combined list (`APPROVED`, `FOUND`, `REJECTED`, `REPLACED`, `TO_REFUND`, `NOT_PICKED`);
+         *     every value of it belongs to one of the two newer lists, which are modelled. `quantity` is a string.
+         *     The error table is not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Handle an order item replacement
+         * @description Gives the customer's answer to a replacement the shopper proposed: `APPROVED` accepts it;
+         *     `REJECTED` refuses it, and then the item is refunded or, with `alternative_item`, another item is
+         *     requested instead. `alternative_item` is not accepted with `APPROVED`; it holds exactly one of
+         *     `upc` and `rrc`, and exactly one of `count` and `weight` (greater than 0; which one depends on the
+         *     product's catalog configuration). The answer must come before the shopper checks out.
+         *
+         *     Preconditions (newest version of the page): the order's `workflow_state` is `picking`, and the
+         *     line item's `status` is `REPLACED` with `replacement_status` `PENDING` (get order items). The docs
+         *     show an empty 200 response.
+         *
+         *     Errors the docs list (all versions): 400 "There were issues with your request" (code `9999`, the
+         *     multiple-errors form) when `status` is missing; 400 code `1001` "is not included in the list"
+         *     (`meta.key` `status`), "must include exactly one of rrc or upc", "must include exactly one of count
+         *     or weight", "count must be greater than 0", "weight must be greater than 0" (`meta.key`
+         *     `alternative_item`), and "Could not resolve alternative item to a valid product"; 400 "User ID not
+         *     found" (code `4001`) for an order that was not created with Fulfillment v3 and is read with a
+         *     client-credentials token; 404 "Resource not found" (code `4000`) and "Order item 1111 not found"
+         *     (code `4000`; the number is presumably the requested item's ID). The page also lists a 400 for a
+         *     change that was already answered ("Order item change already responded to"), whose message and
+         *     code are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["handleOrderItemReplacement"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the order location
+         * @description Returns where the order is while it is being delivered, for a live map on the order status page.
+         *     When the order is not being delivered, the response is empty: the docs mark `coordinates` as
+         *     required, but it is modelled as optional for that reason.
+         *
+         *     The location is shopper data: when the retailer's account turns on "remove shopper information"
+         *     (the retailer asked Instacart to redact the shopper's personal data), the call fails with 403
+         *     "Shopper PII" (code `null`).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutOrderLocation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/order_messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get order messages
+         * @description Returns every message of an order: the customer-shopper chat in `chat_messages` and the automatic
+         *     status notifications (for example an item replaced or refunded, or the delivery under way) in
+         *     `lifecycle_messages`. Get chat messages returns the chat alone.
+         *
+         *     Chat messages stay available for 24 hours after the order is delivered or canceled; after that,
+         *     `chat_messages` is empty and `is_expired` is `true` (placed in `metadata` as in get chat messages).
+         *     When the retailer's account turns on "remove shopper information", this operation always fails with
+         *     403 (its error body is not public).
+         *
+         *     Only the top level of the response is public: `OrderChatMessage` is known up to its `id`, and the
+         *     fields of `LifecycleMessage` and `OrderMessagesMetadata` are not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getOrderMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup_delegate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or update a pickup delegate
+         * @description Sets, or replaces, the person allowed to collect a pickup order for the customer. The delegate is
+         *     attached to this order only, not to the Connect user. Call it after the order is created; Instacart
+         *     can then send the delegate SMS updates. Vehicle information and customer arrival can then be given
+         *     for the delegate (`is_pickup_delegate: true`); schedule pickup is not supported for orders with a
+         *     delegate.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" (code `4001`) for an order that is not a
+         *     pickup order, and with 404 "Resource not found" (code `4000`) when the order does not exist. The
+         *     docs show an empty 200 response.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["createOrUpdatePickupDelegate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/details": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get pickup instructions
+         * @description Returns the instructions the customer follows to collect a pickup order, for the kinds of pickup
+         *     the retailer supports (curbside, locker, in store): text, optionally with images.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" (code `4001`) for an order that is not a
+         *     pickup order, and with 404 "Resource not found" (code `4000`) when the order does not exist.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getPostCheckoutPickupDetails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/schedule_pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule pickup
+         * @description Schedules a curbside pickup from the customer's estimated time of arrival (`schedule_pickup_eta`),
+         *     to shorten the customer's wait at the store: at most one minute after that time has passed, a
+         *     store associate is notified through the Shopper app that the customer should be there. Sending it
+         *     again for the same order with a new `schedule_pickup_eta` updates the schedule. Record customer
+         *     arrival complements it: it notifies the store at once, so a customer can announce an arrival before
+         *     the scheduled time.
+         *
+         *     Preconditions: the order's `fulfillment_type` is `pickup`, its pickup category
+         *     (`pickup_category`) is `curbside`, and its `workflow_state` is `ready_for_pickup` (the Fulfillment
+         *     order status `staged`). Not supported for orders with a pickup delegate: for those, only record
+         *     customer arrival works.
+         *
+         *     The request table, the response and the errors are not public: only the field name
+         *     `schedule_pickup_eta` is known, from the page's prose; its type is inferred.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["schedulePickup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/user_arrived": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record customer arrival
+         * @description Records that the customer has arrived for a curbside pickup; Instacart notifies the store's
+         *     associates at once. Set `is_pickup_delegate: true` when it is the pickup delegate who arrived; this
+         *     needs a pickup delegate already attached to the order. The body is optional: older versions of the
+         *     page send none, and `is_pickup_delegate` (default `false`) is only in the newest.
+         *
+         *     It can be combined with schedule pickup, which notifies the store at the customer's estimated time
+         *     of arrival instead; for an order with a pickup delegate, recording the arrival is the only option.
+         *
+         *     Errors the docs list: 400 "Params error" (code `2001`) when the order is not staged, whose `meta`
+         *     is `{"order_delivery_id": "Order delivery is not staged."}` instead of the usual `{"key": …}`;
+         *     400 "User ID not found" (code `4001`) for an order that was not created with Fulfillment v3 and is
+         *     read with a client-credentials token; 404 "Resource not found" (code `4000`) when the order does not
+         *     exist, and 404 "No pickup status found for order" (code `4000`).
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        post: operations["recordCustomerArrival"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/post_checkout/orders/{order_id}/pickup/vehicle_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get vehicle information
+         * @description Returns the vehicle information attached to a curbside pickup order (see create or update vehicle
+         *     information). The fields of `vehicle_info` and their required marks come from the create-or-update
+         *     page; this page does not give the required mark of `vehicle_info` itself, nor what is returned
+         *     when no vehicle information was attached.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        get: operations["getVehicleInfo"];
+        /**
+         * Create or update vehicle information
+         * @description Attaches to a curbside pickup order the vehicle the customer comes in, or updates it, so that the
+         *     store's runner can find the car. Every field is optional. `vehicle_type` and `color` take
+         *     case-sensitive values from fixed lists.
+         *
+         *     Set `is_pickup_delegate: true` when the vehicle is the pickup delegate's; this needs a pickup
+         *     delegate already attached to the order (create or update pickup delegate). `is_pickup_delegate`
+         *     and the value lists of `vehicle_type` and `color` appear only in the newest version of the page.
+         *
+         *     Fails with 400 "Pickup unavailable for non-pickup orders" for an order that is not a pickup order.
+         *     The rest of the error table is not public.
+         *
+         *     Call it with a user access token (grant `fulfillment_user_assertion`, scope
+         *     `connect:post_checkout`) of the user who owns the order.
+         */
+        put: operations["createOrUpdateVehicleInfo"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1371,6 +2273,23 @@ export interface components {
             workflow_state?: string;
         };
         /**
+         * AlternativeItem
+         * @description The item the customer asks for instead of a rejected replacement. It holds exactly one of `upc` and
+         *     `rrc`, and exactly one of `count` and `weight` (which one depends on how the product is sold in the
+         *     retailer's catalog). Instacart answers 400 "Could not resolve alternative item to a valid product"
+         *     when it cannot match the item.
+         */
+        AlternativeItem: {
+            /** @description Quantity, for products sold by count. Must be greater than 0. */
+            count?: number;
+            /** @description Retailer reference code. */
+            rrc?: string;
+            /** @description Universal product code. */
+            upc?: string;
+            /** @description Weight, for products sold by weight. Must be greater than 0. */
+            weight?: number;
+        };
+        /**
          * AuthorizeSandboxInstacartUserRequest
          * @description Request body of authorize an Instacart user for account linking (Sandbox). The reference page's
          *     table has the four fields below; the "Test account linking" how-to sends further fields
@@ -1399,6 +2318,14 @@ export interface components {
             available: boolean;
             /** @description Why the time slot is not available. */
             reasons?: string[];
+        };
+        /**
+         * CancelDispatchLastMileOrderRequest
+         * @description Request body of cancel a dispatch last mile delivery order. The body is optional.
+         */
+        CancelDispatchLastMileOrderRequest: {
+            /** @description The Connect user ID of the order's customer. */
+            user_id?: string;
         };
         /**
          * CatalogItem
@@ -1503,6 +2430,48 @@ export interface components {
          */
         CatalogSubmissionResponse: Record<string, unknown>;
         /**
+         * ChatMessages
+         * @description The chat between the customer and the shoppers of an order.
+         */
+        ChatMessages: {
+            /** @description The messages; empty once they have expired (see `metadata.is_expired`). */
+            chat_messages: components["schemas"]["Message"][];
+            metadata: components["schemas"]["ChatMessagesMetadata"];
+        };
+        /**
+         * ChatMessagesMetadata
+         * @description The participants of the chat, and whether its messages have expired.
+         */
+        ChatMessagesMetadata: {
+            /** @description The shopper currently working on the order. */
+            current_shopper: components["schemas"]["ChatUser"];
+            /** @description The customer. */
+            customer: components["schemas"]["ChatUser"];
+            /**
+             * @description `true` once the messages are no longer available (24 hours after the order was delivered or
+             *     canceled); `chat_messages` is then empty. `false` while the messages, if any, are still there.
+             */
+            is_expired?: boolean;
+            /** @description The shoppers of the order. */
+            shoppers?: components["schemas"]["ChatUser"][];
+        };
+        /**
+         * ChatUser
+         * @description A participant of the chat (the customer or a shopper). The docs' table is cut after `display_name`:
+         *     the next field's name starts with `avatar_ur`, and the rest is not public.
+         */
+        ChatUser: {
+            /** @description URL of the participant's avatar. */
+            avatar_url?: string;
+            /** @description Name to show for the participant. */
+            display_name: string;
+            /**
+             * Format: int64
+             * @description ID of the participant.
+             */
+            id: number;
+        };
+        /**
          * ComplementaryItem
          * @description A suggested complementary item (the docs' response `Item` object of the complementary endpoints).
          *     Unlike replacement items it carries no stock level.
@@ -1521,6 +2490,175 @@ export interface components {
         ComplementaryItemsResponse: {
             /** @description The suggested complementary items. */
             complementary_items?: components["schemas"]["ComplementaryItem"][];
+        };
+        /**
+         * CreateDeliveryOrderRequest
+         * @description Request body of create a delivery order. Further fields of the table are not public, so the object
+         *     stays open.
+         */
+        CreateDeliveryOrderRequest: {
+            address: components["schemas"]["Address"];
+            /**
+             * @description Initial tip, in cents. The 2021 version of the page marks it required; the current page's mark
+             *     is not public.
+             */
+            initial_tip_cents?: number;
+            /**
+             * @description The order's items. Delivery orders are limited in total quantity (the FAQ says at most 250
+             *     countable items), total weight of beverage items and quantity of large or bulky items.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /** @description Whether the order may be left unattended. Adding alcohol forces it to `false`. Default `false`. */
+            leave_unattended?: boolean;
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The store's location code (from find stores). The required mark is not public. */
+            location_code?: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /**
+             * @description Instructions for the shopper. (`null` is accepted by the development server, as observed by an
+             *     Instacart employee's test suite.)
+             */
+            special_instructions?: string | null;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * CreateDispatchLastMileOrderRequest
+         * @description Request body of create a dispatch last mile delivery order. The current table is public up to
+         *     `start_at`; the fields after it, and their required marks, come from the 2021 version of the page.
+         *     The rest is not public, so the object stays open.
+         */
+        CreateDispatchLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /** @description The customer's email address. */
+            email?: string;
+            /**
+             * Format: date-time
+             * @description End of the delivery window.
+             */
+            end_at?: string;
+            /**
+             * @description When the requested window has no capacity, use the soonest same-day window instead. The window
+             *     actually used is returned in `fulfillment_details`.
+             */
+            fallback_to_soonest_sameday?: boolean;
+            /** @description The customer's first name. */
+            first_name: string;
+            /** @description Initial tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count: number;
+            /** @description Total weight of the items. */
+            items_weight: number;
+            /** @description The customer's last name. */
+            last_name: string;
+            /** @description Whether the order may be left unattended. */
+            leave_unattended?: boolean;
+            /** @description IETF language tag, for example `en-US`. */
+            locale?: string;
+            /** @description The store where the driver picks up the order (from find dispatch last mile stores). */
+            location_code: string;
+            /** @description Unique, retailer-generated order ID. */
+            order_id: string;
+            /**
+             * Format: int64
+             * @description A time slot (service option).
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description Start of the delivery window. The window lasts at least 1 hour and starts on the hour.
+             */
+            start_at: string;
+            /**
+             * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
+             *     2026-06-09 (breaking change announced 2026-05-12).
+             */
+            user_phone: string;
+        };
+        /**
+         * CreateLastMileOrderRequest
+         * @description Request body of create a last mile delivery order (also of its deprecated twin). Required marks
+         *     from a version of the page that prints them. The table goes on after `with_handoff_time` with a
+         *     field whose name is cut off; the rest is not public, so the object stays open. The old
+         *     single-call version of the page also had `email` and `service_option_id`.
+         */
+        CreateLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. Default `false`. */
+            alcoholic?: boolean;
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order (GMV), in dollars. */
+            cart_total?: number;
+            /** @description Whether the customer opts out of SMS messages. Default `false`. */
+            customer_sms_opt_out?: boolean;
+            /**
+             * Format: date-time
+             * @description End of the delivery window.
+             */
+            end_at?: string;
+            /** @description The customer's first name. */
+            first_name: string;
+            /** @description Initial tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count: number;
+            /** @description Total weight of the items, in pounds. */
+            items_weight: number;
+            /** @description The customer's last name. */
+            last_name: string;
+            /** @description Whether the order may be left unattended. Default `false`. */
+            leave_unattended?: boolean;
+            /** @description IETF language tag, for example `en-US`. */
+            locale?: string;
+            /** @description The store where the driver picks up the order. */
+            location_code: string;
+            /**
+             * @description Unique, retailer-generated order ID. Printed as optional, but the page asks for it to find the
+             *     order later: send it.
+             */
+            order_id?: string;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description Start of the delivery window.
+             */
+            start_at?: string;
+            /**
+             * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
+             *     2026-06-09 (breaking change announced 2026-05-12).
+             */
+            user_phone: string;
+            /** @description Whether the handoff time is calculated when the order is created. Default `false`. */
+            with_handoff_time?: boolean;
         };
         /**
          * CreateLastMileUserAndAddressRequest
@@ -1544,6 +2682,84 @@ export interface components {
              *     If the user exists, the address is validated and attached to it.
              */
             user_id: string;
+        };
+        /**
+         * CreateOrUpdatePickupDelegateRequest
+         * @description Request body of create or update pickup delegate: the person allowed to collect the order for the
+         *     customer.
+         */
+        CreateOrUpdatePickupDelegateRequest: {
+            /** @description Name of the pickup delegate. */
+            name: string;
+            /**
+             * @description Phone number of the pickup delegate, who can then get SMS updates about the order. Prefer E.164
+             *     (for example `+18005550100`): the 2026-05-12 changelog requires E.164 for `phone_number` in
+             *     "several requests" from 2026-06-09 without listing them.
+             */
+            phone_number: string;
+        };
+        /**
+         * CreateOrUpdateVehicleInfoRequest
+         * @description Request body of create or update vehicle information. Every field is optional. `vehicle_type`,
+         *     `color` and `is_pickup_delegate` come from the newest version of the page (the older one lists no
+         *     values for `vehicle_type` and `color`, and no `is_pickup_delegate`).
+         */
+        CreateOrUpdateVehicleInfoRequest: {
+            /**
+             * @description Colour of the vehicle (case-sensitive).
+             * @enum {string}
+             */
+            color?: "black" | "blue" | "brown" | "gray" | "green" | "yellow" | "orange" | "red" | "silver" | "white";
+            /**
+             * @description `true` when the vehicle is the pickup delegate's. Needs a pickup delegate already attached to the
+             *     order (create or update pickup delegate). Default `false`.
+             */
+            is_pickup_delegate?: boolean;
+            /** @description License plate of the vehicle. */
+            license_plate?: string;
+            /** @description Make and model of the vehicle. */
+            model?: string;
+            /**
+             * @description Body type of the vehicle (case-sensitive).
+             * @enum {string}
+             */
+            vehicle_type?: "hatchback" | "minivan" | "sedan" | "suv" | "truck" | "other";
+        };
+        /**
+         * CreatePickupOrderRequest
+         * @description Request body of create a pickup order. The published table cuts one field name short
+         *     (`applied_instacartplus`), and its end is not certain, so the object stays open.
+         */
+        CreatePickupOrderRequest: {
+            /**
+             * @description Presumably applies Instacart+ benefits to the order. The docs table shows only the start of the
+             *     name ("applie…"); the full name comes from third-party order-building code that sends `false`.
+             *     Description and default are not public.
+             */
+            applied_instacartplus?: boolean;
+            /** @description The order's items. Pickup orders have no item-count limit. */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
+             * @example en-US
+             */
+            locale?: string;
+            /** @description The pickup store's location code (from find stores). */
+            location_code: string;
+            /** @description The customer's loyalty number. */
+            loyalty_number?: string;
+            /** @description Unique, retailer-generated order ID; used to find the order later. */
+            order_id: string;
+            /** @description Whether the order is paid with EBT. Default `false`. */
+            paid_with_ebt?: boolean;
+            /**
+             * Format: int64
+             * @description The `service_option_hold.id` returned by reserve a time slot.
+             */
+            service_option_hold_id: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
         };
         /**
          * CreateSandboxInstacartUserRequest
@@ -1693,6 +2909,12 @@ export interface components {
              * @example user_id
              */
             key?: string;
+            /**
+             * @description Only on Post-checkout record customer arrival's "Params error" (code `2001`): a text about the
+             *     order's delivery, for example "Order delivery is not staged.", in place of `key`.
+             * @example Order delivery is not staged.
+             */
+            order_delivery_id?: string;
         };
         /**
          * ErrorResponse
@@ -1919,6 +3141,20 @@ export interface components {
             workflow_state?: string;
         };
         /**
+         * HandleOrderItemReplacementRequest
+         * @description Request body of handle order item replacement: the customer's answer to the shopper's proposed
+         *     replacement. `alternative_item` is accepted only with `REJECTED`.
+         */
+        HandleOrderItemReplacementRequest: {
+            alternative_item?: components["schemas"]["AlternativeItem"];
+            /**
+             * @description `APPROVED` accepts the replacement. `REJECTED` refuses it: the item is then refunded, or, with
+             *     `alternative_item`, another item is requested instead.
+             * @enum {string}
+             */
+            status: "APPROVED" | "REJECTED";
+        };
+        /**
          * InstacartAccountInfo
          * @description The Instacart+ membership of the Instacart account linked to a Connect user.
          */
@@ -1966,6 +3202,49 @@ export interface components {
          *     describes the check that failed. Its fields are not public.
          */
         ItemValidationFailure: Record<string, unknown>;
+        /**
+         * LifecycleMessage
+         * @description An automatic notification sent during the order's lifecycle, for example when an item is refunded
+         *     or the delivery is under way. Its fields are not public.
+         */
+        LifecycleMessage: Record<string, unknown>;
+        /**
+         * LineItem
+         * @description One line of an order: the ordered item, its status, and the shopper's proposed replacement if there
+         *     is one.
+         *
+         *     Two generations of the docs describe the statuses. The older one gives a single list for both
+         *     fields (`APPROVED`, `FOUND`, `REJECTED`, `REPLACED`, `TO_REFUND`, `NOT_PICKED`); the newest splits it
+         *     into the item's `status` (`NOT_PICKED`, `FOUND`, `REPLACED`, `TO_REFUND`) and the customer's decision
+         *     in `replacement_status` (`SUBSTITUTION_STATUS_UNSPECIFIED`, `PENDING`, `APPROVED`, `REJECTED`).
+         *     Every older value belongs to one of the newest lists (`APPROVED` and `REJECTED` describe the
+         *     customer's decision on a replacement), so both fields are closed enums of the newest split.
+         */
+        LineItem: {
+            /** @description Whether the line item needs a certified delivery. */
+            certified_delivery?: boolean;
+            /** @description ID of the line item; the `order_item_id` of handle order item replacement. */
+            id: string;
+            /** @description The ordered item. */
+            item: components["schemas"]["PostCheckoutOrderItem"];
+            /** @description Line number of the item. Only in the newest version of the docs. */
+            line_num?: string;
+            /** @description The shopper's proposed replacement, if there is one. */
+            replacement?: components["schemas"]["PostCheckoutOrderItem"];
+            /**
+             * @description The customer's decision on the shopper's proposed replacement: `SUBSTITUTION_STATUS_UNSPECIFIED`
+             *     (no replacement was made), `PENDING` (a replacement is proposed and awaits the customer's answer),
+             *     `APPROVED` or `REJECTED`.
+             * @enum {string}
+             */
+            replacement_status?: "SUBSTITUTION_STATUS_UNSPECIFIED" | "PENDING" | "APPROVED" | "REJECTED";
+            /**
+             * @description State of the ordered item: `NOT_PICKED` (the shopper has not picked it yet), `FOUND` (the shopper
+             *     found it), `REPLACED` (the shopper replaced it) or `TO_REFUND` (it will be refunded).
+             * @enum {string}
+             */
+            status: "NOT_PICKED" | "FOUND" | "REPLACED" | "TO_REFUND";
+        };
         /**
          * LinkInstacartAccountRequest
          * @description Request body of link an Instacart account.
@@ -2087,6 +3366,66 @@ export interface components {
             with_eta_options?: boolean;
         };
         /**
+         * MarkMessagesAsReadResponse
+         * @description How many messages were marked as read.
+         */
+        MarkMessagesAsReadResponse: {
+            /** @description Number of messages marked as read. */
+            messages_read_count: number;
+        };
+        /**
+         * Message
+         * @description A chat message between the customer and a shopper.
+         */
+        Message: {
+            /** @description Text of the message. */
+            body: string;
+            /**
+             * Format: date-time
+             * @description When the message was created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+            /** @description Image attached to the message. */
+            image?: string;
+            /**
+             * Format: int64
+             * @description ID of the order the message belongs to (an integer here, although the path's `order_id` is a string).
+             */
+            order_id: number;
+            /** @description Whether the message has been read. */
+            read: boolean;
+            /**
+             * Format: date-time
+             * @description When the message was read.
+             */
+            read_at?: string;
+            /**
+             * Format: int64
+             * @description ID of the recipient.
+             */
+            recipient_id: number;
+            /**
+             * @description Kind of recipient: `user` or `driver` (by the chat's purpose, presumably the customer and the shopper).
+             * @enum {string}
+             */
+            recipient_type: "user" | "driver";
+            /**
+             * Format: int64
+             * @description ID of the sender.
+             */
+            sender_id: number;
+            /**
+             * @description Kind of sender: `user` or `driver` (by the chat's purpose, presumably the customer and the shopper).
+             * @enum {string}
+             */
+            sender_type: "user" | "driver";
+        };
+        /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
          *     error envelope. The docs' error tables give the error name (for example `unauthorized_client`,
@@ -2097,6 +3436,155 @@ export interface components {
             error?: string;
             /** @description Description of the error. */
             error_description?: string;
+        };
+        /**
+         * Order
+         * @description A Fulfillment order: the response of create, get, update, update tip, stage and cancel (delivery,
+         *     pickup, last mile and dispatch last mile orders). The fields up to `items` are confirmed, with
+         *     these required marks, by the get orders and update tip pages; `pos_payment_method` comes from
+         *     the docs mirror's get order page (required there). Further fields are not public, so the object
+         *     stays open.
+         */
+        Order: {
+            /**
+             * @description Why the order was canceled. Present only on canceled orders.
+             * @enum {string}
+             */
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            /**
+             * Format: date-time
+             * @description When the order was created.
+             */
+            created_at?: string;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            /**
+             * @description The retailer-generated order ID (the `order_id` of the create request).
+             * @example order-20261127-0001
+             */
+            id: string;
+            /**
+             * @deprecated
+             * @description Deprecated: use `is_instacartplus` instead. Default `false`.
+             */
+            is_express?: boolean;
+            /** @description Whether the order got Instacart+ benefits. Default `false`. */
+            is_instacartplus?: boolean;
+            /** @description The order's items. */
+            items?: components["schemas"]["OrderResponseItem"][];
+            /**
+             * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
+             * @example en_US
+             */
+            locale?: string;
+            /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
+             *     that page.
+             */
+            order_url?: string | null;
+            /**
+             * @description Point-of-sale payment method of the order. Required in the get order response.
+             * @enum {string}
+             */
+            pos_payment_method?: "UNSPECIFIED" | "UNKNOWN" | "MARQETA" | "BYPASS";
+            /**
+             * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
+             *     name: `brand_new` (the only status in which update order, update last mile order, and the
+             *     dispatch update and cancel are allowed), `acknowledged` (a shopper is assigned), `picking` (set item
+             *     replacements works up to this status), `staged` (the Post-checkout `workflow_state`
+             *     `ready_for_pickup` corresponds to it). A 2021 example of the last mile stage response shows
+             *     `created`. The Order status callbacks follow the same lifecycle.
+             * @example brand_new
+             * @example acknowledged
+             * @example picking
+             * @example staged
+             */
+            status: string;
+            /**
+             * @description Warnings about the request, as error objects. Their fields are not public; client code reads a
+             *     `message`.
+             */
+            warnings?: {
+                /** @description Human-readable warning. */
+                message?: string;
+            }[];
+        };
+        /**
+         * OrderChatMessage
+         * @description A customer-shopper message in get order messages. Only its first field, `id`, is public; the rest
+         *     of the object stays open.
+         */
+        OrderChatMessage: {
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+        };
+        /**
+         * OrderFeedbackRequest
+         * @description The customer's rating of an order (back end and front end take the same body). Sending it again
+         *     updates the rating.
+         */
+        OrderFeedbackRequest: {
+            /**
+             * @description What went well: `QUALITY_ITEMS` (the shopper chose quality items), `SMART_BAGGING` (items were
+             *     bagged well), `EXTRA_EFFORT` (the shopper made an extra effort), `HELPFUL_CHAT` (helpful chat
+             *     messages), `GOOD_REPLACEMENTS` (good replacement items), `SMOOTH_DELIVERY` (smooth delivery),
+             *     `FAST_PICKUP` (fast pickup), `CLEAR_PICKUP_INSTRUCTIONS` (clear pickup instructions),
+             *     `EASY_PARKING` (easy parking at the pickup area), `SMOOTH_HANDOFF` (smooth handoff of the pickup
+             *     order).
+             */
+            highlights?: ("QUALITY_ITEMS" | "SMART_BAGGING" | "EXTRA_EFFORT" | "HELPFUL_CHAT" | "GOOD_REPLACEMENTS" | "SMOOTH_DELIVERY" | "FAST_PICKUP" | "CLEAR_PICKUP_INSTRUCTIONS" | "EASY_PARKING" | "SMOOTH_HANDOFF")[];
+            /**
+             * @description The rating, from the lowest to the highest: `STARS1` dissatisfied, `STARS2` somewhat
+             *     dissatisfied, `STARS3` OK, `STARS4` satisfied, `STARS5` happy with the order.
+             * @enum {string}
+             */
+            rating_value: "STARS1" | "STARS2" | "STARS3" | "STARS4" | "STARS5";
+            /** @description A thank-you note from the customer. */
+            thank_you_note?: string;
+        };
+        /**
+         * OrderFeedbackResponse
+         * @description Response of create or update order feedback (back end and front end).
+         */
+        OrderFeedbackResponse: {
+            /** @description Whether the request succeeded. */
+            success?: boolean;
+        };
+        /**
+         * OrderFulfillmentDetails
+         * @description How and when the order is (or was) fulfilled. Required marks from the get orders and update tip
+         *     pages. Further fields (for example a handoff time) are not public. For dispatch last mile orders
+         *     created with `fallback_to_soonest_sameday`, the window here is the one actually used.
+         */
+        OrderFulfillmentDetails: {
+            /** @description Number of bags. */
+            bag_count?: number;
+            /**
+             * Format: date-time
+             * @description When the order was delivered.
+             */
+            delivered_at?: string;
+            /**
+             * @description The store that fulfilled the order; it can differ from the `location_code` of the request. For
+             *     delivery orders it may be missing until after `picking`.
+             */
+            store_location?: string;
+            /**
+             * Format: date-time
+             * @description End of the fulfillment window.
+             */
+            window_ends_at: string;
+            /**
+             * Format: date-time
+             * @description Start of the fulfillment window.
+             */
+            window_starts_at: string;
         };
         /**
          * OrderItem
@@ -2124,6 +3612,155 @@ export interface components {
             special_instructions?: string | null;
             /** @description Weight in the catalog unit of the item, for products sold by weight. */
             weight?: number;
+        };
+        /**
+         * OrderItemSelection
+         * @description The customer's preferred replacement for one line item of the order. `count` or `weight` is
+         *     required, depending on the item's catalog configuration. The table is cut after `weight` (the rest,
+         *     presumably the replacement item's identifier, is not public), so the object stays open.
+         */
+        OrderItemSelection: {
+            /** @description Preferred count of the replacement (greater than 0). */
+            count?: number;
+            /** @description Line number of an item of the order. Numbers not in the order are named in the error. */
+            line_num: string;
+            /** @description Preferred weight of the replacement. */
+            weight?: number;
+        } & (unknown | unknown);
+        /**
+         * OrderLineItems
+         * @description The items of an order, with their statuses and proposed replacements.
+         */
+        OrderLineItems: {
+            line_items: components["schemas"]["LineItem"][];
+        };
+        /**
+         * OrderList
+         * @description Response of the deprecated get orders operation (every order of the user).
+         */
+        OrderList: {
+            orders?: components["schemas"]["Order"][];
+        };
+        /**
+         * OrderLocation
+         * @description Where the order is while it is being delivered. The docs mark `coordinates` as required but also say
+         *     that the response is empty when the order is not being delivered, so `coordinates` is modelled as
+         *     optional: check for it before use.
+         */
+        OrderLocation: {
+            /**
+             * @description The current position of the order. Marked required by the docs; absent from the empty response
+             *     given for an order that is not being delivered.
+             */
+            coordinates?: components["schemas"]["PostCheckoutCoordinates"];
+        };
+        /**
+         * OrderMessages
+         * @description Every message of an order: the customer-shopper chat in `chat_messages` and the automatic status
+         *     notifications in `lifecycle_messages`.
+         */
+        OrderMessages: {
+            /** @description Messages between the customer and the shoppers; empty once they have expired. */
+            chat_messages: components["schemas"]["OrderChatMessage"][];
+            /** @description Automatic notifications, for example an item refunded or a delivery under way. */
+            lifecycle_messages: components["schemas"]["LifecycleMessage"][];
+            metadata: components["schemas"]["OrderMessagesMetadata"];
+        };
+        /**
+         * OrderMessagesMetadata
+         * @description Metadata of the order messages. Its fields are not public.
+         */
+        OrderMessagesMetadata: {
+            /**
+             * @description `true` once the chat messages are no longer available (24 hours after the order was delivered or
+             *     canceled); `chat_messages` is then empty.
+             */
+            is_expired?: boolean;
+        };
+        /**
+         * OrderResponseItem
+         * @description An item of an Order response. Instacart's docs call this object `OrderItem` too, but its fields
+         *     differ from the request item (`OrderItem.yaml`: `line_num`, `count`/`weight`, `item`, …), so it has
+         *     its own name here. Fields from a 2021 version of the update tip page; the rest of the table is not
+         *     public.
+         */
+        OrderResponseItem: {
+            /** @description Line number of the item, as sent in the order request. */
+            line_num: string;
+            /** @description Quantity, in `qty_unit`. */
+            qty?: number;
+            /**
+             * @description Unit of `qty`; the docs name `each` and `lb`.
+             * @example each
+             * @example lb
+             */
+            qty_unit?: string;
+            /** @description Whether the item was refunded. */
+            refunded?: boolean;
+            /** @description Whether the item was replaced. */
+            replaced?: boolean;
+            /**
+             * @description The item's replacement policy (`no_replacements`, `users_choice` or `shoppers_choice` in requests).
+             * @example shoppers_choice
+             */
+            replacement_policy?: string;
+            /** @description Scan code of the item. */
+            scan_code?: string;
+        };
+        /**
+         * OrderUser
+         * @description The `user` object of create and update delivery and pickup orders (older pages call it `User`).
+         *     Values given here override those given when the user was created.
+         */
+        OrderUser: {
+            /**
+             * Format: date
+             * @description ISO 8601 date of birth, used to check eligibility for alcohol and other age-restricted items.
+             *     Orders with age-restricted products need it: without it the request fails or the item is
+             *     removed, depending on the retailer's configuration.
+             * @example 1990-01-31
+             */
+            birthday?: string;
+            /**
+             * @description Phone number. Required when the Connect user has no phone number. Must be in E.164 format (for
+             *     example `+18005550100`) from 2026-06-09.
+             */
+            phone_number?: string;
+            /** @description Whether the customer opts in to SMS messages. Default `false`. */
+            sms_opt_in?: boolean;
+        };
+        /**
+         * PickupDetails
+         * @description The pickup instructions of an order.
+         */
+        PickupDetails: {
+            /** @description The order's pickup instructions, for the kinds of pickup the retailer supports (curbside, locker, in store). */
+            pickup_instructions: components["schemas"]["PickupInstruction"][];
+        };
+        /**
+         * PickupInstruction
+         * @description What the customer does to collect the order, for one kind of pickup the retailer supports: text,
+         *     optionally with images.
+         */
+        PickupInstruction: {
+            /**
+             * @description The kind of pickup the instruction is for.
+             * @enum {string}
+             */
+            category: "curbside" | "locker" | "in_store";
+            /** @description The instruction text. */
+            instruction: string;
+            instruction_images?: components["schemas"]["PickupInstructionImage"][];
+        };
+        /**
+         * PickupInstructionImage
+         * @description An image that illustrates a pickup instruction.
+         */
+        PickupInstructionImage: {
+            /** @description URL of the image. */
+            url: string;
+            /** @description Description of the image. */
+            value?: string;
         };
         /**
          * PickupStore
@@ -2179,6 +3816,143 @@ export interface components {
              */
             type_other?: string;
         };
+        /**
+         * PostCheckoutAddress
+         * @description The delivery or pickup address of an order, as the Post-checkout API returns it. Not the same
+         *     object as the Fulfillment request `Address`.
+         */
+        PostCheckoutAddress: {
+            address_line_1: string;
+            address_line_2?: string;
+            /** @description Administrative area, for example the state or province. */
+            administrative_area?: string;
+            /**
+             * @description Country code, for example `US`.
+             * @example US
+             */
+            country_code: string;
+            /** @description Locality, for example the city. */
+            locality?: string;
+            postal_code: string;
+        };
+        /**
+         * PostCheckoutCoordinates
+         * @description A geographic position. The get-order-location page gives both fields as required numbers; the
+         *     handling page uses the same object name without listing its fields.
+         */
+        PostCheckoutCoordinates: {
+            /** @description Latitude. */
+            latitude: number;
+            /** @description Longitude. */
+            longitude: number;
+        };
+        /**
+         * PostCheckoutEmptyResponse
+         * @description The 200 response of create or update pickup delegate and of handle order item replacement: the docs
+         *     show an empty body (`{}`). Left open, like every response, so that fields added later are accepted.
+         */
+        PostCheckoutEmptyResponse: Record<string, unknown>;
+        /**
+         * PostCheckoutOrder
+         * @description High-level data of an order, from the Post-checkout API. The docs say it holds the creation date,
+         *     the current `workflow_state`, the `fulfillment_type` and the start and end of the delivery window,
+         *     but only the value tables of `fulfillment_type` and `workflow_state` are public: the JSON names of
+         *     the date and window fields, and the required marks, are not. The object stays open.
+         *
+         *     The schedule-pickup page also names a `pickup_category` of the post-checkout order (`curbside` is
+         *     the value it requires); its type and place are not public, so it is not modelled here.
+         */
+        PostCheckoutOrder: {
+            /**
+             * @description How the order is fulfilled: `delivery` (a shopper picks and delivers the order), `last_mile_delivery`
+             *     (an Instacart shopper delivers an order that store staff picked and staged) or `pickup` (a shopper
+             *     picks and stages the order and the customer collects it).
+             * @enum {string}
+             */
+            fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup";
+            /**
+             * @description Where the order is in its workflow. An open list: the docs publish these states (and the
+             *     fulfillment types that use them), and later states such as delivery and cancellation are not
+             *     public.
+             *
+             *     | state | meaning | used by |
+             *     |---|---|---|
+             *     | `brand_new` | created, not yet acknowledged by a shopper | delivery, last mile delivery, pickup |
+             *     | `acknowledged` | a shopper acknowledged the order | delivery, pickup |
+             *     | `picking` | a shopper is shopping the order | delivery, pickup |
+             *     | `verifying_replacements` | replacements are being reviewed | delivery, pickup |
+             *     | `checkout` | the shopper is checking out | delivery, pickup |
+             *     | `bags_check` | the bags are being checked | delivery, pickup |
+             *     | `staged` | placed in the staging area | delivery |
+             *     | `staged_for_delivery` | placed in the staging area | last mile delivery |
+             *     | `waiting_for_delivery` | waiting for a shopper to collect it for delivery | last mile delivery |
+             *     | `acknowledged_for_delivery` | a shopper acknowledged it and is on the way to the store | last mile delivery |
+             *     | `at_store` | the shopper is at the store | last mile delivery |
+             *     | `bags_verified` | every bag has been verified | last mile delivery, pickup |
+             *     | `ready_for_pickup` | ready for the customer to collect (Fulfillment order status `staged`) | pickup |
+             *     | `user_at_store` | the customer is at the store | pickup |
+             *     | `runner_awaiting` | a store employee is being chosen to carry the order out | pickup |
+             *     | `runner_acknowledged` | a store employee acknowledged the order and is on the way | pickup |
+             * @example picking
+             * @example ready_for_pickup
+             */
+            workflow_state?: string;
+        };
+        /**
+         * PostCheckoutOrderHandling
+         * @description How an order is handled: where it goes, who is shopping it, and the customer's notes and
+         *     instructions. When the retailer's account turns on "remove shopper information", `shopper` is left
+         *     out.
+         */
+        PostCheckoutOrderHandling: {
+            address: components["schemas"]["PostCheckoutAddress"];
+            /** @description Whether the order contains alcohol. Default `false`. */
+            alcoholic?: boolean;
+            /** @description Whether the order needs a certified delivery. Default `false`. */
+            certified_delivery?: boolean;
+            /**
+             * @description Coordinates of the delivery or pickup address. This page does not list the fields of its
+             *     Coordinates object; they are taken from the get-order-location page.
+             */
+            coordinates: components["schemas"]["PostCheckoutCoordinates"];
+            /** @description The customer's instructions about where to drop the order off. */
+            dropoff_location?: string;
+            /** @description Delivery instructions. */
+            instructions: string;
+            /** @description Whether the order may be left unattended. Default `false`. */
+            leave_unattended?: boolean;
+            /** @description Notes about the address. */
+            notes?: string;
+            /**
+             * @description The shopper currently working on the order. Absent when the account turns on "remove shopper
+             *     information".
+             */
+            shopper?: components["schemas"]["PostCheckoutShopper"];
+        };
+        /**
+         * PostCheckoutOrderItem
+         * @description An ordered item or its replacement, as the Post-checkout API returns it. Not the same object as the
+         *     Fulfillment request `OrderItem`: note that `quantity` is a string here.
+         */
+        PostCheckoutOrderItem: {
+            /** @description Unit of `quantity`. */
+            cost_unit: string;
+            /** @description URL of the item's image. */
+            image_url?: string;
+            /** @description Name of the item. */
+            name: string;
+            /**
+             * @description The quantity, as a string, in the unit given by `cost_unit`.
+             * @example 2
+             */
+            quantity: string;
+        };
+        /**
+         * PostCheckoutShopper
+         * @description The shopper currently working on the order. The docs name this object (`Shopper`) but do not make
+         *     its fields public, so it stays open.
+         */
+        PostCheckoutShopper: Record<string, unknown>;
         /**
          * PosTender
          * @description One way the transaction was paid. The field table is not public: the fields and their types come
@@ -2351,6 +4125,26 @@ export interface components {
             replacement_items?: components["schemas"]["RecommendationItem"][];
         };
         /**
+         * RecordCustomerArrivalRequest
+         * @description Optional request body of record customer arrival. Only the newest version of the page has a body
+         *     (`is_pickup_delegate`); older versions send none.
+         */
+        RecordCustomerArrivalRequest: {
+            /**
+             * @description `true` when the pickup delegate, not the customer, has arrived. Needs a pickup delegate already
+             *     attached to the order (create or update pickup delegate). Default `false`.
+             */
+            is_pickup_delegate?: boolean;
+        };
+        /**
+         * RecordCustomerArrivalResponse
+         * @description The result of recording a customer's arrival.
+         */
+        RecordCustomerArrivalResponse: {
+            /** @description Whether the arrival was recorded. */
+            success: boolean;
+        };
+        /**
          * ReplacementItem
          * @description A preferred replacement for an order item. The docs mirror lists only `upc`; identifying it by
          *     `rrc`, like the item itself, is inferred. The rest of the table is not public.
@@ -2458,6 +4252,56 @@ export interface components {
             success: boolean;
         };
         /**
+         * SchedulePickupRequest
+         * @description Request body of schedule pickup. The page's request table is not public: only the field
+         *     `schedule_pickup_eta` is named, in its prose, as the customer's estimated time of arrival that the
+         *     request must provide. The object stays open.
+         */
+        SchedulePickupRequest: {
+            /**
+             * Format: date-time
+             * @description The customer's estimated time of arrival at the store. Sending a new value for the same order
+             *     updates the scheduled pickup.
+             */
+            schedule_pickup_eta: string;
+        };
+        /**
+         * SchedulePickupResponse
+         * @description The response of schedule pickup. Its body is not public.
+         */
+        SchedulePickupResponse: Record<string, unknown>;
+        /**
+         * SendChatMessageRequest
+         * @description Request body of send chat message.
+         */
+        SendChatMessageRequest: {
+            /** @description Text of the message, at most 1000 characters. */
+            body: string;
+        };
+        /**
+         * SendChatMessageResponse
+         * @description The message that was sent.
+         */
+        SendChatMessageResponse: {
+            /**
+             * Format: date-time
+             * @description When the message was created.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description ID of the message.
+             */
+            id: number;
+            /** @description Time zone of the message. */
+            timezone: string;
+            /**
+             * @description Type of the message, for example `CHAT`. The docs give no list of values.
+             * @example CHAT
+             */
+            type: string;
+        };
+        /**
          * ServiceOption
          * @description A time slot (service option) for delivery, pickup or last mile delivery. Reserve it by `id`, or by
          *     `service_option_reference` when it was listed for a desired window.
@@ -2516,6 +4360,14 @@ export interface components {
             service_options: components["schemas"]["ServiceOption"][];
         };
         /**
+         * SetItemReplacementsRequest
+         * @description Request body of set item replacements.
+         */
+        SetItemReplacementsRequest: {
+            /** @description The preferred replacements, one entry per line item; at most 10 entries. */
+            selections: components["schemas"]["OrderItemSelection"][];
+        };
+        /**
          * ShopperOrderItemScan
          * @description A barcode scan by the Sandbox shopper.
          */
@@ -2542,6 +4394,25 @@ export interface components {
              * @enum {string}
              */
             event_name: "canceled" | "rescheduled" | "late_delivery";
+        };
+        /**
+         * StageLastMileOrderRequest
+         * @description Request body of stage a last mile delivery order. Every field is optional.
+         */
+        StageLastMileOrderRequest: {
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /**
+             * @description The barcodes printed on the bag labels. The shopper scans them at pickup to check that the
+             *     order is complete.
+             */
+            bag_scan_codes?: string[];
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items. */
+            items_weight?: number;
         };
         /**
          * Store
@@ -2571,6 +4442,113 @@ export interface components {
             is_partial?: boolean;
             /** @description The stores. */
             stores?: components["schemas"]["Store"][];
+        };
+        /**
+         * UpdateDispatchLastMileOrderRequest
+         * @description Request body of update a dispatch last mile delivery order. Every field is optional, but a new
+         *     window needs both `start_at` and `end_at`. The deprecated last mile use of the same path took the
+         *     parameters of update a last mile delivery order (`UpdateLastMileOrderRequest`, whose table is not
+         *     fully public), so the object stays open.
+         */
+        UpdateDispatchLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /**
+             * Format: date-time
+             * @description New window end; send it with `start_at`.
+             */
+            end_at?: string;
+            /** @description Tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items. */
+            items_weight?: number;
+            /**
+             * Format: int64
+             * @description A new time slot (service option).
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description New window start; send it with `end_at`. The window lasts at least 1 hour and starts on the hour.
+             */
+            start_at?: string;
+        } & (unknown & unknown);
+        /**
+         * UpdateLastMileOrderRequest
+         * @description Request body of update a last mile delivery order. Every field is optional; the rest of the table
+         *     is not public, so the object stays open.
+         */
+        UpdateLastMileOrderRequest: {
+            /** @description Whether the order contains alcohol. */
+            alcoholic?: boolean;
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Value of the order. */
+            cart_total?: number;
+            /**
+             * Format: date-time
+             * @description New window end; must fall inside the window of the chosen service option.
+             */
+            end_at?: string;
+            /** @description Tip, in cents. */
+            initial_tip_cents?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description Total weight of the items, in pounds. */
+            items_weight?: number;
+            /**
+             * Format: int64
+             * @description A new time slot (service option). No reservation is needed.
+             */
+            service_option_id?: number;
+            /** @description Instructions for the driver. */
+            special_instructions?: string;
+            /**
+             * Format: date-time
+             * @description New window start; must fall inside the window of the chosen service option.
+             */
+            start_at?: string;
+        };
+        /**
+         * UpdateOrderRequest
+         * @description Request body of update an order (delivery or pickup, only while `brand_new`). `items` is the full
+         *     new item list; see the operation for the `line_num` rules.
+         */
+        UpdateOrderRequest: {
+            /** @description Tip, in cents. */
+            initial_tip_cents: number;
+            /**
+             * @description The full new item list: items left out are removed, a new `line_num` adds an item, an existing
+             *     `line_num` updates it. Only `count`, `weight`, `special_instructions` and `replacement_items`
+             *     of an item can change.
+             */
+            items: components["schemas"]["OrderItem"][];
+            /**
+             * Format: int64
+             * @description A new hold (from reserve a time slot), to change the time slot.
+             */
+            service_option_hold_id?: number;
+            /** @description Instructions for the shopper. */
+            special_instructions?: string;
+            user?: components["schemas"]["OrderUser"];
+        };
+        /**
+         * UpdateOrderTipRequest
+         * @description Request body of update the tip of a completed order.
+         */
+        UpdateOrderTipRequest: {
+            /** @description The new tip, in cents. */
+            tip_amount_cents: number;
         };
         /**
          * UpdateSandboxShopperOrderItemRequest
@@ -2658,6 +4636,47 @@ export interface components {
             city?: string;
             /** @description Postal code of the address. */
             postal_code: string;
+        };
+        /**
+         * VehicleInfo
+         * @description The vehicle in which the customer (or the pickup delegate) comes to collect a curbside pickup
+         *     order, so that the store's runner can find it.
+         */
+        VehicleInfo: {
+            /**
+             * @description Colour of the vehicle. The request accepts `black`, `blue`, `brown`, `gray`, `green`, `yellow`,
+             *     `orange`, `red`, `silver` and `white` (newest version of the docs); the response is left an open
+             *     string for the same reason as `vehicle_type`.
+             * @example silver
+             */
+            color: string;
+            /**
+             * @description The colour as a hex code, for example `#E8E8E8`.
+             * @example #E8E8E8
+             */
+            color_hex?: string;
+            /**
+             * Format: int64
+             * @description ID of the vehicle information.
+             */
+            id: number;
+            license_plate?: string;
+            /** @description Make and model of the vehicle. */
+            model: string;
+            /**
+             * @description Body type of the vehicle. The request accepts `hatchback`, `minivan`, `sedan`, `suv`, `truck` and
+             *     `other` (a list that only the newest version of the docs gives), so the response is left an open
+             *     string: vehicle information saved under the older rules may hold other values.
+             * @example sedan
+             */
+            vehicle_type: string;
+        };
+        /**
+         * VehicleInfoResponse
+         * @description The vehicle information attached to a pickup order.
+         */
+        VehicleInfoResponse: {
+            vehicle_info: components["schemas"]["VehicleInfo"];
         };
         /**
          * Window
@@ -2801,6 +4820,17 @@ export interface components {
          *     field in the request body, where an operation has one, overrides this header.
          */
         AcceptLanguageHeader: string;
+        /**
+         * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+         *     the Order's `id`).
+         * @example order-20261127-0001
+         */
+        FulfillmentOrderIdPath: string;
+        /**
+         * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+         * @example 123456789
+         */
+        PostCheckoutOrderIdPath: string;
         /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
         RetailerIdHeader: string;
         /**
@@ -2895,6 +4925,105 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogSubmissionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateOrderFeedbackFrontend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback was saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderFeedbackResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateOrderFeedback: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The feedback was saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderFeedbackResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3329,6 +5458,254 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    createDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order; `fulfillment_details` holds the window used. The response table is not
+             *     public in detail; it is the Order object.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid, or the order cannot be created (Instacart's
+             *     error envelope, single or multiple errors). The page's error table is not public; the
+             *     changelog (2026-04-08) names the errors below, and more.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getDispatchLastMileOrder: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The Connect user ID of the order's customer.
+                 * @example johnsmith6000
+                 */
+                user_id?: string;
+            };
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The updated order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelDispatchLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelDispatchLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The canceled order, including `metadata` and `fulfillment_details`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stageLastMileOrderLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The staged order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listLastMileServiceOptionsLegacy: {
         parameters: {
             query?: never;
@@ -3404,6 +5781,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StoreList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileOrderLegacy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3991,6 +6417,570 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listOrders: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every order of the user. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": WithRequired<components["schemas"]["Order"], "pos_payment_method">;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated order. The page does not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The updated order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    setItemReplacements: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetItemReplacementsRequest"];
+            };
+        };
+        responses: {
+            /** @description The replacements were set. The response body is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    stageLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The staged order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOrderTip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The order's ID: the unique, retailer-generated `order_id` the order was created with (returned as
+                 *     the Order's `id`).
+                 * @example order-20261127-0001
+                 */
+                order_id: components["parameters"]["FulfillmentOrderIdPath"];
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderTipRequest"];
+            };
+        };
+        responses: {
+            /** @description The order with its new tip. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDeliveryOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeliveryOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            /**
+             * @description Bad request: a parameter is missing or invalid (Instacart's error envelope, single or multiple
+             *     errors). The page's error table is not public; the changelog names one error of this operation.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createLastMileOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLastMileOrderRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description The created order. The response is not public; it is presumably the Order, like the other
+             *     order operations.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPickupOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The Connect user ID, the one the retailer chose when creating the user.
+                 * @example johnsmith6000
+                 */
+                user_id: components["parameters"]["UserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The created order. The docs do not show this response; it is the Order object. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     reserveServiceOption: {
         parameters: {
             query?: never;
@@ -4428,6 +7418,843 @@ export interface operations {
             400: components["responses"]["OAuthError"];
             401: components["responses"]["OAuthError"];
             403: components["responses"]["OAuthForbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getChatMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chat of the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatMessages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information": this operation then
+             *     always fails. The error body of this case is not public (get order location answers "Shopper
+             *     PII" with code `null` in the same situation).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    markChatMessagesAsRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The number of messages marked as read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkMessagesAsReadResponse"];
+                };
+            };
+            /** @description Bad request. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    sendChatMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendChatMessageRequest"];
+            };
+        };
+        responses: {
+            /** @description The message was sent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendChatMessageResponse"];
+                };
+            };
+            /** @description Bad request. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden. Chat is disabled for the order, or no shopper is available. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The order's high-level data. Only `workflow_state` and `fulfillment_type` are modelled; the rest
+             *     of the body is not public.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderHandling: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's handling information. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutOrderHandling"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderItems: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's line items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLineItems"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    handleOrderItemReplacement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+                /**
+                 * @description ID of the line item (`line_items[].id` of get order items).
+                 * @example asdfghjkl
+                 */
+                order_item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandleOrderItemReplacementRequest"];
+            };
+        };
+        responses: {
+            /** @description The answer was recorded. The docs show an empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutEmptyResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The body is Instacart's error envelope, in the single-error or the multiple-errors
+             *     form. The error for a change that was already answered is not shown: its message and code are
+             *     not public.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order or the order item does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutOrderLocation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's current position, or an empty object when it is not being delivered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLocation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information", so the shopper's
+             *     location is not shared.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOrderMessages: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's messages. Most sub-object fields are not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderMessages"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /**
+             * @description Forbidden. The retailer's account turned on "remove shopper information": this operation then
+             *     always fails. The error body of this case is not public (get order location answers "Shopper
+             *     PII" with code `null` in the same situation).
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdatePickupDelegate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrUpdatePickupDelegateRequest"];
+            };
+        };
+        responses: {
+            /** @description The delegate was saved. The docs show an empty body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostCheckoutEmptyResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The order is not a pickup order, or the body is invalid. The body is Instacart's
+             *     error envelope.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPostCheckoutPickupDetails: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order's pickup instructions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupDetails"];
+                };
+            };
+            /** @description Bad request. The order is not a pickup order. The body is Instacart's error envelope. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    schedulePickup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchedulePickupRequest"];
+            };
+        };
+        responses: {
+            /** @description The pickup was scheduled. The response body is not public. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchedulePickupResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    recordCustomerArrival: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RecordCustomerArrivalRequest"];
+            };
+        };
+        responses: {
+            /** @description The arrival was recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordCustomerArrivalResponse"];
+                };
+            };
+            /**
+             * @description Bad request. The body is Instacart's error envelope; note the non-standard `meta` of code
+             *     `2001`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Not found. The order does not exist, or it has no pickup status. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getVehicleInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The vehicle information attached to the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleInfoResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createOrUpdateVehicleInfo: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+            };
+            path: {
+                /**
+                 * @description The ID of the order. A user access token only reaches the orders of its own Connect user.
+                 * @example 123456789
+                 */
+                order_id: components["parameters"]["PostCheckoutOrderIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrUpdateVehicleInfoRequest"];
+            };
+        };
+        responses: {
+            /** @description The vehicle information now attached to the order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleInfoResponse"];
+                };
+            };
+            /**
+             * @description Bad request, for example an order that is not a pickup order. The body is Instacart's error
+             *     envelope. The rest of the error table is not public.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
