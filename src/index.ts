@@ -36,4 +36,6 @@ export type {
   PickingEvent,
   UnknownCallbackEvent,
 } from "./events.js";
+export { createCallbackTokenHandler } from "./callback-token.js";
+export type { CallbackAccessTokenGrant, CallbackTokenHandlerOptions } from "./callback-token.js";
 export type { webhooks } from "../generated/schema.js";
