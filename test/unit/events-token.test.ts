@@ -2,7 +2,10 @@
  * createCallbackTokenHandler behind a real node:http server on 127.0.0.1: the token request
  * Instacart sends before its callbacks, then a callback with the issued token.
  */
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { bundledSpec } from "../../scripts/lib/paths.ts";
+import type { OpenApiDocument, OperationObject } from "../../scripts/lib/spec.ts";
 import {
   createCallbackHandler,
   createCallbackTokenHandler,
@@ -138,6 +141,24 @@ describe("createCallbackTokenHandler", () => {
     expect(() => createCallbackTokenHandler({ clientId: "", clientSecret: "x", issueToken: () => ({ accessToken: "t", expiresIn: 1 }) })).toThrow(
       /clientId/,
     );
+  });
+});
+
+describe("the spec's token request examples", () => {
+  const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
+  const operation = spec.webhooks?.["callback-access-token"]?.post as OperationObject;
+  const body = operation.requestBody as { content: Record<string, { examples: Record<string, { value: Record<string, string> }> }> };
+  const examples = Object.entries(body.content["application/x-www-form-urlencoded"]?.examples ?? {});
+
+  it("documents the request as a form with examples", () => {
+    expect(examples.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(examples)("answers the %s example with a token", async (_, { value }) => {
+    const { origin } = await tokenEndpoint({ clientId: value.client_id!, clientSecret: value.client_secret! });
+    const answer = await requestToken(origin, value);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ access_token: expect.any(String), expires_in: expect.any(Number) });
   });
 });
 
