@@ -66,6 +66,7 @@ class LargeInteger {
 
 /** Nesting deeper than this is refused (event payloads are shallow; this bounds the recursion). */
 const MAX_DEPTH = 256;
+const PLAIN_STRING_BREAKERS = /[\\\u0000-\u001f]/;
 const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 /**
@@ -85,6 +86,15 @@ function parseJson(text: string): unknown {
 
   const parseString = (): string => {
     const start = i++;
+    // Fast path: no escape and no control character before the closing quote.
+    const end = text.indexOf('"', i);
+    if (end !== -1) {
+      const raw = text.slice(i, end);
+      if (!PLAIN_STRING_BREAKERS.test(raw)) {
+        i = end + 1;
+        return raw;
+      }
+    }
     let out = "";
     let chunk = i;
     for (;;) {
@@ -133,11 +143,17 @@ function parseJson(text: string): unknown {
       const integer = match[1] === undefined && match[2] === undefined;
       return integer && !Number.isSafeInteger(value) ? new LargeInteger(match[0]) : value;
     }
-    for (const [word, value] of [["true", true], ["false", false], ["null", null]] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return value;
-      }
+    if (text.startsWith("true", i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith("false", i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith("null", i)) {
+      i += 4;
+      return null;
     }
     return unexpected();
   };
