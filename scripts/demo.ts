@@ -3,6 +3,7 @@
  * through the real client, prints each step, stops the mock and exits 0 (1 on any failure).
  */
 import { createConnectClient } from "../src/index.ts";
+import { runCallbackDemo } from "./lib/demo-events.ts";
 import { startPrism, type MockServer } from "./lib/prism.ts";
 
 const DEMO_USER = "johnsmith6000";
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     step += 1;
     line(`${step}. address      POST /v2/fulfillment/users/${DEMO_USER}/addresses → ${address.response.status}`);
     line(`      ${show(address.data)}`);
+    line();
+    await runCallbackDemo(line);
     line();
     line(`done: ${step} steps in ${Date.now() - started} ms`);
   } finally {
