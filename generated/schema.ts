@@ -2161,7 +2161,803 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    acknowledged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledged
+         * @description Instacart posts this event to the retailer's callback URL: the Acknowledged callback. Sent for
+         *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
+         *     callbacks).
+         *
+         *     Its `event_name`, `fulfillment.acknowledged`, comes from third-party code only (grade D); the docs
+         *     do not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an
+         *     unknown event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is
+         *     not public.
+         *
+         *     The Fulfillment order status of the same name, `acknowledged`, is set once a shopper has been assigned.
+         */
+        post: operations["acknowledgedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "acknowledged-for-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledged for delivery
+         * @description Instacart posts this event to the retailer's callback URL: the Acknowledged for delivery callback.
+         *     Sent for last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["acknowledgedForDeliveryEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "arrival-at-customer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Arrival at customer
+         * @description Instacart posts this event to the retailer's callback URL: the Arrival at customer callback. Sent
+         *     for last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["arrivalAtCustomerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "at-store": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * At store
+         * @description Instacart posts this event to the retailer's callback URL: the At store callback. Sent for last mile
+         *     delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["atStoreEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "at-store-eta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * At store ETA
+         * @description Instacart posts this event to the retailer's callback URL: the At store ETA callback. Sent for last
+         *     mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     `bag_label` was added to it on 2024-04-23 (changelog); its type and place in the payload are not
+         *     public.
+         */
+        post: operations["atStoreEtaEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "bags-verified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bags verified
+         * @description Instacart posts this event to the retailer's callback URL: the Bags verified callback. Sent for last
+         *     mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["bagsVerifiedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "brand-new": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Brand new
+         * @description Instacart posts this event to the retailer's callback URL when an order has been created in
+         *     Instacart's system. Sent for delivery, pickup and last mile delivery orders (dispatch last mile
+         *     delivery uses the last mile callbacks).
+         *
+         *     Its `event_name`, `fulfillment.brand_new`, is confirmed by the docs. Only the start of the docs'
+         *     example is public: the envelope and `event_metadata.order_id`. `delivery_window` was added on
+         *     2024-10-10 (its content is not public), and some `event_metadata` fields are conditional.
+         */
+        post: operations["brandNewEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "callback-access-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue an access token to Instacart
+         * @description Before it posts callbacks, Instacart gets an access token from the retailer: it acts as an
+         *     OAuth 2.0 client-credentials client, and the retailer's token endpoint (the auth URI configured
+         *     in the Developer Dashboard) is the authorization server. The endpoint receives a form POST
+         *     (`application/x-www-form-urlencoded`) with `client_id`, `client_secret`,
+         *     `grant_type=client_credentials`, and `scope` when the retailer's OAuth setup has one. It must
+         *     answer with JSON containing `access_token` and `expires_in`.
+         *
+         *     Instacart then sends the token with each callback as `Authorization: Bearer <access_token>` and
+         *     requests a new one when it expires; the retailer's callback endpoint checks it. No payload
+         *     signature is documented: the bearer token is the only authentication of a callback.
+         */
+        post: operations["issueCallbackAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    canceled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Canceled
+         * @description Instacart posts this event to the retailer's callback URL: the Canceled callback. Sent for delivery,
+         *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name`, `fulfillment.canceled`, comes from third-party code only (grade D); the docs do
+         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
+         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
+         *     public.
+         *
+         *     When Instacart cannot fulfill a dispatch last mile delivery order, it cancels the order and sends
+         *     this callback. On a development server the Sandbox can fire it on demand
+         *     (`simulateSandboxOrderCallback` with `canceled`).
+         */
+        post: operations["canceledEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "chat-message-created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat message created
+         * @description Instacart posts this Post-checkout event to the retailer's callback URL when a chat message is
+         *     created and a customer's message has to reach the shopper. It comes on top of the Fulfillment
+         *     callbacks, with the same envelope and authentication, once the Instacart representative has
+         *     enabled it. Its `event_name`, `chat_message_created`, is confirmed by the docs.
+         */
+        post: operations["chatMessageCreatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    checkout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checkout
+         * @description Instacart posts this event to the retailer's callback URL: the Checkout callback. Sent for delivery
+         *     and pickup orders.
+         *
+         *     Its `event_name`, `fulfillment.checkout`, comes from third-party code and a harvested spec only
+         *     (grade D/E); the docs do not show it. If Instacart sends another value, `parseCallbackEvent` returns
+         *     the event as an unknown event instead of failing. The payload beyond the envelope and
+         *     `event_metadata.order_id` is not public.
+         *
+         *     Added on 2024-02-29. The order items of this callback carry `delivered_item_rrc`,
+         *     `delivered_item_upc`, `requested_item_rrc` and `requested_item_upc` (changelog); where the items
+         *     are in the payload, and these fields' types, are not public.
+         */
+        post: operations["checkoutEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer-acknowledged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer acknowledged
+         * @description Instacart posts this event to the retailer's callback URL: the Customer acknowledged callback. Sent
+         *     for pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["customerAcknowledgedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer-missing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Customer missing
+         * @description Instacart posts this event to the retailer's callback URL: the Customer missing callback. Sent for
+         *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["customerMissingEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    delivered: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delivered
+         * @description Instacart posts this event to the retailer's callback URL: the Delivered callback. Sent for
+         *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
+         *     callbacks).
+         *
+         *     Its `event_name`, `fulfillment.delivered`, comes from third-party code only (grade D); the docs do
+         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
+         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
+         *     public.
+         */
+        post: operations["deliveredEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    delivering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delivering
+         * @description Instacart posts this event to the retailer's callback URL: the Delivering callback. Sent for
+         *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name`, `fulfillment.delivering`, comes from third-party code only (grade D); the docs do
+         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
+         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
+         *     public.
+         */
+        post: operations["deliveringEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "late-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Late delivery
+         * @description Instacart posts this event to the retailer's callback URL: the Late delivery callback. Sent for
+         *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
+         *     `late_delivery`: the value of the simulate request, not necessarily the callback's `event_name`).
+         */
+        post: operations["lateDeliveryEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "late-pickup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Late pickup
+         * @description Instacart posts this event to the retailer's callback URL: the Late pickup callback. Sent for pickup
+         *     orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["latePickupEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order-item-refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order item refund
+         * @description Instacart posts this event to the retailer's callback URL: the Order item refund callback. Sent for
+         *     delivery and pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["orderItemRefundEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order-item-replacement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order item replacement
+         * @description Instacart posts this event to the retailer's callback URL: the Order item replacement callback. Sent
+         *     for delivery and pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["orderItemReplacementEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order-location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order location
+         * @description Instacart posts this event to the retailer's callback URL: the Order location callback. Sent for
+         *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["orderLocationEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    picking: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Picking
+         * @description Instacart posts this event to the retailer's callback URL: the Picking callback. Sent for delivery
+         *     and pickup orders.
+         *
+         *     Its `event_name`, `fulfillment.picking`, comes from third-party code only (grade D); the docs do not
+         *     show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
+         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
+         *     public.
+         *
+         *     For delivery orders, `store_location` may be missing from callbacks until after this one.
+         */
+        post: operations["pickingEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "pickup-geofence-reached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pickup Geofence reached
+         * @description Instacart posts this event to the retailer's callback URL: the Pickup Geofence reached callback.
+         *     Sent for pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["pickupGeofenceReachedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "pickup-runner-started": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pickup runner started
+         * @description Instacart posts this event to the retailer's callback URL: the Pickup runner started callback. Sent
+         *     for pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["pickupRunnerStartedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "rating-reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rating reminder
+         * @description Instacart posts this event to the retailer's callback URL: the Rating reminder callback. Sent for
+         *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
+         *     callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     It relates to the customer ratings of the Order feedback API.
+         */
+        post: operations["ratingReminderEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "rating-updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rating updated
+         * @description Instacart posts this event to the retailer's callback URL: the Rating updated callback. Sent for
+         *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
+         *     callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     It relates to the customer ratings of the Order feedback API.
+         */
+        post: operations["ratingUpdatedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    rescheduled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rescheduled
+         * @description Instacart posts this event to the retailer's callback URL: the Rescheduled callback. Sent for
+         *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
+         *     callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
+         *     `rescheduled`: the value of the simulate request, not necessarily the callback's `event_name`).
+         */
+        post: operations["rescheduledEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "runner-not-found": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Runner not found
+         * @description Instacart posts this event to the retailer's callback URL: the Runner not found callback. Sent for
+         *     pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["runnerNotFoundEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    staged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Staged
+         * @description Instacart posts this event to the retailer's callback URL: the Staged callback. Sent for delivery,
+         *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     For delivery orders it is sent only when the shopper who picks the order is not the one who
+         *     delivers it.
+         */
+        post: operations["stagedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "tip-adjustment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tip adjustment
+         * @description Instacart posts this event to the retailer's callback URL: the Tip adjustment callback. Sent for
+         *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *
+         *     Tips of completed orders can be changed with `updateOrderTip`; pickup orders get no Tip adjustment
+         *     callback.
+         */
+        post: operations["tipAdjustmentEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "unable-to-find-customer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unable to find customer
+         * @description Instacart posts this event to the retailer's callback URL: the Unable to find customer callback.
+         *     Sent for pickup orders.
+         *
+         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
+         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
+         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         */
+        post: operations["unableToFindCustomerEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -2222,6 +3018,16 @@ export interface components {
              * @example connect:fulfillment
              */
             scope?: string;
+        };
+        /**
+         * AcknowledgedEvent
+         * @description Acknowledged: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
+         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         */
+        AcknowledgedEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.acknowledged";
         };
         /**
          * Address
@@ -2290,6 +3096,26 @@ export interface components {
             weight?: number;
         };
         /**
+         * AtStoreEtaEvent
+         * @description At store ETA: a last mile delivery callback. Its `event_name` is not public (open string, no value
+         *     guessed; a receiver gets it as an unknown event). `bag_label` was added on 2024-04-23.
+         */
+        AtStoreEtaEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["AtStoreEtaEventMetadata"];
+        };
+        /**
+         * AtStoreEtaEventMetadata
+         * @description `event_metadata` of the At store ETA callback.
+         */
+        AtStoreEtaEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description Added to the At store ETA callback on 2024-04-23 (changelog). Its type and content are not
+             *     public (last mile orders take a `bag_label` string), and the changelog does not say where in
+             *     the payload it is: it is placed here with the event's other fields (inferred).
+             */
+            bag_label?: unknown;
+        };
+        /**
          * AuthorizeSandboxInstacartUserRequest
          * @description Request body of authorize an Instacart user for account linking (Sandbox). The reference page's
          *     table has the four fields below; the "Test account linking" how-to sends further fields
@@ -2320,12 +3146,160 @@ export interface components {
             reasons?: string[];
         };
         /**
+         * BrandNewEvent
+         * @description Brand new: the order was created in Instacart's system. Sent for delivery, pickup and last mile
+         *     delivery orders. Only the start of the docs' example is public (the envelope and
+         *     `event_metadata.order_id`).
+         */
+        BrandNewEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["BrandNewEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.brand_new";
+        };
+        /**
+         * BrandNewEventMetadata
+         * @description `event_metadata` of the Brand new callback. The newest version of the docs page says some of its
+         *     fields are conditional (which ones is not public).
+         */
+        BrandNewEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description The order's delivery window. Added to the Brand new callback on 2024-10-10 (changelog).
+             *     Its type and fields are not public, and the changelog does not say where in the payload
+             *     it is: it is placed here with the event's other fields (inferred).
+             */
+            delivery_window?: unknown;
+        };
+        /**
+         * CallbackAccessToken
+         * @description What the retailer's token endpoint must answer: JSON with `access_token` and `expires_in`.
+         *     Instacart sends the token with every callback (`Authorization: Bearer <access_token>`) and
+         *     requests a new one when it expires. A fixed expiry can be agreed with Instacart instead. The docs
+         *     point to the OAuth 2.0 access token response (RFC 6749 section 5.1) for the other properties.
+         */
+        CallbackAccessToken: {
+            /** @description The token Instacart sends with callbacks. */
+            access_token: string;
+            /**
+             * @description When the token expires. The docs give no type or unit; seconds from now, as an integer, is the
+             *     OAuth 2.0 meaning (RFC 6749) the docs refer to (inferred).
+             */
+            expires_in: number;
+            /**
+             * @description `Bearer`. Not in the docs' list, but required by the OAuth 2.0 access token response the docs
+             *     refer to (inferred).
+             * @example Bearer
+             */
+            token_type?: string;
+        };
+        /**
+         * CallbackAccessTokenRequest
+         * @description The form Instacart posts to the retailer's token endpoint (the auth URI configured in the
+         *     Developer Dashboard) before it sends callbacks, and again whenever its token has expired. The
+         *     client ID and secret are the ones the retailer entered in the webhook configuration; development
+         *     and production may not use the same secret. Left open: the dashboard also has an optional
+         *     `resource` setting, and the docs do not say that these are the only parameters sent.
+         */
+        CallbackAccessTokenRequest: {
+            /** @description The client ID Instacart uses to authenticate with the retailer's site. */
+            client_id: string;
+            /** @description The client secret Instacart uses to authenticate with the retailer's site. */
+            client_secret: string;
+            /**
+             * @description Always `client_credentials`.
+             * @constant
+             */
+            grant_type: "client_credentials";
+            /**
+             * @description The optional `resource` of the webhook configuration. The dashboard has the setting; that it
+             *     is sent as this form parameter (an OAuth 2.0 resource indicator) is inferred.
+             */
+            resource?: string;
+            /** @description Sent when the retailer's OAuth 2.0 configuration has a scope for Connect callbacks. */
+            scope?: string;
+        };
+        /**
+         * CallbackEventEnvelope
+         * @description The envelope every event callback shares: what happened (`event_name`), when (`event_timestamp`),
+         *     a unique ID (`event_id`) and the event's own fields (`event_metadata`). Instacart posts it as JSON
+         *     to the callback URL configured in the Developer Dashboard.
+         *
+         *     - Callbacks can arrive more than once (an order can go back to an earlier status and repeat
+         *       steps) and in any order: a receiver must be idempotent and must not rely on arrival order.
+         *     - The fields of every payload depend on the order's and the account's configuration: accept
+         *       fields you do not know. An optional `retailer_id` field can be added to all callbacks on
+         *       request (ask the Instacart representative); where it appears in the payload is not public.
+         *     - The docs give no required marks. Every documented example carries all four envelope fields,
+         *       and a receiver cannot de-duplicate without `event_id` or dispatch without `event_name`, so
+         *       they are required here (inferred).
+         */
+        CallbackEventEnvelope: {
+            /**
+             * Format: int64
+             * @description Unique ID of the event: use it to recognise a callback delivered twice. Documented values
+             *     such as `1201895966044343904` exceed 2^53, so JavaScript's `JSON.parse` rounds them (to
+             *     `1201895966044343800`), and so does any tool that reads JSON or YAML numbers as doubles. Parse
+             *     the raw body with a big-integer-aware parser and keep the ID as a string or a bigint
+             *     (`parseCallbackEvent` returns it as an exact decimal string); never de-duplicate on a
+             *     rounded value.
+             */
+            event_id: number;
+            /**
+             * @description The event's own fields: `order_id` for fulfillment events, `topic_id` for
+             *     `chat_message_created`, and others that vary by event and configuration (mostly not public).
+             */
+            event_metadata: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description What happened. Only two values are confirmed by the docs: `fulfillment.brand_new` and
+             *     `chat_message_created`. Third-party code uses `fulfillment.acknowledged`,
+             *     `fulfillment.picking`, `fulfillment.checkout`, `fulfillment.delivering`,
+             *     `fulfillment.delivered` and `fulfillment.canceled` (unverified). The other callbacks are
+             *     known only by their display names. Treat any other value as a new event, not an error.
+             * @example fulfillment.brand_new
+             * @example chat_message_created
+             */
+            event_name: string;
+            /**
+             * Format: date-time
+             * @description When the event happened, ISO 8601 in UTC.
+             * @example 2020-07-07T16:35:22Z
+             */
+            event_timestamp: string;
+        };
+        /**
+         * CallbackTokenError
+         * @description An OAuth 2.0 error answer of the retailer's token endpoint (RFC 6749 section 5.2). The docs
+         *     require OAuth 2.0 and refer to its specification, but do not describe error answers or how
+         *     Instacart reacts to them (inferred).
+         */
+        CallbackTokenError: {
+            /**
+             * @description The OAuth 2.0 error code, for example `invalid_request`, `invalid_client`,
+             *     `unsupported_grant_type` or `invalid_scope`.
+             * @example invalid_client
+             */
+            error: string;
+            /** @description A human-readable explanation. */
+            error_description?: string;
+        };
+        /**
          * CancelDispatchLastMileOrderRequest
          * @description Request body of cancel a dispatch last mile delivery order. The body is optional.
          */
         CancelDispatchLastMileOrderRequest: {
             /** @description The Connect user ID of the order's customer. */
             user_id?: string;
+        };
+        /**
+         * CanceledEvent
+         * @description Canceled: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
+         *     and its payload beyond `event_metadata.order_id` is not public.
+         */
+        CanceledEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.canceled";
         };
         /**
          * CatalogItem
@@ -2430,6 +3404,25 @@ export interface components {
          */
         CatalogSubmissionResponse: Record<string, unknown>;
         /**
+         * ChatMessageCreatedEvent
+         * @description Chat message created: the Post-checkout callback sent when a chat message is created and a
+         *     customer's message has to reach the shopper. The Instacart representative enables it.
+         */
+        ChatMessageCreatedEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["ChatMessageCreatedEventMetadata"];
+            /** @constant */
+            event_name: "chat_message_created";
+        };
+        /**
+         * ChatMessageCreatedEventMetadata
+         * @description `event_metadata` of `chat_message_created`: the docs' example shows `topic_id` only. `topic_id` is
+         *     required here because the example is the whole payload the docs show (inferred).
+         */
+        ChatMessageCreatedEventMetadata: {
+            /** @description ID of the chat topic the message belongs to. */
+            topic_id: string;
+        };
+        /**
          * ChatMessages
          * @description The chat between the customer and the shoppers of an order.
          */
@@ -2470,6 +3463,18 @@ export interface components {
              * @description ID of the participant.
              */
             id: number;
+        };
+        /**
+         * CheckoutEvent
+         * @description Checkout: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
+         *     and its payload beyond `event_metadata.order_id` is not public.
+         *     Its order items carry `delivered_item_rrc`, `delivered_item_upc`, `requested_item_rrc` and
+         *     `requested_item_upc` (changelog 2024-02-29); where the items are in the payload is not public.
+         */
+        CheckoutEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.checkout";
         };
         /**
          * ComplementaryItem
@@ -2855,6 +3860,26 @@ export interface components {
             user_id: string;
         };
         /**
+         * DeliveredEvent
+         * @description Delivered: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
+         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         */
+        DeliveredEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.delivered";
+        };
+        /**
+         * DeliveringEvent
+         * @description Delivering: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
+         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         */
+        DeliveringEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.delivering";
+        };
+        /**
          * DesiredWindow
          * @description A window the retailer would like to offer; Instacart maps it to available time slots, which then
          *     carry a `service_option_reference`. Note the field names differ from `Window`
@@ -3113,6 +4138,28 @@ export interface components {
              *     store.
              */
             pickup_only?: boolean;
+        };
+        /**
+         * FulfillmentEvent
+         * @description A Fulfillment callback whose `event_name` the docs do not make public (they show only its display
+         *     name, such as Staged or Late delivery). `event_name` stays an open string: no value is guessed, and
+         *     a receiver gets such an event as an unknown event with its raw `event_name`. Only the envelope and
+         *     `event_metadata.order_id` are known.
+         */
+        FulfillmentEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+        };
+        /**
+         * FulfillmentEventMetadata
+         * @description `event_metadata` of a Fulfillment callback. The docs show `order_id` (the Brand new example);
+         *     every other field is not public and depends on the order's and the account's configuration. For
+         *     delivery orders, the docs note that `store_location` may be missing until after the picking
+         *     callback; where it appears in the payload is not public. `order_id` is required here because the
+         *     reference gives it for every Fulfillment event (inferred).
+         */
+        FulfillmentEventMetadata: {
+            /** @description ID of the order the event is about. */
+            order_id: string;
         };
         /**
          * GenerateSandboxBatchRequest
@@ -3728,6 +4775,16 @@ export interface components {
             phone_number?: string;
             /** @description Whether the customer opts in to SMS messages. Default `false`. */
             sms_opt_in?: boolean;
+        };
+        /**
+         * PickingEvent
+         * @description Picking: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
+         *     and its payload beyond `event_metadata.order_id` is not public.
+         */
+        PickingEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.picking";
         };
         /**
          * PickupDetails
@@ -4723,6 +5780,42 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["ErrorResponse"];
             };
+        };
+        /**
+         * @description The retailer's endpoint accepted the callback. The docs do not say what body, if any, Instacart
+         *     expects with it, nor how it retries other answers (the "Callback errors and retries" page is not
+         *     public).
+         */
+        CallbackAccepted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /**
+         * @description The token request is refused: 400 for a malformed request, a grant type other than
+         *     `client_credentials` or a wrong scope; 401 for unknown client credentials (RFC 6749 section 5.2,
+         *     inferred).
+         */
+        CallbackTokenError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["CallbackTokenError"];
+            };
+        };
+        /**
+         * @description The bearer token is missing, expired or not one the retailer issued: the retailer's endpoint
+         *     refuses the callback. The callback endpoint must be protected by OAuth 2.0; answering 401 follows
+         *     the OAuth 2.0 bearer-token usage (RFC 6750). What Instacart does next (request a new token,
+         *     retry) is not public.
+         */
+        CallbackUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
         };
         /**
          * @description Forbidden: the token's scope does not cover this API, or the action is not allowed for this
@@ -8718,6 +9811,525 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    acknowledgedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    acknowledgedForDeliveryEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    arrivalAtCustomerEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    atStoreEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    atStoreEtaEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AtStoreEtaEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    bagsVerifiedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    brandNewEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandNewEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    issueCallbackAccessToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["CallbackAccessTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token Instacart sends with its callbacks until it expires. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackAccessToken"];
+                };
+            };
+            400: components["responses"]["CallbackTokenError"];
+            401: components["responses"]["CallbackTokenError"];
+        };
+    };
+    canceledEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CanceledEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    chatMessageCreatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatMessageCreatedEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    checkoutEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    customerAcknowledgedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    customerMissingEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    deliveredEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveredEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    deliveringEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeliveringEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    lateDeliveryEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    latePickupEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    orderItemRefundEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    orderItemReplacementEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    orderLocationEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    pickingEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PickingEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    pickupGeofenceReachedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    pickupRunnerStartedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    ratingReminderEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    ratingUpdatedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    rescheduledEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    runnerNotFoundEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    stagedEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    tipAdjustmentEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
+        };
+    };
+    unableToFindCustomerEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentEvent"];
+            };
+        };
+        responses: {
+            200: components["responses"]["CallbackAccepted"];
+            401: components["responses"]["CallbackUnauthorized"];
         };
     };
 }

@@ -1,7 +1,8 @@
 /**
  * npm start: the main job. The Connect delivery flow through the real client, each step printed:
  * token → create user → find delivery stores → list delivery time slots for the cart → reserve →
- * create delivery order → get order → cancel.
+ * create delivery order → get order → cancel; then Instacart posting an event callback to a local
+ * receiver (scripts/lib/demo-events.ts).
  *
  * By default it runs against the embedded mock (Prism started from generated/openapi.json on a
  * free port, stopped at the end). With INSTACART_CLIENT_ID, INSTACART_CLIENT_SECRET and
@@ -11,6 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { servers } from "../generated/operations.ts";
 import { createConnectClient, unwrap, type ConnectClient } from "../src/index.ts";
+import { runCallbackDemo } from "./lib/demo-events.ts";
 import { startPrism, type MockServer } from "./lib/prism.ts";
 
 const out = (text = ""): void => void process.stdout.write(`${text}\n`);
@@ -148,6 +150,8 @@ async function main(): Promise<void> {
       },
     });
     await flow(connect, step);
+    out();
+    await runCallbackDemo(out);
     out();
     out(`done: ${n} steps in ${Date.now() - started} ms`);
   } finally {
