@@ -196,3 +196,16 @@ describe("retries of safe methods (GET)", () => {
     expect(fake.calls(ACCOUNT)).toHaveLength(3);
   });
 });
+
+describe("retries of safe methods (PUT)", () => {
+  it("retries a PUT after a 503 and after a reset, with the same body", async () => {
+    const ROUTE = "PUT /v2/fulfillment/users/u/orders/o-1/tip";
+    fake.on(ROUTE, { status: 503, body: {} }, { reset: true }, { body: { id: "o-1", status: "delivered" } });
+    const { data } = await client({ maxRetries: 2 }).PUT("/v2/fulfillment/users/{user_id}/orders/{order_id}/tip", {
+      params: { path: { user_id: "u", order_id: "o-1" } },
+      body: { tip_amount_cents: 500 },
+    });
+    expect(data).toEqual({ id: "o-1", status: "delivered" });
+    expect(fake.calls(ROUTE).map((c) => c.json)).toEqual([{ tip_amount_cents: 500 }, { tip_amount_cents: 500 }, { tip_amount_cents: 500 }]);
+  });
+});
