@@ -1,9 +1,23 @@
-export { createConnectClient } from "./client.js";
-export type { ConnectClient, ConnectClientOptions } from "./client.js";
-export { ConnectAuthError } from "./auth.js";
-export { ConnectConfigError, ConnectError } from "./errors.js";
+export { createConnectClient, unwrap } from "./client.js";
+export type { CallOptions, ConnectClient, ConnectClientOptions, ConnectHooks, ConnectMethod, RevokeResult } from "./client.js";
+export type { AccessToken, AccessTokenContext, AccessTokenOption, Grant, TokenRefreshInfo, TokenRequest } from "./auth.js";
+export { userAssertion } from "./auth.js";
+export type { DeprecationHandler, DeprecationInfo } from "./deprecation.js";
+export {
+  ConnectAbortError,
+  ConnectApiError,
+  ConnectAuthError,
+  ConnectConfigError,
+  ConnectError,
+  ConnectNetworkError,
+  ConnectRequestError,
+  ConnectResponseError,
+  ConnectTimeoutError,
+} from "./errors.js";
+export type { CallTarget, ConnectErrorItem } from "./errors.js";
 export { isLoopbackHost, resolveServer } from "./servers.js";
 export type { ServerName } from "./servers.js";
+export type { RequestHookInfo, ResponseHookInfo, RetryHookInfo, RedactedHeaders } from "./transport.js";
 export { VERSION } from "./version.js";
 export type { components, operations, paths } from "../generated/schema.js";
 export {

@@ -1,15 +1,48 @@
-import type { OpenApiDocument } from "./spec.ts";
+import type { OpenApiDocument, OperationObject } from "./spec.ts";
 import { listOperations, operationNeedsToken, operationScopes } from "./spec.ts";
+
+/** Bits of an operation row's `flags`. */
+export const FLAG_DEPRECATED = 1;
+export const FLAG_DEVELOPMENT_ONLY = 2;
+export const FLAG_BODY_REQUIRED = 4;
+
+/** Follows a local `$ref` (`#/components/...`) of the bundled document. */
+function resolve(spec: OpenApiDocument, node: unknown): Record<string, unknown> | undefined {
+  let current = node as Record<string, unknown> | undefined;
+  for (let hops = 0; current && typeof current.$ref === "string" && hops < 20; hops++) {
+    const ref = current.$ref as string;
+    if (!ref.startsWith("#/")) throw new Error(`unsupported $ref ${ref}`);
+    current = ref
+      .slice(2)
+      .split("/")
+      .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec) as
+      | Record<string, unknown>
+      | undefined;
+  }
+  return current;
+}
+
+/** Whether the operation's 2xx JSON body has required properties (an empty body is then a broken response). */
+function successBodyRequired(spec: OpenApiDocument, operation: OperationObject): boolean {
+  for (const [status, response] of Object.entries(operation.responses ?? {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const content = resolve(spec, response)?.content as Record<string, { schema?: unknown }> | undefined;
+    const schema = resolve(spec, content?.["application/json"]?.schema);
+    if (Array.isArray(schema?.required) && schema.required.length > 0) return true;
+  }
+  return false;
+}
 
 /**
  * The source of generated/operations.ts: for each `METHOD path` of the spec, the facts the client
  * needs at run time, as a compact tuple (the table ships in the runtime bundle):
  *
- *   [operationId, scope, grant, replacedBy?]
+ *   [operationId, scope, grant, flags, replacedBy?]
  *
- * - scope: the space-free, comma-joined scopes of the token ("" = a token without a scope);
- * - grant: "cc" (client credentials), "user" (user assertion token) or "" (no token at all);
- * - replacedBy: present only on deprecated operations ("" when the docs name no replacement).
+ * - scope: the comma-joined scopes of the token ("" = a token without a scope);
+ * - grant: "cc" (client credentials), "user" (user access token) or "" (no token at all);
+ * - flags: 1 = deprecated, 2 = development servers only, 4 = a 2xx body with required fields;
+ * - replacedBy: the replacement the spec names for a deprecated operation (absent when none).
  */
 export function operationsModule(spec: OpenApiDocument): string {
   const rows: string[] = [];
@@ -20,8 +53,13 @@ export function operationsModule(spec: OpenApiDocument): string {
     const needsToken = operationNeedsToken(spec, operation);
     if (needsToken && grants.length === 0) throw new Error(`${id} needs a token but lists no x-grant-types`);
     const grant = !needsToken ? "" : grants.includes("client_credentials") ? "cc" : "user";
-    const row: (string | undefined)[] = [id, operationScopes(spec, operation).join(","), grant];
-    if (operation.deprecated) row.push(operation["x-replaced-by"] ?? "");
+    const flags =
+      (operation.deprecated ? FLAG_DEPRECATED : 0) |
+      (operation["x-development-only"] === true ? FLAG_DEVELOPMENT_ONLY : 0) |
+      (successBodyRequired(spec, operation) ? FLAG_BODY_REQUIRED : 0);
+    const row: (string | number)[] = [id, operationScopes(spec, operation).join(","), grant, flags];
+    const replacedBy = operation["x-replaced-by"];
+    if (operation.deprecated && typeof replacedBy === "string") row.push(replacedBy);
     rows.push(`  ${JSON.stringify(`${method} ${path}`)}: ${JSON.stringify(row)},`);
   }
 
@@ -32,8 +70,11 @@ export function operationsModule(spec: OpenApiDocument): string {
   }
 
   return `
-/** [operationId, scope ("" = none), grant ("cc" | "user" | "" = no token), replacedBy (deprecated only; "" = none named)] */
-export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "user" | "", replacedBy?: string];
+/**
+ * [operationId, scope ("" = a token without scope), grant ("cc" | "user" | "" = no token),
+ *  flags (1 deprecated, 2 development servers only, 4 a 2xx body with required fields), replacedBy?]
+ */
+export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "user" | "", flags: number, replacedBy?: string];
 
 /** Every operation of the spec, by \`METHOD path\` (the path as written in the spec). */
 export const operations: Readonly<Record<string, OperationRow>> = {

@@ -43,8 +43,11 @@ export function prismUrl(): string {
   return inject("prismUrl");
 }
 
-/** A client against the mock and the list of requests it sent (token requests included). */
-export function recordingClient(): { client: ConnectClient; requests: RecordedRequest[] } {
+/**
+ * A client against the mock and the list of requests it sent (token requests included); bound to
+ * `user` (user access tokens for front-end operations) when given.
+ */
+export function recordingClient(user?: string): { client: ConnectClient; requests: RecordedRequest[] } {
   const requests: RecordedRequest[] = [];
   const client = createConnectClient({
     server: prismUrl(),
@@ -60,7 +63,7 @@ export function recordingClient(): { client: ConnectClient; requests: RecordedRe
       return fetch(request);
     },
   });
-  return { client, requests };
+  return { client: user === undefined ? client : client.forUser(user), requests };
 }
 
 /** A RegExp that matches a concrete pathname against a spec path template. */

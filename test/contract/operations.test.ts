@@ -6,9 +6,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { bundledSpec } from "../../scripts/lib/paths.ts";
-import { listOperations, type OpenApiDocument } from "../../scripts/lib/spec.ts";
+import { listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "../../scripts/lib/spec.ts";
 import { cases } from "./cases/index.ts";
-import { recordingClient, templateToRegExp } from "./harness.ts";
+import { recordingClient, templateToRegExp, type RecordedRequest } from "./harness.ts";
 
 const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
 const operations = listOperations(spec);
@@ -27,12 +27,30 @@ describe("contract coverage", () => {
   });
 });
 
+/** The call's token was requested with the grant and scope the spec declares for the operation. */
+function expectRightToken(requests: RecordedRequest[], operation: OperationObject, user: string | undefined): void {
+  const grants = operation["x-grant-types"] ?? [];
+  const tokenRequests = requests.filter((r) => r.url.pathname === "/v2/oauth/token");
+  if (grants.length === 0) return;
+  expect(tokenRequests).toHaveLength(1);
+  const body = JSON.parse(tokenRequests[0]!.body) as Record<string, string>;
+  const scopes = operationScopes(spec, operation).join(",");
+  expect(body.scope ?? "").toBe(scopes);
+  if (grants.includes("client_credentials")) {
+    expect(body.grant_type).toBe("client_credentials");
+  } else {
+    expect(user, "front-end operations need `user` in their contract case").toBeDefined();
+    expect(body.grant_type).toBe("fulfillment_user_assertion");
+    expect(JSON.parse(Buffer.from(body.assertion!, "base64").toString("utf8"))).toEqual({ user_id: user });
+  }
+}
+
 describe.each(operations)("$operation.operationId ($method $path)", ({ method, path, operation }) => {
   const contract = cases[operation.operationId ?? ""];
   const pattern = templateToRegExp(path);
 
   it.runIf(contract)("gets its documented success from the mock", async () => {
-    const { client, requests } = recordingClient();
+    const { client, requests } = recordingClient(contract!.user);
     const { response, data, error } = await contract!.ok(client);
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
@@ -40,10 +58,11 @@ describe.each(operations)("$operation.operationId ($method $path)", ({ method, p
     const call = requests.at(-1)!;
     expect(call.method).toBe(method);
     expect(call.url.pathname).toMatch(pattern);
+    expectRightToken(requests, operation, contract!.user);
   });
 
   it.runIf(contract?.invalid)("surfaces the mock's validation error for an invalid body", async () => {
-    const { client, requests } = recordingClient();
+    const { client, requests } = recordingClient(contract!.user);
     const { response, data, error } = await contract!.invalid!.call(client);
     expect(data).toBeUndefined();
     expect(response.ok).toBe(false);

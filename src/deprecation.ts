@@ -1,0 +1,81 @@
+/**
+ * Deprecation warnings: once per deprecated operation (from the spec's table), and once per
+ * `Deprecation`/`Sunset` response header value, per handler and process.
+ */
+import type { CallTarget } from "./errors.js";
+
+export interface DeprecationInfo {
+  /** `spec`: the operation is deprecated in the spec; `header`: the response carried `Deprecation`/`Sunset`. */
+  readonly source: "spec" | "header";
+  readonly operationId: string | undefined;
+  readonly method: string;
+  readonly path: string;
+  /** The replacement the spec names (operationId or field), when there is one. */
+  readonly replacedBy: string | undefined;
+  /** The `Deprecation` response header, when present. */
+  readonly deprecation: string | undefined;
+  /** The `Sunset` response header, when present. */
+  readonly sunset: string | undefined;
+  /** A ready-to-print sentence. */
+  readonly message: string;
+}
+
+export type DeprecationHandler = (info: DeprecationInfo) => void;
+
+/** The default handler: a Node.js `DeprecationWarning` (silenced by `--no-deprecation`). */
+export const emitDeprecationWarning: DeprecationHandler = (info) => {
+  process.emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
+};
+
+/**
+ * What has been reported, per handler. "Once per operation per process" is the contract, so this is
+ * the one piece of process-wide state; a WeakMap keyed by the handler lets tests and different
+ * handlers each see their own first warning.
+ */
+const reported = new WeakMap<DeprecationHandler, Set<string>>();
+
+function once(handler: DeprecationHandler, key: string): boolean {
+  let seen = reported.get(handler);
+  if (!seen) reported.set(handler, (seen = new Set()));
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+function label(target: CallTarget): string {
+  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
+}
+
+/** Reports a deprecated operation of the spec, the first time it is used. */
+export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {
+  if (!once(handler, `op ${target.method} ${target.path}`)) return;
+  handler({
+    source: "spec",
+    operationId: target.operationId,
+    method: target.method,
+    path: target.path,
+    replacedBy,
+    deprecation: undefined,
+    sunset: undefined,
+    message: `Instacart Connect: ${label(target)} is deprecated${replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)"}. Deprecated operations stay supported for at least six months after the announcement.`,
+  });
+}
+
+/** Reports `Deprecation`/`Sunset` response headers, once per operation and header values. */
+export function warnDeprecationHeaders(handler: DeprecationHandler, target: CallTarget, headers: Headers, replacedBy: string | undefined): void {
+  const deprecation = headers.get("deprecation") ?? undefined;
+  const sunset = headers.get("sunset") ?? undefined;
+  if (deprecation === undefined && sunset === undefined) return;
+  if (!once(handler, `header ${target.method} ${target.path} ${deprecation ?? ""} ${sunset ?? ""}`)) return;
+  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(Boolean);
+  handler({
+    source: "header",
+    operationId: target.operationId,
+    method: target.method,
+    path: target.path,
+    replacedBy,
+    deprecation,
+    sunset,
+    message: `Instacart Connect: the response of ${label(target)} says it is deprecated (${parts.join(", ")})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
+  });
+}

@@ -1,0 +1,291 @@
+/**
+ * The `fetch` handed to openapi-fetch, one call at a time: per attempt a fresh token, a timeout
+ * combined with the caller's signal and a copy of the same body; a 401 refreshes the token and
+ * retries once; retries with backoff only where repeating the request is safe.
+ */
+import type { OperationRow } from "../generated/operations.js";
+import type { Grant, TokenManager, TokenRequest } from "./auth.js";
+import { warnDeprecatedOperation, warnDeprecationHeaders, type DeprecationHandler } from "./deprecation.js";
+import {
+  ConnectAbortError,
+  ConnectAuthError,
+  ConnectError,
+  ConnectNetworkError,
+  ConnectRequestError,
+  ConnectTimeoutError,
+  parseErrorBody,
+  systemErrorCode,
+  type CallTarget,
+} from "./errors.js";
+
+export interface RetryPolicy {
+  /** Retries after the first attempt (0 turns retries off). */
+  readonly maxRetries: number;
+  /** Backoff base in ms: the n-th retry waits a random time in [0, min(maxDelay, baseDelay · 2^(n-1))]. */
+  readonly baseDelay: number;
+  /** Backoff cap in ms. */
+  readonly maxDelay: number;
+  /** The longest `Retry-After` honoured, in ms; a longer one ends the retries and returns the response. */
+  readonly maxRetryAfter: number;
+}
+
+/** Headers as a hook sees them: `Authorization` redacted. */
+export type RedactedHeaders = Readonly<Record<string, string>>;
+
+export interface RequestHookInfo extends CallTarget {
+  readonly url: string;
+  readonly attempt: number;
+  readonly headers: RedactedHeaders;
+}
+
+export interface ResponseHookInfo extends RequestHookInfo {
+  readonly status: number;
+  /** Milliseconds from sending the attempt to the end of its body. */
+  readonly duration: number;
+  readonly responseHeaders: RedactedHeaders;
+}
+
+export interface RetryHookInfo extends CallTarget {
+  readonly url: string;
+  /** The attempt that failed (1-based). */
+  readonly attempt: number;
+  /** Milliseconds until the next attempt. */
+  readonly delay: number;
+  /** Why: the status that is retried, or the error. */
+  readonly status: number | undefined;
+  readonly error: ConnectError | undefined;
+}
+
+export interface TransportHooks {
+  onRequest?: ((info: RequestHookInfo) => void) | undefined;
+  onResponse?: ((info: ResponseHookInfo) => void) | undefined;
+  onRetry?: ((info: RetryHookInfo) => void) | undefined;
+}
+
+/** One call: where it goes and how it may be repeated. */
+export interface CallContext {
+  readonly target: CallTarget;
+  readonly row: OperationRow | undefined;
+  /** The Connect user of a `forUser` client. */
+  readonly userId: string | undefined;
+  /** Per-attempt timeout in ms. */
+  readonly timeout: number;
+  readonly maxRetries: number;
+  /** The caller asserts that repeating this call is harmless (lets POST retry on timeouts, 5xx and resets). */
+  readonly idempotent: boolean;
+  /** Set by the transport: the status of the last response (for errors raised while parsing it). */
+  status?: number | undefined;
+}
+
+export interface TransportOptions {
+  fetch: (request: Request) => Promise<Response>;
+  tokens: TokenManager;
+  /** Replaces the spec's scope for every call. */
+  scope: string | undefined;
+  retry: RetryPolicy;
+  hooks: TransportHooks;
+  onDeprecation: DeprecationHandler;
+  /** True when the client talks to the spec's production server (Sandbox calls are refused). */
+  production: boolean;
+  /** True when tokens come from `accessToken` (user tokens are then the caller's business). */
+  externalTokens: boolean;
+  /** True when `accessToken` is a fixed string: a 401 cannot be cured by a refresh. */
+  staticToken: boolean;
+}
+
+const FLAG_DEPRECATED = 1;
+const FLAG_DEVELOPMENT_ONLY = 2;
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+/** Failures that happen before a request leaves the machine: safe to repeat even a POST. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const TIMEOUT = Symbol("timeout");
+
+/** Headers as a plain object, with `Authorization` redacted. */
+export function redactHeaders(headers: Headers): RedactedHeaders {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = name === "authorization" || name === "proxy-authorization" ? value.replace(/^(\w+)\s.*$/s, "$1 [redacted]") : value;
+  });
+  return out;
+}
+
+/** `Retry-After` in ms (delta-seconds or an HTTP date), or undefined. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Full-jitter exponential backoff for the n-th retry (1-based). */
+export function backoffDelay(retry: number, policy: RetryPolicy, random = Math.random): number {
+  return Math.round(random() * Math.min(policy.maxDelay, policy.baseDelay * 2 ** (retry - 1)));
+}
+
+function sleep(ms: number, signal: AbortSignal, target: CallTarget): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new ConnectAbortError(target, signal.reason));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new ConnectAbortError(target, signal.reason));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function label(target: CallTarget): string {
+  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
+}
+
+export type Transport = (request: Request, context: CallContext) => Promise<Response>;
+
+export function createTransport(options: TransportOptions): Transport {
+  const { tokens, retry, hooks, onDeprecation } = options;
+
+  function tokenRequestFor(context: CallContext): TokenRequest | undefined {
+    const { row, userId, target } = context;
+    const grantKind = row ? row[2] : "cc";
+    if (grantKind === "") return undefined;
+    const scope = options.scope ?? (row ? row[1] : "");
+    if (grantKind === "user") {
+      if (userId === undefined && !options.externalTokens) {
+        throw new ConnectRequestError(
+          `${label(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`,
+        );
+      }
+      return { grant: "fulfillment_user_assertion" satisfies Grant, scope, userId };
+    }
+    return { grant: "client_credentials", scope };
+  }
+
+  return async function send(request, context) {
+    const { target, row } = context;
+    if (row && row[3] & FLAG_DEVELOPMENT_ONLY && options.production) {
+      throw new ConnectRequestError(`${label(target)} exists only on development servers (Sandbox); this client talks to production.`);
+    }
+    if (row && row[3] & FLAG_DEPRECATED) warnDeprecatedOperation(onDeprecation, target, row[4]);
+    const tokenRequest = tokenRequestFor(context);
+    const signal = request.signal;
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const retriesAllowed = context.maxRetries;
+    const safe = SAFE_METHODS.has(request.method) || context.idempotent;
+
+    let attempt = 0;
+    let retries = 0;
+    let refreshed = false;
+    let refreshNow = false;
+    for (;;) {
+      attempt += 1;
+      if (signal.aborted) throw new ConnectAbortError(target, signal.reason);
+      const token = tokenRequest ? await tokens.get(tokenRequest, target, refreshNow) : undefined;
+      refreshNow = false;
+      const headers = new Headers(request.headers);
+      if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
+
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(TIMEOUT), context.timeout);
+      const onAbort = (): void => controller.abort(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const attemptRequest = new Request(request.url, {
+        method: request.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: controller.signal,
+        // Instacart's API does not redirect: a 3xx is returned as an error response, so neither the
+        // token nor the body (customer data) ever follows a redirect to another host.
+        redirect: "manual",
+      });
+      const started = performance.now();
+      if (hooks.onRequest) hooks.onRequest({ ...target, url: request.url, attempt, headers: redactHeaders(headers) });
+
+      let response: Response | undefined;
+      let failure: unknown;
+      context.status = undefined;
+      try {
+        const raw = await options.fetch(attemptRequest);
+        // Read the body inside the attempt's timeout: a server that drips bytes cannot hang the call.
+        const buffer = NULL_BODY_STATUSES.has(raw.status) ? null : await raw.arrayBuffer();
+        response = new Response(buffer, { status: raw.status, statusText: raw.statusText, headers: raw.headers });
+        context.status = raw.status;
+        if (raw.url) Object.defineProperty(response, "url", { value: raw.url });
+      } catch (error) {
+        failure = error;
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+      }
+
+      if (response === undefined) {
+        if (signal.aborted) throw new ConnectAbortError(target, signal.reason);
+        if (failure instanceof ConnectError) throw failure;
+        const timedOut = controller.signal.aborted && controller.signal.reason === TIMEOUT;
+        const attempts = retriesAllowed + 1 + (refreshed ? 1 : 0);
+        const error = timedOut
+          ? new ConnectTimeoutError(target, attempt, attempts, context.timeout)
+          : new ConnectNetworkError(target, attempt, attempts, failure);
+        const notSent = !timedOut && NOT_SENT_CODES.has(systemErrorCode(failure) ?? "");
+        if (retries >= retriesAllowed || !(safe || notSent)) throw error;
+        retries += 1;
+        const delay = backoffDelay(retries, retry);
+        hooks.onRetry?.({ ...target, url: request.url, attempt, delay, status: undefined, error });
+        await sleep(delay, signal, target);
+        continue;
+      }
+
+      if (hooks.onResponse) {
+        hooks.onResponse({
+          ...target,
+          url: request.url,
+          attempt,
+          headers: redactHeaders(headers),
+          status: response.status,
+          duration: performance.now() - started,
+          responseHeaders: redactHeaders(response.headers),
+        });
+      }
+      warnDeprecationHeaders(onDeprecation, target, response.headers, row?.[4]);
+
+      if (response.status === 401 && tokenRequest && token !== undefined) {
+        tokens.invalidate(tokenRequest, token);
+        if (!refreshed && !options.staticToken) {
+          refreshed = true;
+          refreshNow = true;
+          continue;
+        }
+        let body401: unknown;
+        try {
+          body401 = JSON.parse(await response.clone().text());
+        } catch {
+          body401 = undefined;
+        }
+        const parsed = parseErrorBody(body401);
+        throw new ConnectAuthError(
+          `${label(target)} was refused with HTTP 401${refreshed ? " with a fresh token" : ""}${parsed?.item.message ? `: ${tokens.redact(parsed.item.message)}` : ""}`,
+          { status: 401, code: parsed?.item.code, operationId: target.operationId },
+        );
+      }
+
+      if (RETRY_STATUSES.has(response.status) && retries < retriesAllowed && (safe || response.status === 429)) {
+        const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+        if (retryAfter === undefined || retryAfter <= retry.maxRetryAfter) {
+          retries += 1;
+          const delay = retryAfter ?? backoffDelay(retries, retry);
+          hooks.onRetry?.({ ...target, url: request.url, attempt, delay, status: response.status, error: undefined });
+          await sleep(delay, signal, target);
+          continue;
+        }
+      }
+      return response;
+    }
+  };
+}

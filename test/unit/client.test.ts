@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ConnectConfigError,
+  ConnectRequestError,
+  VERSION,
+  createConnectClient,
+  type ConnectClientOptions,
+  type DeprecationInfo,
+} from "../../src/index.ts";
+import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+
+let fake: FakeConnect;
+beforeEach(async () => {
+  fake = await startFakeConnect();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const client = (extra: Partial<ConnectClientOptions> = {}) =>
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, ...extra });
+const ADDRESSES = "/v2/fulfillment/users/{user_id}/addresses";
+
+describe("headers", () => {
+  it("sends Accept, User-Agent, and the optional X-Retailer-Id and Accept-Language on every call", async () => {
+    await client({ retailerId: "banner-7", locale: "fr-CA" }).POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
+    for (const request of fake.requests) {
+      expect(request.headers.accept).toBe("application/json");
+      expect(request.headers["user-agent"]).toBe(`instacart-connect/${VERSION} node/${process.version}`);
+      expect(request.headers["x-retailer-id"]).toBe("banner-7");
+      expect(request.headers["accept-language"]).toBe("fr-CA");
+    }
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it("omits X-Retailer-Id and Accept-Language unless configured, and lets a call set its own", async () => {
+    await client().POST("/v2/fulfillment/users", {
+      body: { user_id: "u", first_name: "A" },
+      params: { header: { "Accept-Language": "en-CA" } },
+    });
+    const call = fake.calls("POST /v2/fulfillment/users")[0]!;
+    expect(call.headers["x-retailer-id"]).toBeUndefined();
+    expect(call.headers["accept-language"]).toBe("en-CA");
+  });
+});
+
+describe("path parameters", () => {
+  it.each([
+    ["a/../b?x#y", "/v2/fulfillment/users/a%2F..%2Fb%3Fx%23y/addresses"],
+    ["100%", "/v2/fulfillment/users/100%25/addresses"],
+    ["Zoë Ångström", "/v2/fulfillment/users/Zo%C3%AB%20%C3%85ngstr%C3%B6m/addresses"],
+    ["../../oauth/token", "/v2/fulfillment/users/..%2F..%2Foauth%2Ftoken/addresses"],
+  ])("encodes %j as one segment", async (userId, path) => {
+    await client().POST(ADDRESSES, { params: { path: { user_id: userId } }, body: { address_line_1: "1 Main St", postal_code: "60601" } });
+    const sent = fake.requests.at(-1)!;
+    expect(sent.url.pathname).toBe(path);
+    expect(sent.url.search).toBe("");
+    expect(decodeURIComponent(sent.url.pathname.split("/")[4]!)).toBe(userId);
+  });
+
+  it.each([
+    [".", /cannot be "\."/],
+    ["..", /cannot be "\.\."/],
+    ["", /must not be empty/],
+  ])("refuses the path parameter %j before sending anything", async (userId, message) => {
+    const call = client().POST(ADDRESSES, { params: { path: { user_id: userId } }, body: { address_line_1: "1", postal_code: "2" } });
+    await expect(call).rejects.toThrow(ConnectRequestError);
+    await expect(call).rejects.toThrow(message);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("refuses a missing path parameter instead of sending the template", async () => {
+    const call = client().POST(ADDRESSES, { body: { address_line_1: "1", postal_code: "2" } } as never);
+    await expect(call).rejects.toThrow(/createUserAddress: path parameter `user_id` is missing/);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("deprecation headers", () => {
+  it("warns once when responses carry Deprecation or Sunset headers", async () => {
+    fake.on("POST /v2/fulfillment/users", {
+      headers: { deprecation: "true", sunset: "Sat, 01 May 2027 00:00:00 GMT" },
+      body: { user_id: "u" },
+    });
+    const onDeprecation = vi.fn<(info: DeprecationInfo) => void>();
+    const connect = client({ onDeprecation });
+    for (let i = 0; i < 3; i++) await connect.POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
+    expect(onDeprecation).toHaveBeenCalledTimes(1);
+    expect(onDeprecation.mock.calls[0]![0]).toMatchObject({
+      source: "header",
+      operationId: "createUser",
+      deprecation: "true",
+      sunset: "Sat, 01 May 2027 00:00:00 GMT",
+    });
+  });
+});
+
+describe("options", () => {
+  const base = { server: "https://connect.example.test", clientId: "id", clientSecret: "secret" };
+  it.each([
+    [{ ...base, clientId: "" }, /clientId/],
+    [{ ...base, server: "staging" }, /neither/],
+    [{ ...base, timeout: -1 }, /`timeout` must be a number from 1/],
+    [{ ...base, timeout: 0 }, /`timeout`/],
+    [{ ...base, timeout: 1.5 }, /whole number/],
+    [{ ...base, maxRetries: 11 }, /`maxRetries` must be a number from 0 to 10/],
+    [{ ...base, maxRetries: -1 }, /`maxRetries`/],
+    [{ ...base, retryDelay: Number.NaN }, /`retryDelay`/],
+    [{ ...base, retailerId: " " }, /`retailerId`/],
+    [{ ...base, fetch: "nope" }, /`fetch` must be a function/],
+    [{ ...base, hooks: { onRequestt: () => {} } }, /unknown hook `onRequestt`/],
+    [{ ...base, clientID: "typo" }, /unknown option `clientID`/],
+    [{ ...base, accessToken: "" }, /accessToken/],
+  ])("refuses %o at construction", (options, message) => {
+    expect(() => createConnectClient(options as never)).toThrow(ConnectConfigError);
+    expect(() => createConnectClient(options as never)).toThrow(message);
+  });
+
+  it("validates per-call timeout and maxRetries", async () => {
+    const connect = client();
+    await expect(connect.POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" }, timeout: -5 })).rejects.toThrow(
+      ConnectRequestError,
+    );
+    await expect(connect.POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" }, maxRetries: 99 })).rejects.toThrow(
+      /maxRetries/,
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("exposes the server and, on forUser clients, the user", () => {
+    const connect = client();
+    expect(connect.server).toBe(fake.url);
+    expect(connect.userId).toBeUndefined();
+    expect(connect.forUser("u-9").userId).toBe("u-9");
+  });
+});
