@@ -366,35 +366,17 @@ export function curlSample(request: SampleRequest): string {
   return lines.join(" \\\n");
 }
 
-/** A Java text block holding `text` (Java 15+), indented by `indent`. */
-function javaTextBlock(text: string, indent: string): string {
-  const escaped = text.replace(/\\/g, "\\\\").replace(/"""/g, '\\"""');
-  return `"""\n${escaped.split("\n").map((line) => `${indent}${line}`).join("\n")}"""`;
+/** A Java string literal of `text` (escaped quotes, backslashes and newlines, as on Instacart's pages). */
+function javaString(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 
+/** Java with Unirest, the style of Instacart's own request examples. */
 export function javaSample(request: SampleRequest): string {
-  const lines = [
-    "import java.net.URI;",
-    "import java.net.http.HttpClient;",
-    "import java.net.http.HttpRequest;",
-    "import java.net.http.HttpResponse;",
-    "",
-  ];
-  if (request.body !== undefined) lines.push(`String body = ${javaTextBlock(prettyJson(request.body), "    ")};`, "");
-  lines.push("HttpRequest request = HttpRequest.newBuilder()", `    .uri(URI.create(${JSON.stringify(request.url)}))`);
-  for (const [name, value] of httpHeaders(request)) lines.push(`    .header(${JSON.stringify(name)}, ${JSON.stringify(value)})`);
-  const publisher = request.body !== undefined ? "HttpRequest.BodyPublishers.ofString(body)" : "HttpRequest.BodyPublishers.noBody()";
-  if (request.method === "GET") lines.push("    .GET()");
-  else if (request.method === "DELETE" && request.body === undefined) lines.push("    .DELETE()");
-  else if (request.method === "POST" || request.method === "PUT") lines.push(`    .${request.method}(${publisher})`);
-  else lines.push(`    .method(${JSON.stringify(request.method)}, ${publisher})`);
-  lines.push(
-    "    .build();",
-    "HttpResponse<String> response = HttpClient.newHttpClient()",
-    "    .send(request, HttpResponse.BodyHandlers.ofString());",
-    "System.out.println(response.statusCode());",
-    "System.out.println(response.body());",
-  );
+  const lines = [`HttpResponse<String> response = Unirest.${request.method.toLowerCase()}(${JSON.stringify(request.url)})`];
+  for (const [name, value] of httpHeaders(request)) lines.push(`  .header(${JSON.stringify(name)}, ${JSON.stringify(value)})`);
+  if (request.body !== undefined) lines.push(`  .body(${javaString(prettyJson(request.body))})`);
+  lines.push("  .asString();");
   return lines.join("\n");
 }
 
@@ -414,16 +396,21 @@ export function pythonLiteral(value: unknown, indent = ""): string {
   return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${pythonLiteral(item, inner)},`).join("\n")}\n${indent}}`;
 }
 
+/** Python with the standard library's http.client, the style of Instacart's own request examples. */
 export function pythonSample(request: SampleRequest): string {
-  const lines = ["import requests", "", `url = ${JSON.stringify(request.url)}`];
-  if (request.body !== undefined) lines.push(`payload = ${pythonLiteral(request.body)}`);
-  lines.push(`headers = ${pythonLiteral(Object.fromEntries(httpHeaders(request)))}`, "");
-  const args = ["url", ...(request.body !== undefined ? ["json=payload"] : []), "headers=headers"];
-  const method = request.method.toLowerCase();
-  const call = ["get", "post", "put", "patch", "delete", "head", "options"].includes(method)
-    ? `requests.${method}(${args.join(", ")})`
-    : `requests.request(${JSON.stringify(request.method)}, ${args.join(", ")})`;
-  lines.push(`response = ${call}`, "print(response.status_code)", "print(response.text)");
+  const url = new URL(request.url);
+  const lines = ["import http.client", "", `conn = http.client.HTTPSConnection(${JSON.stringify(url.host)})`];
+  if (request.body !== undefined) lines.push(`payload = ${JSON.stringify(prettyJson(request.body))}`);
+  lines.push(`headers = ${pythonLiteral(Object.fromEntries(httpHeaders(request)))}`);
+  const target = JSON.stringify(`${url.pathname}${url.search}`);
+  lines.push(
+    request.body !== undefined
+      ? `conn.request(${JSON.stringify(request.method)}, ${target}, payload, headers)`
+      : `conn.request(${JSON.stringify(request.method)}, ${target}, headers=headers)`,
+    "res = conn.getresponse()",
+    "data = res.read()",
+    'print(data.decode("utf-8"))',
+  );
   return lines.join("\n");
 }
 

@@ -208,10 +208,11 @@ describe(`rendered docs ${htmlPath}`, () => {
       throw new Error(`The spec (${specPath}) has no deprecated operation, so the Deprecated badge cannot be checked.`);
     }
     const section = await openOperation(deprecated);
-    await screenshot("03-deprecated-operation");
     const heading = section.locator("h2").first();
     await expect.poll(() => heading.innerText()).toContain(deprecated.operation.summary ?? "");
     expect(await heading.locator('[data-component-name="Tag/Tag"]').allInnerTexts()).toContain("Deprecated");
+    await heading.scrollIntoViewIfNeeded();
+    await screenshot("03-deprecated-operation");
 
     const current = operations.find(({ operation }) => !operation.deprecated);
     if (current) {

@@ -193,8 +193,10 @@ describe("codeSamples over the project's spec", () => {
       expect(typescript).toContain(`.${operation.method}(${JSON.stringify(operation.path)}`);
       expect(curl).toContain(`curl --request ${operation.method}`);
       expect(curl).toContain(url);
-      expect(java).toContain(`URI.create(${JSON.stringify(url)})`);
-      expect(python).toContain(`url = ${JSON.stringify(url)}`);
+      expect(java).toContain(`Unirest.${operation.method.toLowerCase()}(${JSON.stringify(url)})`);
+      const { host, pathname, search } = new URL(url);
+      expect(python).toContain(`http.client.HTTPSConnection(${JSON.stringify(host)})`);
+      expect(python).toContain(`conn.request(${JSON.stringify(operation.method)}, ${JSON.stringify(pathname + search)}`);
       expect(go).toContain(`http.NewRequest(${JSON.stringify(operation.method)}, url,`);
     },
   );
