@@ -4,6 +4,9 @@
  * with each callback. This module answers that request; issuing and checking tokens stays yours.
  */
 import { ConnectConfigError } from "./errors.js";
+import { readBody } from "./read-body.js";
+
+const MAX_FORM_BYTES = 16 * 1024;
 
 /** What your token issuer returns: the token and its lifetime in seconds. */
 export interface CallbackAccessTokenGrant {
@@ -70,7 +73,10 @@ export function createCallbackTokenHandler(options: CallbackTokenHandlerOptions)
     if (type !== "application/x-www-form-urlencoded") {
       return oauthError(400, "invalid_request", "The body must be application/x-www-form-urlencoded.");
     }
-    const form = new URLSearchParams(await request.text());
+    // An unauthenticated endpoint: read at most a small form (credentials, grant, scope, resource).
+    const body = await readBody(request, MAX_FORM_BYTES);
+    if (body === undefined) return oauthError(413, "invalid_request", `The body is larger than ${MAX_FORM_BYTES} bytes.`);
+    const form = new URLSearchParams(new TextDecoder().decode(body));
     for (const name of new Set(form.keys())) {
       if (form.getAll(name).length > 1) return oauthError(400, "invalid_request", `\`${name}\` is given more than once.`);
     }

@@ -12,6 +12,7 @@ import {
   type UnknownCallbackEvent,
 } from "../generated/events.js";
 import { ConnectConfigError, ConnectError } from "./errors.js";
+import { readBody } from "./read-body.js";
 
 export type {
   AcknowledgedEvent,
@@ -368,6 +369,11 @@ export interface CallbackEventStore {
 export interface MemoryEventStoreOptions {
   /** How many processed `event_id`s to remember (least recently seen are forgotten first). Default 10 000. */
   maxEntries?: number;
+  /**
+   * How long a claim holds, in ms: a handler that neither completes nor releases within it (it hung,
+   * or its process died mid-way in a shared store) no longer blocks Instacart's retries. Default 5 minutes.
+   */
+  leaseMs?: number;
 }
 
 /**
@@ -379,7 +385,11 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): C
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     throw new ConnectConfigError("`maxEntries` must be a positive integer.");
   }
-  const inFlight = new Set<string>();
+  const leaseMs = options.leaseMs ?? 300_000;
+  if (!Number.isFinite(leaseMs) || leaseMs <= 0) {
+    throw new ConnectConfigError("`leaseMs` must be a positive number of milliseconds.");
+  }
+  const inFlight = new Map<string, number>(); // event_id → when it was claimed
   const processed = new Set<string>(); // insertion order = least recently seen first
   return {
     claim(eventId) {
@@ -388,8 +398,10 @@ export function createMemoryEventStore(options: MemoryEventStoreOptions = {}): C
         processed.add(eventId);
         return "processed";
       }
-      if (inFlight.has(eventId)) return "in_flight";
-      inFlight.add(eventId);
+      const now = Date.now();
+      const claimedAt = inFlight.get(eventId);
+      if (claimedAt !== undefined && now - claimedAt < leaseMs) return "in_flight";
+      inFlight.set(eventId, now);
       return "claimed";
     },
     complete(eventId) {
@@ -441,31 +453,6 @@ function answer(status: number, body: Record<string, unknown>, headers: Record<s
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
 
 /**
  * The retailer's side of event callbacks: a `(request: Request) => Promise<Response>` handler for

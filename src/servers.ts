@@ -9,7 +9,7 @@ const LOOPBACK_NAMES = new Set(["localhost", "[::1]"]);
 /** Whether a URL hostname is a loopback address (127.0.0.0/8, `localhost`, `::1`). */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(host) || host.endsWith(".localhost")) return true;
+  if (LOOPBACK_NAMES.has(host)) return true;
   // WHATWG URL normalises IPv4 forms (e.g. `127.1`, `0x7f.1`) to dotted decimal.
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

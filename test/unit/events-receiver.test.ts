@@ -380,6 +380,15 @@ describe("createMemoryEventStore", () => {
     expect(store.claim("slow")).toBe("claimed");
   });
 
+  it("lets a claim whose handler hung past the lease be claimed again (Instacart's retry is processed)", async () => {
+    const store = createMemoryEventStore({ leaseMs: 40 });
+    expect(store.claim("hung")).toBe("claimed");
+    expect(store.claim("hung")).toBe("in_flight");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(store.claim("hung")).toBe("claimed");
+    expect(() => createMemoryEventStore({ leaseMs: 0 })).toThrow(/leaseMs/);
+  });
+
   it("refuses a maxEntries that is not a positive integer", () => {
     expect(() => createMemoryEventStore({ maxEntries: 0 })).toThrow(/maxEntries/);
     expect(() => createMemoryEventStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);

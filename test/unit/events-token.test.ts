@@ -130,6 +130,14 @@ describe("createCallbackTokenHandler", () => {
     expect(await requestToken(origin, VALID)).toMatchObject({ status: 500, body: { error: "server_error" } });
   });
 
+  it("refuses a body larger than a token request with 413, before reading it all", async () => {
+    const { origin, requests } = await tokenEndpoint();
+    const { status, body } = await requestToken(origin, { ...VALID, scope: "x".repeat(20_000) });
+    expect(status).toBe(413);
+    expect(body.error).toBe("invalid_request");
+    expect(requests).toHaveLength(0);
+  });
+
   it("answers 405 to anything but POST", async () => {
     const { origin } = await tokenEndpoint();
     const response = await fetch(`${origin}/oauth/token`);

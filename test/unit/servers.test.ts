@@ -18,7 +18,6 @@ describe("resolveServer", () => {
     "http://127.0.0.1:4010",
     "http://127.8.9.10:4010",
     "http://localhost:4010",
-    "http://api.localhost:4010",
     "http://[::1]:4010",
   ])("allows plain HTTP to the loopback host %s", (url) => {
     expect(resolveServer(url)).toBe(url);
@@ -29,6 +28,7 @@ describe("resolveServer", () => {
     ["http://10.0.0.1:4010", /plain HTTP/],
     ["http://128.0.0.1", /plain HTTP/],
     ["http://localhost.evil.test", /plain HTTP/],
+    ["http://attacker.localhost:8080", /plain HTTP/],
     ["ftp://connect.instacart.com", /https:/],
     ["staging", /neither "production" or "development"/],
     ["connect.instacart.com", /neither/],
