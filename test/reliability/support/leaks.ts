@@ -1,0 +1,175 @@
+/**
+ * The leak scan: everything the client produces during a test file (errors in every form, hook
+ * arguments, deprecation infos, console / stderr / stdout output, process warnings) is collected as
+ * text, then searched for the client secret and every token the fake servers issued.
+ */
+import { randomBytes } from "node:crypto";
+import { inspect } from "node:util";
+import { vi } from "vitest";
+import type { ConnectHooks, DeprecationInfo } from "../../../src/index.ts";
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A random string of `length` letters and digits: distinctive, so a scan cannot match by accident. */
+export function randomSecret(length = 32): string {
+  const bytes = randomBytes(length);
+  let out = "";
+  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length];
+  return out;
+}
+
+export interface Captured {
+  /** Where the text came from (`error message`, `hook onRequest`, `stderr`, …). */
+  readonly source: string;
+  readonly text: string;
+}
+
+export interface Finding {
+  readonly source: string;
+  /** Which secret was found (`client secret`, `token #3`), never the value. */
+  readonly secret: string;
+  /** 60 characters around the hit, the secret itself replaced. */
+  readonly context: string;
+}
+
+export interface LeakCollector {
+  /** The client secret every client of the file uses. */
+  readonly clientSecret: string;
+  /** Collects an error as message, stack, String(), JSON and util.inspect (full depth, hidden fields). */
+  error(error: unknown, source?: string): void;
+  /** Collects any value as JSON and util.inspect. */
+  value(source: string, value: unknown): void;
+  /** Hooks that collect every argument they receive (and count the calls). */
+  hooks(): Required<ConnectHooks>;
+  /** An onDeprecation handler that collects every info. */
+  onDeprecation(info: DeprecationInfo): void;
+  /** Spies on console.*, process.stdout/stderr.write and process.emitWarning (output still goes through). */
+  spyOnOutput(): void;
+  restoreOutput(): void;
+  /** A secret value to look for (a token a fake server issued). */
+  watch(label: string, value: string): void;
+  /** Everything collected so far. */
+  readonly captured: readonly Captured[];
+  /** How many secrets are watched (the client secret included). */
+  readonly watched: number;
+  /** Searches everything collected for every watched secret. */
+  scan(): Finding[];
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? "undefined";
+  } catch (error) {
+    return `[unserializable: ${error instanceof Error ? error.message : String(error)}]`;
+  }
+}
+
+const deepInspect = (value: unknown): string => inspect(value, { depth: Infinity, showHidden: true, getters: true });
+
+export function createLeakCollector(): LeakCollector {
+  const clientSecret = randomSecret();
+  const secrets = new Map<string, string>([[clientSecret, "client secret"]]);
+  const captured: Captured[] = [];
+  const restorers: (() => void)[] = [];
+
+  const push = (source: string, text: string): void => {
+    captured.push({ source, text });
+  };
+
+  const collector: LeakCollector = {
+    clientSecret,
+    error(error, source = "error") {
+      if (error instanceof Error) {
+        push(`${source} message`, error.message);
+        push(`${source} stack`, String(error.stack));
+        push(`${source} String()`, String(error));
+        // The cause chain: inspect shows it, but its own stacks and messages are collected too.
+        for (let cause: unknown = error.cause, depth = 0; cause !== undefined && depth < 6; depth++) {
+          if (cause instanceof Error) {
+            push(`${source} cause message`, cause.message);
+            push(`${source} cause stack`, String(cause.stack));
+            cause = cause.cause;
+          } else {
+            push(`${source} cause`, deepInspect(cause));
+            break;
+          }
+        }
+      }
+      push(`${source} JSON`, safeJson(error));
+      push(`${source} inspect`, deepInspect(error));
+    },
+    value(source, value) {
+      push(`${source} JSON`, safeJson(value));
+      push(`${source} inspect`, deepInspect(value));
+    },
+    hooks() {
+      return {
+        onRequest: (info) => collector.value("hook onRequest", info),
+        onResponse: (info) => collector.value("hook onResponse", info),
+        onRetry: (info) => {
+          collector.value("hook onRetry", info);
+          if (info.error) collector.error(info.error, "hook onRetry error");
+        },
+        onTokenRefresh: (info) => collector.value("hook onTokenRefresh", info),
+      };
+    },
+    onDeprecation(info) {
+      collector.value("onDeprecation", info);
+    },
+    spyOnOutput() {
+      for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+        const original = console[method].bind(console);
+        const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+          push(`console.${method}`, args.map((arg) => (typeof arg === "string" ? arg : deepInspect(arg))).join(" "));
+          original(...args);
+        });
+        restorers.push(() => spy.mockRestore());
+      }
+      for (const stream of ["stdout", "stderr"] as const) {
+        const target = process[stream];
+        const original = target.write;
+        target.write = function write(this: typeof target, chunk: unknown, ...rest: unknown[]) {
+          push(`process.${stream}`, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+          return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+        } as typeof target.write;
+        restorers.push(() => {
+          target.write = original;
+        });
+      }
+      const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+      const warn = vi.spyOn(process, "emitWarning").mockImplementation((...args: unknown[]) => {
+        push("process.emitWarning", args.map((arg) => (typeof arg === "string" ? arg : deepInspect(arg))).join(" "));
+        emitWarning(...args);
+      });
+      restorers.push(() => warn.mockRestore());
+      const onWarning = (warning: Error): void => collector.error(warning, "process warning event");
+      process.on("warning", onWarning);
+      restorers.push(() => process.off("warning", onWarning));
+    },
+    restoreOutput() {
+      while (restorers.length > 0) restorers.pop()!();
+    },
+    watch(label, value) {
+      if (value.length > 0 && !secrets.has(value)) secrets.set(value, label);
+    },
+    get captured() {
+      return captured;
+    },
+    get watched() {
+      return secrets.size;
+    },
+    scan() {
+      const findings: Finding[] = [];
+      for (const { source, text } of captured) {
+        for (const [value, label] of secrets) {
+          const at = text.indexOf(value);
+          if (at === -1) continue;
+          const context = text.slice(Math.max(0, at - 30), at + value.length + 30).split(value).join(`<${label}>`);
+          findings.push({ source, secret: label, context });
+        }
+      }
+      return findings;
+    },
+  };
+  return collector;
+}
