@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { randomSecret } from "./leaks.ts";
+import { randomSecret } from "./random.ts";
 
 export interface Received {
   readonly method: string;
@@ -21,11 +21,21 @@ export interface Received {
   readonly at: number;
 }
 
+/** A complete answer: `body` as JSON, or `raw` bytes as they are, after `delay` ms. */
+export interface PlainReply {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  raw?: string | Buffer;
+  delay?: number;
+}
+
 export type HttpReply =
-  | { status?: number; headers?: Record<string, string>; body?: unknown; raw?: string | Buffer; delay?: number }
+  | PlainReply
   | { hang: true }
   | { destroy: true }
-  | { issueToken: true; expiresIn?: number }
+  /** Issues a token when the request arrives (its lifetime starts then), answering after `delay` ms. */
+  | { issueToken: true; expiresIn?: number; delay?: number }
   | ((request: Received, server: HttpFaultServer) => HttpReply);
 
 export interface IssuedToken {
@@ -38,6 +48,10 @@ export interface IssuedToken {
   readonly expiresIn: number;
   /** API requests that carried this token and were accepted. */
   used: number;
+  /** API requests refused with 401 while carrying this token (expired or used up). */
+  refused: number;
+  /** Date.now() of the first refusal. */
+  firstRefusedAt: number | undefined;
 }
 
 export interface HttpFaultServer {
@@ -51,6 +65,11 @@ export interface HttpFaultServer {
   expiresIn: number;
   /** Refuse tokens past their expiry with 401 (default true). */
   enforceExpiry: boolean;
+  /**
+   * Calls a token may serve before the server treats it as expired (401), whatever `expires_in`
+   * said: an expiry at a known point of a run, independent of the machine's speed. Default: no limit.
+   */
+  usesPerToken: number;
   /** The most token requests that were ever open at the same time. */
   readonly maxConcurrentTokenRequests: number;
   /** 401s sent to API calls (unknown or expired token). */
@@ -59,6 +78,8 @@ export interface HttpFaultServer {
   on(route: string, ...replies: HttpReply[]): void;
   /** Requests received on a route. */
   count(route: string): number;
+  /** Requests of a route that the default handler accepted (valid token) and processed. */
+  accepted(route: string): number;
   /** Requests received on a route. */
   requests(route: string): Received[];
   /** Forgets scripts, requests and counters (tokens stay valid). */
@@ -80,6 +101,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
   const routes = new Map<string, HttpReply[]>();
   const received: Received[] = [];
   const counts = new Map<string, number>();
+  const accepted = new Map<string, number>();
   const tokens: IssuedToken[] = [];
   const byValue = new Map<string, IssuedToken>();
   const sockets = new Set<Socket>();
@@ -88,7 +110,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
   let unauthorized = 0;
   let server: HttpFaultServer;
 
-  function issue(request: Received, expiresIn: number): HttpReply {
+  function issue(request: Received, expiresIn: number): PlainReply {
     const body = request.json as Record<string, unknown> | undefined;
     if (body?.client_id !== options.clientId || body.client_secret !== options.clientSecret) {
       return { status: 401, body: { error: "invalid_client", error_description: "Client authentication failed" } };
@@ -96,7 +118,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
     const token = randomSecret();
     options.onIssue?.(token);
     const issuedAt = Date.now();
-    const entry: IssuedToken = { token, requestedAt: request.at, issuedAt, expiresAt: issuedAt + expiresIn * 1000, expiresIn, used: 0 };
+    const entry: IssuedToken = { token, requestedAt: request.at, issuedAt, expiresAt: issuedAt + expiresIn * 1000, expiresIn, used: 0, refused: 0, firstRefusedAt: undefined };
     tokens.push(entry);
     byValue.set(token, entry);
     return {
@@ -114,11 +136,16 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
   function defaultReply(request: Received): HttpReply {
     const auth = request.headers.authorization ?? "";
     const entry = byValue.get(auth.replace(/^Bearer /, ""));
-    if (!entry || (server.enforceExpiry && Date.now() >= entry.expiresAt)) {
+    if (!entry || (server.enforceExpiry && Date.now() >= entry.expiresAt) || entry.used >= server.usesPerToken) {
       unauthorized += 1;
+      if (entry) {
+        entry.refused += 1;
+        entry.firstRefusedAt ??= Date.now();
+      }
       return { status: 401, body: { error: { message: "The access token is invalid or has expired", code: 1003 } } };
     }
     entry.used += 1;
+    accepted.set(request.route, (accepted.get(request.route) ?? 0) + 1);
     if (request.method === "POST") return { body: { ...(request.json as object), id: received.length } };
     return { body: { id: request.target, status: "delivered" } };
   }
@@ -138,7 +165,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
       return;
     }
     if ("issueToken" in reply) {
-      send(issue(request, reply.expiresIn ?? server.expiresIn), request, res, done);
+      send({ ...issue(request, reply.expiresIn ?? server.expiresIn), delay: reply.delay ?? 0 }, request, res, done);
       return;
     }
     const write = (): void => {
@@ -205,6 +232,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
     tokens,
     expiresIn: 3600,
     enforceExpiry: true,
+    usesPerToken: Number.POSITIVE_INFINITY,
     get maxConcurrentTokenRequests() {
       return maxConcurrentTokenRequests;
     },
@@ -217,6 +245,9 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
     count(route) {
       return counts.get(route) ?? 0;
     },
+    accepted(route) {
+      return accepted.get(route) ?? 0;
+    },
     requests(route) {
       return received.filter((r) => r.route === route);
     },
@@ -224,6 +255,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
       routes.clear();
       received.length = 0;
       counts.clear();
+      accepted.clear();
       maxConcurrentTokenRequests = openTokenRequests;
       unauthorized = 0;
     },

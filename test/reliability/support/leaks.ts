@@ -3,20 +3,12 @@
  * arguments, deprecation infos, console / stderr / stdout output, process warnings) is collected as
  * text, then searched for the client secret and every token the fake servers issued.
  */
-import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { vi } from "vitest";
 import type { ConnectHooks, DeprecationInfo } from "../../../src/index.ts";
+import { randomSecret } from "./random.ts";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-/** A random string of `length` letters and digits: distinctive, so a scan cannot match by accident. */
-export function randomSecret(length = 32): string {
-  const bytes = randomBytes(length);
-  let out = "";
-  for (const byte of bytes) out += ALPHABET[byte % ALPHABET.length];
-  return out;
-}
+export { randomSecret };
 
 export interface Captured {
   /** Where the text came from (`error message`, `hook onRequest`, `stderr`, …). */
@@ -37,10 +29,10 @@ export interface LeakCollector {
   readonly clientSecret: string;
   /** Collects an error as message, stack, String(), JSON and util.inspect (full depth, hidden fields). */
   error(error: unknown, source?: string): void;
-  /** Collects any value as JSON and util.inspect. */
+  /** Collects any value as JSON and util.inspect (serialized when scanned: cheap enough for 10,000 calls). */
   value(source: string, value: unknown): void;
   /** Hooks that collect every argument they receive (and count the calls). */
-  hooks(): Required<ConnectHooks>;
+  hooks(): { [K in keyof ConnectHooks]-?: NonNullable<ConnectHooks[K]> };
   /** An onDeprecation handler that collects every info. */
   onDeprecation(info: DeprecationInfo): void;
   /** Spies on console.*, process.stdout/stderr.write and process.emitWarning (output still goes through). */
@@ -64,16 +56,38 @@ function safeJson(value: unknown): string {
   }
 }
 
+/** Strings, numbers, booleans, null, undefined, and arrays and plain objects of them. */
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (value === null || value === undefined) return true;
+  const type = typeof value;
+  if (type === "string" || type === "number" || type === "boolean") return true;
+  if (type !== "object" || depth > 8) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype || Object.getOwnPropertySymbols(value).length > 0) return false;
+  const keys = Object.getOwnPropertyNames(value);
+  if (keys.length !== Object.keys(value).length) return false;
+  return keys.every((key) => isPlainData((value as Record<string, unknown>)[key], depth + 1));
+}
+
 const deepInspect = (value: unknown): string => inspect(value, { depth: Infinity, showHidden: true, getters: true });
 
 export function createLeakCollector(): LeakCollector {
   const clientSecret = randomSecret();
   const secrets = new Map<string, string>([[clientSecret, "client secret"]]);
   const captured: Captured[] = [];
+  /** Values kept as they are and turned into text when scanned. */
+  const deferred: { source: string; value: unknown }[] = [];
   const restorers: (() => void)[] = [];
 
   const push = (source: string, text: string): void => {
     captured.push({ source, text });
+  };
+  const materialize = (): void => {
+    for (const { source, value } of deferred.splice(0)) {
+      push(`${source} JSON`, safeJson(value));
+      // JSON shows every character of plain data; anything else (classes, symbols, hidden fields) is inspected too.
+      if (!isPlainData(value)) push(`${source} inspect`, deepInspect(value));
+    }
   };
 
   const collector: LeakCollector = {
@@ -99,8 +113,7 @@ export function createLeakCollector(): LeakCollector {
       push(`${source} inspect`, deepInspect(error));
     },
     value(source, value) {
-      push(`${source} JSON`, safeJson(value));
-      push(`${source} inspect`, deepInspect(value));
+      deferred.push({ source, value });
     },
     hooks() {
       return {
@@ -153,12 +166,14 @@ export function createLeakCollector(): LeakCollector {
       if (value.length > 0 && !secrets.has(value)) secrets.set(value, label);
     },
     get captured() {
+      materialize();
       return captured;
     },
     get watched() {
       return secrets.size;
     },
     scan() {
+      materialize();
       const findings: Finding[] = [];
       for (const { source, text } of captured) {
         for (const [value, label] of secrets) {

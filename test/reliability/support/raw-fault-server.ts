@@ -5,7 +5,7 @@
  * Content-Length body), answers the token endpoint normally, and counts every request per route.
  */
 import { createServer, type AddressInfo, type Socket } from "node:net";
-import { randomSecret } from "./leaks.ts";
+import { randomSecret } from "./random.ts";
 
 export type RawAction =
   /** A complete, well-formed response. */
