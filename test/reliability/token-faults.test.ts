@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectAuthError, type ConnectClientOptions } from "../../src/index.ts";
-import { RETRIES, createUser, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
+import { RETRIES, createOrder, createUser, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
 import { faultTable, outcome, within } from "./support/harness.ts";
 import { TOKEN_ROUTE, startHttpFaultServer, type HttpFaultServer, type HttpReply } from "./support/http-fault-server.ts";
 import { createLeakCollector, randomSecret } from "./support/leaks.ts";
@@ -204,6 +204,37 @@ describe("a token that expires at once (expires_in: 0)", () => {
     } finally {
       server.expiresIn = 3600;
       server.enforceExpiry = true;
+    }
+  });
+});
+
+describe("a slow token response", () => {
+  it("does not stretch the token's life: expires_in counts from the token request, so the client never sends an expired token", async () => {
+    // The server issues a 1 s token when the request arrives and answers 500 ms later. Counted from
+    // the answer, the client would believe the token valid until 1.5 s after it was issued.
+    server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1, delay: 500 });
+    const connect = client({ tokenRefreshMargin: 0, timeout: 5_000 });
+    const path = ids("tok");
+    const route = routes.createOrder(path);
+    const before = { tokens: server.count(TOKEN_ROUTE), refused: server.unauthorized };
+    try {
+      const first = await within(2_000, () => createUser(connect, `slow-token-${path.user_id}`));
+      expect(first.value!.response.status).toBe(200);
+      const issuedAt = server.tokens.at(-1)!.issuedAt;
+      // 1.2 s after the token was issued: expired for the server, "valid" if counted from the answer.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, issuedAt + 1_200 - Date.now())));
+      const second = await within(2_000, () => createOrder(connect, path));
+      expect(second.value!.response.status).toBe(200);
+      expect(server.unauthorized - before.refused).toBe(0);
+      expect(server.count(route)).toBe(1);
+      expect(server.count(TOKEN_ROUTE) - before.tokens).toBe(2);
+      table.add({
+        fault: "token answer 500 ms late, 1 s lifetime, no refresh margin",
+        expected: "lifetime counted from the request: renewed before use, no 401, the create sent once",
+        observed: `${outcome(second)}; ${server.unauthorized - before.refused} 401s; ${server.count(route)} create request; ${server.count(TOKEN_ROUTE) - before.tokens} token requests`,
+      });
+    } finally {
+      server.on(TOKEN_ROUTE);
     }
   });
 });
