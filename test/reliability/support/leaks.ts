@@ -4,7 +4,6 @@
  * text, then searched for the client secret and every token the fake servers issued.
  */
 import { inspect } from "node:util";
-import { vi } from "vitest";
 import type { ConnectHooks, DeprecationInfo } from "../../../src/index.ts";
 import { randomSecret } from "./random.ts";
 
@@ -35,7 +34,7 @@ export interface LeakCollector {
   hooks(): { [K in keyof ConnectHooks]-?: NonNullable<ConnectHooks[K]> };
   /** An onDeprecation handler that collects every info. */
   onDeprecation(info: DeprecationInfo): void;
-  /** Spies on console.*, process.stdout/stderr.write and process.emitWarning (output still goes through). */
+  /** Wraps console.*, process.stdout/stderr.write and process.emitWarning to collect their text (output still goes through). */
   spyOnOutput(): void;
   restoreOutput(): void;
   /** A secret value to look for (a token a fake server issued). */
@@ -130,31 +129,26 @@ export function createLeakCollector(): LeakCollector {
       collector.value("onDeprecation", info);
     },
     spyOnOutput() {
-      for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
-        const original = console[method].bind(console);
-        const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-          push(`console.${method}`, args.map((arg) => (typeof arg === "string" ? arg : deepInspect(arg))).join(" "));
-          original(...args);
-        });
-        restorers.push(() => spy.mockRestore());
-      }
-      for (const stream of ["stdout", "stderr"] as const) {
-        const target = process[stream];
-        const original = target.write;
-        target.write = function write(this: typeof target, chunk: unknown, ...rest: unknown[]) {
-          push(`process.${stream}`, typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-          return (original as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-        } as typeof target.write;
+      // Plain wrappers around whatever is there now (not vi.spyOn, which would share one spy between
+      // nested collectors): each collector sees the output, and restoring unwinds in order.
+      const wrap = <T extends object, K extends keyof T>(target: T, key: K, source: string, text: (args: unknown[]) => string): void => {
+        const previous = target[key] as unknown as (...args: unknown[]) => unknown;
+        target[key] = function wrapped(this: unknown, ...args: unknown[]) {
+          push(source, text(args));
+          return previous.apply(this, args);
+        } as T[K];
         restorers.push(() => {
-          target.write = original;
+          target[key] = previous as T[K];
         });
+      };
+      const show = (args: unknown[]): string => args.map((arg) => (typeof arg === "string" ? arg : deepInspect(arg))).join(" ");
+      for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) wrap(console, method, `console.${method}`, show);
+      for (const stream of ["stdout", "stderr"] as const) {
+        wrap(process[stream], "write", `process.${stream}`, ([chunk]) =>
+          typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"),
+        );
       }
-      const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
-      const warn = vi.spyOn(process, "emitWarning").mockImplementation((...args: unknown[]) => {
-        push("process.emitWarning", args.map((arg) => (typeof arg === "string" ? arg : deepInspect(arg))).join(" "));
-        emitWarning(...args);
-      });
-      restorers.push(() => warn.mockRestore());
+      wrap(process, "emitWarning", "process.emitWarning", show);
       const onWarning = (warning: Error): void => collector.error(warning, "process warning event");
       process.on("warning", onWarning);
       restorers.push(() => process.off("warning", onWarning));
