@@ -321,6 +321,47 @@ describe("servers that echo credentials back", () => {
     }
   });
 
+  it("a revoke endpoint that quotes the token it refuses: the failure holds no token", async () => {
+    const connect = client(api.url);
+    await createUser(connect, `revoke-${randomSecret(6)}`);
+    api.on("POST /v2/oauth/token/revoke", (request) => ({
+      status: 400,
+      body: { error: "invalid_token", error_description: `unknown token ${(request.json as { token?: string }).token}` },
+    }));
+    try {
+      const settled = await within(2_000, () => connect.revokeTokens());
+      const { revoked, failed } = settled.value!;
+      expect(revoked).toBe(0);
+      expect(failed).toHaveLength(1);
+      leaks.error(failed[0]);
+      expect(failed[0]!.message).toBe("token revocation failed with HTTP 400: invalid_token: unknown token [redacted]");
+      table.add({ fault: "revoke refused, quoting the token", expected: "failure reported with the token redacted", observed: `"${failed[0]!.message}"` });
+    } finally {
+      api.on("POST /v2/oauth/token/revoke");
+    }
+  });
+
+  it("user access tokens (forUser) are watched too, and a front-end call's hooks and errors hold none", async () => {
+    const shopper = client(api.url).forUser(`shopper-${randomSecret(6)}`);
+    const before = api.tokens.length;
+    const settled = await within(2_000, () =>
+      shopper.GET("/v2/post_checkout/orders/{order_id}/handling", { params: { path: { order_id: "o-1" } } }),
+    );
+    expect(settled.value!.response.status).toBe(200);
+    expect(api.tokens.length - before).toBe(1);
+    const [tokenRequest] = api.requests(TOKEN_ROUTE).slice(-1);
+    expect((tokenRequest!.json as { grant_type: string }).grant_type).toBe("fulfillment_user_assertion");
+  });
+
+  it("the default deprecation warning (a process warning) is collected by the scan, and holds no secret", async () => {
+    const connect = createConnectClient({ server: api.url, clientId: CLIENT_ID, clientSecret: leaks.clientSecret, hooks: leaks.hooks() });
+    const before = leaks.captured.length;
+    const settled = await within(2_000, () => connect.GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "u-1" } } }));
+    expect(settled.value!.response.status).toBe(200);
+    const warnings = leaks.captured.slice(before).filter((c) => c.source === "process.emitWarning");
+    expect(warnings.map((w) => w.text)).toEqual([expect.stringContaining("Instacart Connect: listOrders (GET /v2/fulfillment/users/{user_id}/orders) is deprecated")]);
+  });
+
   it("util.inspect and JSON of a client that has tokens show neither the secret nor a token", async () => {
     const connect = client(api.url);
     await createUser(connect, `inspect-${randomSecret(6)}`);

@@ -98,8 +98,9 @@ describe("5xx bursts", () => {
   });
 });
 
-describe("429 Too Many Requests", () => {
-  it.each(["GET", "POST"] as const)("%s: Retry-After in seconds is waited for, then retried once", async (method) => {
+// The waits of these tests overlap: they run concurrently, each on its own routes and client.
+describe.concurrent("429 Too Many Requests", () => {
+  it.for(["GET", "POST"] as const)("%s: Retry-After in seconds is waited for, then retried once", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
     server.on(route, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { body: { order_id: path.order_id } });
@@ -114,7 +115,7 @@ describe("429 Too Many Requests", () => {
     table.add({ fault: `429, Retry-After: 1 (${method})`, expected: "waits 1 s, retried once (a 429 was not processed), data", observed: `${outcome(settled)}; ${server.count(route)} requests ${second!.at - first!.at} ms apart` });
   });
 
-  it.each(["GET", "POST"] as const)("%s: Retry-After as an HTTP date is honoured", async (method) => {
+  it.for(["GET", "POST"] as const)("%s: Retry-After as an HTTP date is honoured", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
     const retryAt = new Date(Date.now() + 2_000);
@@ -133,7 +134,7 @@ describe("429 Too Many Requests", () => {
     table.add({ fault: `429, Retry-After: <HTTP date 2 s ahead> (${method})`, expected: "waits until the date, retried once, data", observed: `${outcome(settled)}; waited ${delays[0]} ms; ${server.count(route)} requests` });
   });
 
-  it("a Retry-After beyond maxRetryAfter returns the 429 at once", async () => {
+  it("a Retry-After beyond maxRetryAfter returns the 429 at once", async ({ expect }) => {
     const path = ids("st");
     server.on(routes.getOrder(path), { status: 429, headers: { "retry-after": "120" }, body: { error: { message: "Slow down" } } });
     const settled = await within(1_000, () => getOrder(client({ maxRetryAfter: 5_000 }), path));
@@ -142,7 +143,7 @@ describe("429 Too Many Requests", () => {
     table.add({ fault: "429, Retry-After: 120 with maxRetryAfter 5 s (GET)", expected: "the 429 returned at once, no wait", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} request` });
   });
 
-  it("429 without Retry-After: backoff, at most maxRetries times, then the 429", async () => {
+  it("429 without Retry-After: backoff, at most maxRetries times, then the 429", async ({ expect }) => {
     const path = ids("st");
     const route = routes.createOrder(path);
     server.on(route, { status: 429, body: { error: { message: "Too many requests" } } });

@@ -29,6 +29,9 @@ afterAll(async () => {
 const client = (extra: Partial<ConnectClientOptions> = {}) => faultClient(leaks, server.url, CLIENT_ID, extra);
 const JSON_TYPE = { "content-type": "application/json" };
 const WHAT = "client-credentials token request (scope connect:fulfillment) failed";
+/** A token the server sends in a broken answer: the client never learns it, the scan still looks for it. */
+const BROKEN_TOKEN = randomSecret();
+leaks.watch("token in a broken token answer", BROKEN_TOKEN);
 
 interface TokenFault {
   readonly name: string;
@@ -53,9 +56,27 @@ const FAULTS: TokenFault[] = [
   },
   {
     name: "200 with bad JSON",
-    replies: [{ raw: '{"access_token": "abc", "expires_in": 36', headers: JSON_TYPE }],
+    replies: [{ raw: `{"access_token": "${BROKEN_TOKEN}", "expires_in": 3600,, }`, headers: JSON_TYPE }],
     tokenRequests: 1,
     message: `${WHAT}: the token endpoint answered with invalid JSON`,
+  },
+  {
+    name: "200 with truncated JSON",
+    replies: [{ raw: `{"access_token": "${BROKEN_TOKEN}", "expires_in": 36`, headers: JSON_TYPE }],
+    tokenRequests: 1,
+    message: `${WHAT}: the token endpoint answered with invalid JSON`,
+  },
+  {
+    name: "200 with the token as plain text",
+    replies: [{ raw: BROKEN_TOKEN, headers: JSON_TYPE }],
+    tokenRequests: 1,
+    message: `${WHAT}: the token endpoint answered with invalid JSON`,
+  },
+  {
+    name: "400 quoting the client secret",
+    replies: [(request) => ({ status: 400, body: { error: "invalid_client", error_description: `unknown secret ${(request.json as { client_secret: string }).client_secret}` } })],
+    tokenRequests: 1,
+    message: `${WHAT} with HTTP 400: invalid_client: unknown secret [redacted]`,
   },
   {
     name: "200 without access_token",
@@ -153,7 +174,7 @@ describe("token endpoint recovering inside one call", () => {
     const recovered = await within(3_000, () => Promise.all(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
     expect(recovered.value!.every((r) => r.response.status === 200)).toBe(true);
     expect(server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 2);
-    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected (${outcome(settled)}); ${server.count(TOKEN_ROUTE) - before} token requests in all` });
+    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${server.count(TOKEN_ROUTE) - before} token requests in all` });
   });
 });
 
