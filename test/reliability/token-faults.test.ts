@@ -4,7 +4,7 @@
  * why, sends nothing to the API, and the next call tries again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnectAuthError, type ConnectClientOptions } from "../../src/index.ts";
+import { ConnectAbortError, ConnectAuthError, type ConnectClientOptions } from "../../src/index.ts";
 import { RETRIES, createOrder, createUser, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
 import { faultTable, outcome, within } from "./support/harness.ts";
 import { TOKEN_ROUTE, startHttpFaultServer, type HttpFaultServer, type HttpReply } from "./support/http-fault-server.ts";
@@ -225,6 +225,31 @@ describe("a token that expires at once (expires_in: 0)", () => {
     } finally {
       server.expiresIn = 3600;
       server.enforceExpiry = true;
+    }
+  });
+});
+
+describe("a token endpoint that never answers", () => {
+  it("the caller's signal ends a call waiting for the token at once; the token request goes on for the others", async () => {
+    server.on(TOKEN_ROUTE, { hang: true });
+    try {
+      const connect = client({ timeout: 5_000 });
+      const controller = new AbortController();
+      const userId = `tok-abort-${randomSecret(6)}`;
+      const usersBefore = server.count(routes.createUser);
+      const pending = within(1_000, () =>
+        connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada" }, signal: controller.signal }),
+      );
+      setTimeout(() => controller.abort(new Error("user navigated away")), 100);
+      const settled = await pending;
+      leaks.error(settled.error);
+      expect(settled.error).toBeInstanceOf(ConnectAbortError);
+      expect((settled.error as ConnectAbortError).cause).toEqual(new Error("user navigated away"));
+      expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was aborted by the caller");
+      expect(server.count(routes.createUser) - usersBefore).toBe(0);
+      table.add({ fault: "token endpoint never answers; the caller aborts after 100 ms", expected: "ConnectAbortError at once, nothing sent to the API", observed: outcome(settled) });
+    } finally {
+      server.on(TOKEN_ROUTE);
     }
   });
 });
