@@ -15,6 +15,7 @@ import {
 import { RETRIES, TIMEOUT, createOrder, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
 import { faultTable, outcome, within } from "./support/harness.ts";
 import { createLeakCollector, randomSecret } from "./support/leaks.ts";
+import { startHttpFaultServer } from "./support/http-fault-server.ts";
 import { closedPort, startRawFaultServer, type RawAction, type RawFaultServer } from "./support/raw-fault-server.ts";
 
 const leaks = createLeakCollector();
@@ -140,6 +141,37 @@ describe("connection refused", () => {
     expect(settled.error).toBeInstanceOf(ConnectAuthError);
     expect((settled.error as Error).message).toMatch(/^client-credentials token request \(scope connect:fulfillment\) failed: generateAccessToken \(POST \/v2\/oauth\/token\) failed on attempt 3 of 3: .*ECONNREFUSED/);
     table.add({ fault: "connection refused (token endpoint)", expected: "ConnectAuthError, token request retried, API not called", observed: outcome(settled) });
+  });
+});
+
+describe("TLS failure", () => {
+  it("https:// to a server that speaks plain HTTP: a ConnectNetworkError with the TLS code; GET retried, POST not", async () => {
+    const plain = await startHttpFaultServer({ clientId: CLIENT_ID, clientSecret: leaks.clientSecret });
+    try {
+      const token = randomSecret();
+      leaks.watch("fixed access token", token);
+      for (const method of ["GET", "POST"] as const) {
+        const retries: RetryHookInfo[] = [];
+        const connect = client({
+          server: plain.url.replace("http://", "https://"),
+          clientId: undefined,
+          clientSecret: undefined,
+          accessToken: token,
+          hooks: { ...leaks.hooks(), onRetry: (i) => void retries.push(i) },
+        });
+        const settled = await within(2_000, () => (method === "GET" ? getOrder(connect, ids("net")) : createOrder(connect, ids("net"))));
+        leaks.error(settled.error);
+        expect(settled.error).toBeInstanceOf(ConnectNetworkError);
+        const error = settled.error as ConnectNetworkError;
+        expect(error.code).toBe("ERR_SSL_WRONG_VERSION_NUMBER");
+        expect(error.message).toMatch(/wrong version number/);
+        expect(retries).toHaveLength(method === "GET" ? RETRIES : 0);
+        expect(plain.received).toHaveLength(0);
+        table.add({ fault: `TLS handshake fails (${method})`, expected: `ConnectNetworkError, ${method === "GET" ? "retried" : "not retried"}`, observed: `${outcome(settled)}; ${retries.length} retries` });
+      }
+    } finally {
+      await plain.close();
+    }
   });
 });
 
