@@ -159,14 +159,12 @@ function expectNothingLost(report: RunReport, tokens: IssuedToken[]): void {
 }
 
 function row(report: RunReport, fault: string, expected: string, what = "expiries"): void {
-  table.add({
-    fault,
-    expected,
-    observed:
-      `${report.failures} failures; creates processed twice ${report.createsProcessedTwice}, lost ${report.createsNotProcessed}; ` +
-      `${report.tokenRequests} token requests for ${report.expiriesDuringRun} ${what} (+1 initial), at most ${report.maxConcurrentTokenRequests} at a time; ` +
-      `${report.unauthorizedResponses} 401s; ${report.callsPerSecond} calls/s over ${report.seconds} s (p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms)`,
-  });
+  const observed =
+    `${report.failures} failures; creates processed twice ${report.createsProcessedTwice}, lost ${report.createsNotProcessed}; ` +
+    `${report.tokenRequests} token requests for ${report.expiriesDuringRun} ${what} (+1 initial), at most ${report.maxConcurrentTokenRequests} at a time; ` +
+    `${report.unauthorizedResponses} 401s; ${report.callsPerSecond} calls/s over ${report.seconds} s (p50 ${report.latencyMs.p50} ms, p99 ${report.latencyMs.p99} ms)`;
+  table.add({ fault, expected, observed });
+  console.log(`load: ${fault}: ${observed}`);
 }
 
 describe(`${CALLS.toLocaleString("en-US")} calls at concurrency ${CONCURRENCY} while the token expires mid-run`, () => {

@@ -53,6 +53,10 @@ const client = (server: string, extra: Partial<ConnectClientOptions> = {}) => fa
 describe("the leak scan itself", () => {
   it("finds a secret planted in an error, a hook argument, console output and a process warning", () => {
     const probe = createLeakCollector();
+    // The planted output goes nowhere: the probe wraps silent stand-ins, restored afterwards.
+    const [warn, emitWarning] = [console.warn, process.emitWarning];
+    console.warn = () => {};
+    process.emitWarning = () => {};
     probe.spyOnOutput();
     const token = randomSecret();
     probe.watch("planted token", token);
@@ -64,6 +68,8 @@ describe("the leak scan itself", () => {
       process.emitWarning(`deprecated for ${probe.clientSecret}`);
     } finally {
       probe.restoreOutput();
+      console.warn = warn;
+      process.emitWarning = emitWarning;
     }
     const found = probe.scan();
     expect(found.map((f) => `${f.source}: ${f.secret}`)).toEqual(
