@@ -148,7 +148,10 @@ function sleep(ms: number, signal: AbortSignal, target: CallTarget): Promise<voi
  * first: the call then ends at once with ConnectAbortError, and the promise goes on for the others.
  */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, target: CallTarget): Promise<T> {
-  if (signal.aborted) return Promise.reject(new ConnectAbortError(target, signal.reason));
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new ConnectAbortError(target, signal.reason));
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(new ConnectAbortError(target, signal.reason));
     signal.addEventListener("abort", onAbort, { once: true });
