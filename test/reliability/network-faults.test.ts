@@ -1,7 +1,7 @@
 /**
  * Faults below HTTP, from a node:net server: connection refused, resets before and during the
- * response, half a status line, silence and drips. Every call settles within its budget with a typed
- * error; GET is retried, a create (POST) is never sent twice.
+ * response, half a status line, silence and drips, and a TLS handshake that fails. Every call
+ * settles within its budget with a typed error; GET is retried, a create (POST) is never sent twice.
  */
 import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from "vitest";
 import {

@@ -368,6 +368,20 @@ describe("servers that echo credentials back", () => {
     expect(warnings.map((w) => w.text)).toEqual([expect.stringContaining("Instacart Connect: listOrders (GET /v2/fulfillment/users/{user_id}/orders) is deprecated")]);
   });
 
+  it("onDeprecation infos (spec and Deprecation/Sunset headers) are collected by the scan", async () => {
+    const path = `GET /v2/fulfillment/users/deprecated-user/orders`;
+    api.on(path, { headers: { deprecation: "true", sunset: "Sat, 01 May 2027 00:00:00 GMT" }, body: { orders: [] } });
+    try {
+      const before = leaks.captured.length;
+      const settled = await within(2_000, () => client(api.url).GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "deprecated-user" } } }));
+      expect(settled.value!.response.status).toBe(200);
+      const infos = leaks.captured.slice(before).filter((c) => c.source === "onDeprecation JSON").map((c) => JSON.parse(c.text) as { source: string });
+      expect(infos.map((i) => i.source).sort()).toEqual(["header", "spec"]);
+    } finally {
+      api.on(path);
+    }
+  });
+
   it("util.inspect and JSON of a client that has tokens show neither the secret nor a token", async () => {
     const connect = client(api.url);
     await createUser(connect, `inspect-${randomSecret(6)}`);
