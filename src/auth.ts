@@ -141,13 +141,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   async function fetchAndCache(key: string, request: TokenRequest): Promise<CachedToken> {
+    // `expires_in` counts from when Instacart issued the token, somewhere between sending the request
+    // and reading the answer: count from the request, so a slow answer never stretches the token's life.
+    const requestedAt = Date.now();
     const data = await requestToken(request);
     const expiresIn = typeof data.expires_in === "number" && Number.isFinite(data.expires_in) && data.expires_in > 0 ? data.expires_in : 0;
-    const now = Date.now();
     const entry: CachedToken = {
       token: data.access_token,
-      expiresAt: now + expiresIn * 1000,
-      refreshAt: now + Math.max(0, expiresIn * 1000 - refreshMargin),
+      expiresAt: requestedAt + expiresIn * 1000,
+      refreshAt: requestedAt + Math.max(0, expiresIn * 1000 - refreshMargin),
     };
     cache.set(key, entry);
     options.onTokenRefresh?.({ grant: request.grant, scope: request.scope, userId: request.userId, expiresIn });

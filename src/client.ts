@@ -18,6 +18,7 @@ import {
   ConnectError,
   ConnectRequestError,
   ConnectResponseError,
+  redactDeep,
   type CallTarget,
   type ConnectAuthError,
 } from "./errors.js";
@@ -132,6 +133,8 @@ const OPTION_KEYS = new Set<string>([
 ]);
 const HOOK_KEYS = new Set(["onRequest", "onResponse", "onRetry", "onTokenRefresh"]);
 const CALL_TARGET = Symbol("instacart-connect.call");
+/** The redaction of the client that made a call, for `unwrap`: error text a server echoes back loses the secrets. */
+const REDACT = Symbol("instacart-connect.redact");
 const FLAG_BODY_REQUIRED = 4;
 const MAX_TIMEOUT = 2_147_483_647;
 const MAX_RETRIES = 10;
@@ -201,7 +204,9 @@ export async function unwrap<Result extends { data?: unknown; error?: unknown; r
     method: "",
     path: settled.response.url ? new URL(settled.response.url).pathname : "",
   };
-  throw new ConnectApiError({ status: settled.response.status, body: settled.error, headers: settled.response.headers, target });
+  const redact = (settled as { [REDACT]?: (text: string) => string })[REDACT];
+  const body = redact ? redactDeep(settled.error, redact) : settled.error;
+  throw new ConnectApiError({ status: settled.response.status, body, headers: settled.response.headers, target });
 }
 
 /** Creates a typed client for the Connect APIs. Invalid options throw `ConnectConfigError` at once. */
@@ -327,6 +332,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           throw new ConnectResponseError(target, response.status, "an empty body, where the spec documents one");
         }
         Object.defineProperty(result, CALL_TARGET, { value: target });
+        Object.defineProperty(result, REDACT, { value: tokens.redact });
         return result;
       };
 

@@ -222,6 +222,17 @@ export class ConnectResponseError extends ConnectError {
   }
 }
 
+/** A copy of a parsed body with `redact` applied to every string in it (keys included). */
+export function redactDeep(value: unknown, redact: (text: string) => string, depth = 0): unknown {
+  if (typeof value === "string") return redact(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (depth > 32) return "[nested too deep]";
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) out[redact(key)] = redactDeep(item, redact, depth + 1);
+  return out;
+}
+
 /** The system error code of a fetch failure (undici nests it in `cause`). */
 export function systemErrorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {

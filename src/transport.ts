@@ -143,6 +143,31 @@ function sleep(ms: number, signal: AbortSignal, target: CallTarget): Promise<voi
   });
 }
 
+/**
+ * Waits for `promise` (a token, possibly shared with other calls) unless the caller's signal aborts
+ * first: the call then ends at once with ConnectAbortError, and the promise goes on for the others.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, target: CallTarget): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new ConnectAbortError(target, signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new ConnectAbortError(target, signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 function label(target: CallTarget): string {
   return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
 }
@@ -187,7 +212,7 @@ export function createTransport(options: TransportOptions): Transport {
     for (;;) {
       attempt += 1;
       if (signal.aborted) throw new ConnectAbortError(target, signal.reason);
-      const token = tokenRequest ? await tokens.get(tokenRequest, target, refreshNow) : undefined;
+      const token = tokenRequest ? await untilAborted(tokens.get(tokenRequest, target, refreshNow), signal, target) : undefined;
       refreshNow = false;
       const headers = new Headers(request.headers);
       if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
