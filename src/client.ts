@@ -22,6 +22,7 @@ import {
   type ConnectAuthError,
 } from "./errors.js";
 import { resolveServer, type ServerName } from "./servers.js";
+import { CallRequest } from "./buffered.js";
 import { createTransport, type CallContext, type TransportHooks } from "./transport.js";
 import { VERSION } from "./version.js";
 
@@ -168,13 +169,18 @@ function serializePath(pathname: string, params: Record<string, unknown>): strin
   return pathname.replace(PATH_PARAM, (_match, name: string) => encodeURIComponent(String(params[name])));
 }
 
-/** Checks the path parameters of a call before anything is sent. */
-function checkPathParams(target: CallTarget, params: unknown): void {
-  const names = [...target.path.matchAll(PATH_PARAM)].map((match) => match[1] as string);
+/** The names of the path parameters of a path template. */
+function pathParamNames(path: string): readonly string[] {
+  return [...path.matchAll(PATH_PARAM)].map((match) => match[1] as string);
+}
+
+/** Checks the path parameters of a call (`names`: those of its path) before anything is sent. */
+function checkPathParams(target: CallTarget, names: readonly string[], params: unknown): void {
   if (names.length === 0) return;
   const values = (params as { path?: Record<string, unknown> } | undefined)?.path ?? {};
   for (const name of names) {
     const value = values[name];
+    if (typeof value === "string" && value !== "" && value !== "." && value !== "..") continue;
     const where = `${target.operationId ?? `${target.method} ${target.path}`}: path parameter \`${name}\``;
     if (value === undefined || value === null) throw new ConnectRequestError(`${where} is missing.`);
     if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") {
@@ -246,7 +252,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     checkFunction(`hooks.${key}`, value);
   }
 
-  const fetchImpl = fetchOption ?? ((request: Request) => globalThis.fetch(request));
   const headers: Record<string, string> = { Accept: "application/json" };
   if (typeof process !== "undefined" && process.versions?.node) {
     headers["User-Agent"] = `instacart-connect/${VERSION} node/${process.version}`;
@@ -277,7 +282,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       transportRef!(request, new URL(request.url).pathname.endsWith("/revoke") ? { ...revokeContext } : { ...tokenContext }),
   });
   const transport = createTransport({
-    fetch: fetchImpl,
+    fetch: fetchOption,
     tokens,
     scope,
     retry: { maxRetries, baseDelay, maxDelay, maxRetryAfter },
@@ -289,6 +294,18 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   });
   transportRef = transport;
   const inner = createClient<paths, Media>({ baseUrl, headers, pathSerializer: serializePath });
+  /** The path parameter names of each spec path called so far (bounded by the spec). */
+  const paramNames = new Map<string, readonly string[]>();
+  const namesOf = (path: string, known: boolean): readonly string[] => {
+    let names = paramNames.get(path);
+    if (names === undefined) {
+      names = pathParamNames(path);
+      if (known) paramNames.set(path, names);
+    }
+    return names;
+  };
+  /** Middleware registered through `use` (mirrors openapi-fetch's list): they need real `Request`s. */
+  const middlewares: Middleware[] = [];
 
   function bind(userId: string | undefined): ConnectClient {
     const call = (method: string) =>
@@ -296,7 +313,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         const { timeout: callTimeout, maxRetries: callRetries, idempotent, ...rest } = init ?? {};
         const row = operations[`${method} ${path}`];
         const target: CallTarget = { operationId: row?.[0], method, path };
-        checkPathParams(target, rest.params);
+        checkPathParams(target, namesOf(path, row !== undefined), rest.params);
         const context: CallContext = {
           target,
           row,
@@ -309,7 +326,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         try {
           result = await (inner.request as (m: string, p: string, i: unknown) => Promise<typeof result>)(method, path, {
             ...rest,
-            fetch: (request: Request) => transport(request, context),
+            Request: middlewares.length === 0 ? CallRequest : Request,
+            fetch: (request: Request | CallRequest) => transport(request, context),
           });
         } catch (error) {
           if (error instanceof ConnectError) throw error;
@@ -336,8 +354,17 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       POST: call("POST"),
       DELETE: call("DELETE"),
       PATCH: call("PATCH"),
-      use: (...middleware: Middleware[]) => inner.use(...middleware),
-      eject: (...middleware: Middleware[]) => inner.eject(...middleware),
+      use(...middleware: Middleware[]) {
+        inner.use(...middleware);
+        for (const m of middleware) if (m) middlewares.push(m);
+      },
+      eject(...middleware: Middleware[]) {
+        inner.eject(...middleware);
+        for (const m of middleware) {
+          const i = middlewares.indexOf(m);
+          if (i !== -1) middlewares.splice(i, 1);
+        }
+      },
       forUser(id: string): ConnectClient {
         if (typeof id !== "string" || id.trim() === "") throw new ConnectConfigError("forUser(userId) needs a non-empty Connect user ID.");
         return bind(id);
