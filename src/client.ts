@@ -304,7 +304,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     }
     return names;
   };
-  /** Middleware registered through `use` (mirrors openapi-fetch's list): they need real `Request`s. */
+  /** Middleware registered through `use` (mirrors openapi-fetch's list). */
   const middlewares: Middleware[] = [];
 
   function bind(userId: string | undefined): ConnectClient {
@@ -326,7 +326,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         try {
           result = await (inner.request as (m: string, p: string, i: unknown) => Promise<typeof result>)(method, path, {
             ...rest,
-            Request: middlewares.length === 0 ? CallRequest : Request,
+            // Middleware (registered, or given to this call) see real Requests.
+            Request: middlewares.length === 0 && !(Array.isArray(rest.middleware) && rest.middleware.length > 0) ? CallRequest : Request,
             fetch: (request: Request | CallRequest) => transport(request, context),
           });
         } catch (error) {

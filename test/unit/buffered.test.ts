@@ -54,6 +54,25 @@ describe("requests", () => {
     expect(fake.calls(USERS)[0]!.headers["content-type"]).toBe("application/json");
   });
 
+  it("gives middleware, registered or per call, a real Request", async () => {
+    const seen: unknown[] = [];
+    const middleware = {
+      onRequest({ request }: { request: Request }) {
+        seen.push(request instanceof Request && request.clone().method);
+        return undefined;
+      },
+    };
+    const perCall = client();
+    await perCall.POST("/v2/fulfillment/users", { body, middleware: [middleware] } as never);
+    const registered = client();
+    registered.use(middleware);
+    await registered.POST("/v2/fulfillment/users", { body });
+    registered.eject(middleware);
+    await registered.POST("/v2/fulfillment/users", { body });
+    expect(seen).toEqual(["POST", "POST"]);
+    expect(fake.calls(USERS).map((c) => c.json)).toEqual([body, body, body]);
+  });
+
   it("re-sends the same body on a retry, with or without middleware", async () => {
     for (const withMiddleware of [false, true]) {
       const connect = client();
