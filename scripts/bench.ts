@@ -55,7 +55,7 @@ let memory: Awaited<ReturnType<typeof measureMemory>>;
 try {
   const variants = await createVariants(server.url);
   log("warming up");
-  await warmUp(variants, Math.round(500 * scale) || 50, CONCURRENCY);
+  await warmUp(variants, Math.round(300 * scale) || 30, CONCURRENCY);
   overhead = {} as typeof overhead;
   for (const method of ["GET", "POST"] as const) {
     log(`${method}: ${SEQUENTIAL} sequential calls per variant`);
@@ -84,7 +84,7 @@ const size = await measureSize();
 log("start-up: cold imports in fresh processes");
 const startup = await measureStartup(10);
 log("types: tsc on consumer files");
-const types = await measureTypes(quick ? 1 : 3);
+const types = await measureTypes(quick ? 1 : 2);
 
 // The table: one row per measure; the variants side by side, then ratios to raw fetch and to openapi-fetch.
 const yes = (ok: boolean): string => (ok ? "yes" : "NO");
@@ -110,7 +110,7 @@ for (const method of ["GET", "POST"] as const) {
     add("", "client CPU per call", cells((s) => us(s.cpu)), ratio(c.cpu / f.cpu), ratio(c.cpu / o.cpu));
   }
 }
-add("tokens", `${tokens.cold.calls} concurrent calls, cold client: token requests`, ours(String(tokens.cold.tokenRequests)), "", "", "1",
+add("tokens", `${tokens.cold.calls.toLocaleString("en-US")} concurrent calls, cold client: token requests`, ours(String(tokens.cold.tokenRequests)), "", "", "1",
   yes(tokens.cold.tokenRequests === 1));
 add("", "same, the token expires mid-run: token requests", ours(`${tokens.expiring.tokenRequests} (${tokens.expiring.refused} × 401, retried)`), "", "",
   "2", yes(tokens.expiring.tokenRequests === 2));
