@@ -83,17 +83,24 @@ export interface CallOptions {
 type Media = "application/json";
 type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & CallOptions)?] : [Init & CallOptions];
 
-type Operation<Path extends keyof paths, Method extends HttpMethod> =
-  paths[Path][Method & keyof paths[Path]] extends infer O extends Record<string | number, any> ? O : never;
+type Operation<PathItem, Method extends HttpMethod> =
+  PathItem[Method & keyof PathItem] extends infer O extends Record<string | number, any> ? O : never;
 
-/** A typed call of one HTTP method: openapi-fetch's signature plus `CallOptions`. */
-export type ConnectMethod<Method extends HttpMethod> = <
-  Path extends PathsWithMethod<paths, Method>,
-  Init extends MaybeOptionalInit<paths[Path], Method>,
+/**
+ * A typed call of one HTTP method over some `Paths`. Generic over the paths, as openapi-fetch's own
+ * method type is: tsc then checks a call with a third fewer type instantiations than with `paths`
+ * written in (measured by `npm run bench`).
+ */
+type MethodOf<Paths extends {}, Method extends HttpMethod> = <
+  Path extends PathsWithMethod<Paths, Method>,
+  Init extends MaybeOptionalInit<Paths[Path], Method & keyof Paths[Path]>,
 >(
   url: Path,
   ...init: InitParam<Init>
-) => Promise<FetchResponse<Operation<Path, Method>, Init, Media>>;
+) => Promise<FetchResponse<Operation<Paths[Path], Method>, Init, Media>>;
+
+/** A typed call of one HTTP method: openapi-fetch's signature plus `CallOptions`. */
+export type ConnectMethod<Method extends HttpMethod> = MethodOf<paths, Method>;
 
 export interface RevokeResult {
   /** Tokens revoked. */
