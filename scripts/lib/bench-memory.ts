@@ -69,6 +69,7 @@ async function child(url: string, checkpoints: number[], concurrency: number, va
 }
 
 if (process.argv[2] === "--child" && process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.once("disconnect", () => process.exit(1));
   const [url, list, concurrency, variant] = process.argv.slice(3);
   const result = await child(url!, list!.split(",").map(Number), Number(concurrency), variant as VariantName);
   process.send?.(result, () => process.exit(0));
