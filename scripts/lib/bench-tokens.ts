@@ -5,9 +5,8 @@
  * each refused call drops the token and retries once, and the refresh should again be one request.
  */
 import { importPackage } from "./bench-package.ts";
-import { startBenchServer, type TokenPolicy } from "./bench-server.ts";
-import { GET_PATH, POST_PATH, benchFixtures } from "./bench-server.ts";
 import { ORDER_ID, USER_ID } from "./bench-calls.ts";
+import { benchFixtures, GET_PATH, POST_PATH, startBenchServer, type TokenPolicy } from "./bench-server.ts";
 
 export interface TokenScenario {
   /** Calls made. */

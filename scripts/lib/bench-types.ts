@@ -13,11 +13,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { median } from "./bench-stats.ts";
-import { generatedDir, root } from "./paths.ts";
-import { listOperations, type OpenApiDocument, type OperationObject } from "./spec.ts";
-import { bundledSpec } from "./paths.ts";
 import { operations } from "../../generated/operations.ts";
+import { median } from "./bench-stats.ts";
+import { bundledSpec, generatedDir, root } from "./paths.ts";
+import { listOperations, type OpenApiDocument, type OperationObject } from "./spec.ts";
 
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
