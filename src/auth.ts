@@ -5,6 +5,7 @@
  */
 import createClient from "openapi-fetch";
 import type { components, paths } from "../generated/schema.js";
+import { CallRequest } from "./buffered.js";
 import { ConnectAuthError, parseErrorBody, type CallTarget } from "./errors.js";
 
 export type Grant = "client_credentials" | "fulfillment_user_assertion";
@@ -41,7 +42,8 @@ export type AccessToken = components["schemas"]["AccessToken"];
 
 export interface TokenManagerOptions {
   baseUrl: string;
-  fetch: (request: Request) => Promise<Response>;
+  /** Gets openapi-fetch's request for the token endpoint (a CallRequest: it has no middleware). */
+  fetch: (request: CallRequest) => Promise<Response>;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
   accessToken?: AccessTokenOption | undefined;
@@ -60,8 +62,11 @@ interface CachedToken {
 }
 
 export interface TokenManager {
-  /** A token for this call: cached, fetched (one request per key at a time), or from `accessToken`. */
-  get(request: TokenRequest, target: CallTarget, refresh?: boolean): Promise<string>;
+  /**
+   * A token for this call: cached, fetched (one request per key at a time), or from `accessToken`.
+   * A cached or fixed token is returned as is (no promise), so a call does not wait a turn for it.
+   */
+  get(request: TokenRequest, target: CallTarget, refresh?: boolean): string | Promise<string>;
   /** Forgets `token` for this key after Instacart refused it (only if it is still the cached one). */
   invalidate(request: TokenRequest, token: string): void;
   /** Mints a fresh token that is not cached (for handing a user token to a browser). */
@@ -79,7 +84,12 @@ export function userAssertion(userId: string): string {
 
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { baseUrl, clientId, clientSecret, accessToken, refreshMargin } = options;
-  const oauth = createClient<paths>({ baseUrl, fetch: options.fetch, headers: options.headers });
+  const oauth = createClient<paths>({
+    baseUrl,
+    fetch: options.fetch as (request: Request) => Promise<Response>,
+    headers: options.headers,
+    Request: CallRequest as unknown as typeof Request,
+  });
   const cache = new Map<string, CachedToken>();
   const inFlight = new Map<string, Promise<CachedToken>>();
   /** Every token value seen, so that none can leak through an error message (bounded). */
@@ -156,35 +166,50 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return entry;
   }
 
+  async function external(
+    option: Exclude<AccessTokenOption, string>,
+    request: TokenRequest,
+    target: CallTarget,
+    refresh: boolean,
+  ): Promise<string> {
+    const token = await option({ ...request, operationId: target.operationId, refresh });
+    if (typeof token !== "string" || token === "") {
+      throw new ConnectAuthError("the accessToken function returned no token", { operationId: target.operationId });
+    }
+    remember(token);
+    return token;
+  }
+
+  /** Fetches the token of `key`, sharing one request between every call that needs it meanwhile. */
+  async function refreshed(key: string, request: TokenRequest, cached: CachedToken | undefined, now: number): Promise<string> {
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = fetchAndCache(key, request).finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
+    }
+    try {
+      return (await pending).token;
+    } catch (error) {
+      // A failed refresh inside the margin keeps using the token while it is still valid.
+      if (cached && now < cached.expiresAt && cache.get(key) === cached) return cached.token;
+      throw error;
+    }
+  }
+
   return {
-    async get(request, target, refresh = false) {
+    get(request, target, refresh = false) {
       if (accessToken !== undefined) {
-        const token =
-          typeof accessToken === "string"
-            ? accessToken
-            : await accessToken({ ...request, operationId: target.operationId, refresh });
-        if (typeof token !== "string" || token === "") {
-          throw new ConnectAuthError("the accessToken function returned no token", { operationId: target.operationId });
+        if (typeof accessToken === "string") {
+          remember(accessToken);
+          return accessToken;
         }
-        remember(token);
-        return token;
+        return external(accessToken, request, target, refresh);
       }
       const key = keyOf(request);
       const cached = cache.get(key);
       const now = Date.now();
       if (cached && now < cached.refreshAt) return cached.token;
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = fetchAndCache(key, request).finally(() => inFlight.delete(key));
-        inFlight.set(key, pending);
-      }
-      try {
-        return (await pending).token;
-      } catch (error) {
-        // A failed refresh inside the margin keeps using the token while it is still valid.
-        if (cached && now < cached.expiresAt && cache.get(key) === cached) return cached.token;
-        throw error;
-      }
+      return refreshed(key, request, cached, now);
     },
 
     invalidate(request, token) {

@@ -5,6 +5,7 @@
  */
 import type { OperationRow } from "../generated/operations.js";
 import type { Grant, TokenManager, TokenRequest } from "./auth.js";
+import { bufferedResponse, CallRequest } from "./buffered.js";
 import { warnDeprecatedOperation, warnDeprecationHeaders, type DeprecationHandler } from "./deprecation.js";
 import {
   ConnectAbortError,
@@ -78,7 +79,8 @@ export interface CallContext {
 }
 
 export interface TransportOptions {
-  fetch: (request: Request) => Promise<Response>;
+  /** The caller's `fetch`; undefined = the global `fetch`, looked up per attempt and given (url, init). */
+  fetch: ((request: Request) => Promise<Response>) | undefined;
   tokens: TokenManager;
   /** Replaces the spec's scope for every call. */
   scope: string | undefined;
@@ -101,6 +103,8 @@ const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const TIMEOUT = Symbol("timeout");
+
+type RequestBody = NonNullable<RequestInit["body"]>;
 
 /** Headers as a plain object, with `Authorization` redacted. */
 export function redactHeaders(headers: Headers): RedactedHeaders {
@@ -125,8 +129,12 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random = Math.r
   return Math.round(random() * Math.min(policy.maxDelay, policy.baseDelay * 2 ** (retry - 1)));
 }
 
-function sleep(ms: number, signal: AbortSignal, target: CallTarget): Promise<void> {
+function sleep(ms: number, signal: AbortSignal | undefined, target: CallTarget): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal === undefined) {
+      setTimeout(resolve, ms);
+      return;
+    }
     if (signal.aborted) {
       reject(new ConnectAbortError(target, signal.reason));
       return;
@@ -172,25 +180,32 @@ function label(target: CallTarget): string {
   return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
 }
 
-export type Transport = (request: Request, context: CallContext) => Promise<Response>;
+export type Transport = (request: Request | CallRequest, context: CallContext) => Promise<Response>;
 
 export function createTransport(options: TransportOptions): Transport {
   const { tokens, retry, hooks, onDeprecation } = options;
+
+  /** The client-credentials token request of each operation, made once. */
+  const clientTokenRequests = new Map<OperationRow | undefined, TokenRequest>();
 
   function tokenRequestFor(context: CallContext): TokenRequest | undefined {
     const { row, userId, target } = context;
     const grantKind = row ? row[2] : "cc";
     if (grantKind === "") return undefined;
-    const scope = options.scope ?? (row ? row[1] : "");
     if (grantKind === "user") {
       if (userId === undefined && !options.externalTokens) {
         throw new ConnectRequestError(
           `${label(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`,
         );
       }
-      return { grant: "fulfillment_user_assertion" satisfies Grant, scope, userId };
+      return { grant: "fulfillment_user_assertion" satisfies Grant, scope: options.scope ?? (row ? row[1] : ""), userId };
     }
-    return { grant: "client_credentials", scope };
+    let request = clientTokenRequests.get(row);
+    if (request === undefined) {
+      request = { grant: "client_credentials", scope: options.scope ?? (row ? row[1] : "") };
+      clientTokenRequests.set(row, request);
+    }
+    return request;
   }
 
   return async function send(request, context) {
@@ -200,8 +215,14 @@ export function createTransport(options: TransportOptions): Transport {
     }
     if (row && row[3] & FLAG_DEPRECATED) warnDeprecatedOperation(onDeprecation, target, row[4]);
     const tokenRequest = tokenRequestFor(context);
-    const signal = request.signal;
-    const body = request.body === null ? undefined : await request.arrayBuffer();
+    const signal = request.signal ?? undefined;
+    let body: RequestBody | undefined;
+    if (request instanceof CallRequest) {
+      // A stream can be read only once: buffer it so that every attempt sends the same bytes.
+      body = request.body instanceof ReadableStream ? await new Response(request.body).arrayBuffer() : (request.body ?? undefined);
+    } else {
+      body = request.body === null ? undefined : await request.arrayBuffer();
+    }
     const retriesAllowed = context.maxRetries;
     const safe = SAFE_METHODS.has(request.method) || context.idempotent;
 
@@ -211,25 +232,30 @@ export function createTransport(options: TransportOptions): Transport {
     let refreshNow = false;
     for (;;) {
       attempt += 1;
-      if (signal.aborted) throw new ConnectAbortError(target, signal.reason);
-      const token = tokenRequest ? await untilAborted(tokens.get(tokenRequest, target, refreshNow), signal, target) : undefined;
+      if (signal?.aborted) throw new ConnectAbortError(target, signal.reason);
+      // A cached token comes back as a string (no await); a token being fetched is awaited unless
+      // the caller aborts meanwhile (the shared request goes on for the other calls).
+      const pending = tokenRequest ? tokens.get(tokenRequest, target, refreshNow) : undefined;
+      const token = typeof pending === "object" ? await (signal ? untilAborted(pending, signal, target) : pending) : pending;
+      if (signal?.aborted) throw new ConnectAbortError(target, signal.reason);
       refreshNow = false;
-      const headers = new Headers(request.headers);
+      // openapi-fetch made the headers of a CallRequest for this call alone: no need to copy them.
+      const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
       if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
 
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(TIMEOUT), context.timeout);
-      const onAbort = (): void => controller.abort(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      const attemptRequest = new Request(request.url, {
+      const onAbort = (): void => controller.abort(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const attemptInit: RequestInit = {
         method: request.method,
         headers,
-        ...(body === undefined ? {} : { body }),
         signal: controller.signal,
         // Instacart's API does not redirect: a 3xx is returned as an error response, so neither the
         // token nor the body (customer data) ever follows a redirect to another host.
         redirect: "manual",
-      });
+      };
+      if (body !== undefined) attemptInit.body = body;
       const started = performance.now();
       if (hooks.onRequest) hooks.onRequest({ ...target, url: request.url, attempt, headers: redactHeaders(headers) });
 
@@ -237,21 +263,25 @@ export function createTransport(options: TransportOptions): Transport {
       let failure: unknown;
       context.status = undefined;
       try {
-        const raw = await options.fetch(attemptRequest);
+        const raw = await (options.fetch ? options.fetch(new Request(request.url, attemptInit)) : globalThis.fetch(request.url, attemptInit));
         // Read the body inside the attempt's timeout: a server that drips bytes cannot hang the call.
-        const buffer = NULL_BODY_STATUSES.has(raw.status) ? null : await raw.arrayBuffer();
-        response = new Response(buffer, { status: raw.status, statusText: raw.statusText, headers: raw.headers });
+        const init = { status: raw.status, statusText: raw.statusText, headers: raw.headers };
+        if (NULL_BODY_STATUSES.has(raw.status)) {
+          response = new Response(null, init);
+          if (raw.url) Object.defineProperty(response, "url", { value: raw.url });
+        } else {
+          response = bufferedResponse(await raw.arrayBuffer(), init, raw.url);
+        }
         context.status = raw.status;
-        if (raw.url) Object.defineProperty(response, "url", { value: raw.url });
       } catch (error) {
         failure = error;
       } finally {
         clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
+        signal?.removeEventListener("abort", onAbort);
       }
 
       if (response === undefined) {
-        if (signal.aborted) throw new ConnectAbortError(target, signal.reason);
+        if (signal?.aborted) throw new ConnectAbortError(target, signal.reason);
         if (failure instanceof ConnectError) throw failure;
         const timedOut = controller.signal.aborted && controller.signal.reason === TIMEOUT;
         const attempts = retriesAllowed + 1 + (refreshed ? 1 : 0);

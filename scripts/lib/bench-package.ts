@@ -1,0 +1,48 @@
+/**
+ * The package as users run it: `dist/index.js` when a build exists; otherwise the sources bundled by
+ * esbuild (in-process) into one ES module, dependencies left as imports as a published package would
+ * have them. The benchmarks measure this, not the sources as tsx runs them (tsx adds a `__name`
+ * call to every function it creates, which a build does not).
+ */
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { root } from "./paths.ts";
+
+export interface PackageEntry {
+  /** Absolute path of the module. */
+  file: string;
+  /** What it is, for the report. */
+  target: string;
+}
+
+let entry: Promise<PackageEntry> | undefined;
+
+export function packageEntry(): Promise<PackageEntry> {
+  entry ??= (async () => {
+    const built = join(root, "dist", "index.js");
+    if (existsSync(built)) return { file: built, target: "dist/index.js (the built package)" };
+    const dir = join(root, "tmp", "bench");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "instacart-connect.mjs");
+    await build({
+      entryPoints: [join(root, "src", "index.ts")],
+      outfile: file,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      packages: "external",
+      logLevel: "silent",
+    });
+    return { file, target: "src/index.ts bundled by esbuild (no build on this branch)" };
+  })();
+  return entry;
+}
+
+/** Imports the package (typed as the sources). */
+export async function importPackage(): Promise<typeof import("../../src/index.ts")> {
+  const { file } = await packageEntry();
+  return (await import(pathToFileURL(file).href)) as typeof import("../../src/index.ts");
+}
