@@ -87,6 +87,26 @@ export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/data_ingestion/catalog/item/submission": ["submitCatalogItems","connect:data_ingestion","cc",0],
 };
 
+/** Paths whose operations all need a user access token: callable through `forUser` clients only. */
+export type UserOnlyPath =
+  | "/v2/feedback/orders/{order_id}/rating"
+  | "/v2/post_checkout/orders/{order_id}"
+  | "/v2/post_checkout/orders/{order_id}/handling"
+  | "/v2/post_checkout/orders/{order_id}/location"
+  | "/v2/post_checkout/orders/{order_id}/order_messages"
+  | "/v2/post_checkout/orders/{order_id}/pickup/details"
+  | "/v2/post_checkout/orders/{order_id}/pickup/vehicle_info"
+  | "/v2/post_checkout/orders/{order_id}/pickup/user_arrived"
+  | "/v2/post_checkout/orders/{order_id}/pickup/schedule_pickup"
+  | "/v2/post_checkout/orders/{order_id}/pickup_delegate"
+  | "/v2/post_checkout/orders/{order_id}/items"
+  | "/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement"
+  | "/v2/post_checkout/chat/{order_id}/messages"
+  | "/v2/recommendations/replacement_items"
+  | "/v2/recommendations/orders/{order_id}/replacement_items"
+  | "/v2/recommendations/complementary_items"
+  | "/v2/recommendations/orders/{order_id}/complementary_items";
+
 /** The named servers of the spec (`x-server-name` → origin). */
 export const servers = {
   "production": "https://connect.instacart.com",

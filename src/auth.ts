@@ -40,10 +40,13 @@ export interface TokenRefreshInfo {
 
 export type AccessToken = components["schemas"]["AccessToken"];
 
+/** The two OAuth paths the token manager calls. */
+export type OAuthPath = "/v2/oauth/token" | "/v2/oauth/token/revoke";
+
 export interface TokenManagerOptions {
   baseUrl: string;
-  /** Gets openapi-fetch's request for the token endpoint (a CallRequest: it has no middleware). */
-  fetch: (request: CallRequest) => Promise<Response>;
+  /** Sends openapi-fetch's request for an OAuth path (a CallRequest: the OAuth client has no middleware). */
+  send: (request: CallRequest, path: OAuthPath) => Promise<Response>;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
   accessToken?: AccessTokenOption | undefined;
@@ -51,6 +54,8 @@ export interface TokenManagerOptions {
   refreshMargin: number;
   headers: Record<string, string>;
   onTokenRefresh?: ((info: TokenRefreshInfo) => void) | undefined;
+  /** Reports an error thrown by a hook (hooks never break a call). */
+  onHookError?: ((hook: string, error: unknown) => void) | undefined;
 }
 
 interface CachedToken {
@@ -77,6 +82,18 @@ export interface TokenManager {
   redact(text: string): string;
 }
 
+/** Visible ASCII: what `Authorization: Bearer <token>` can carry (no spaces, controls or line breaks). */
+const BEARER_TOKEN = /^[\x21-\x7e]+$/;
+/** Cached tokens kept at most (expired ones are swept first); user tokens make one entry per user. */
+const MAX_CACHED_TOKENS = 10_000;
+/** Revocations sent at once by `revokeAll`. */
+const REVOKE_CONCURRENCY = 8;
+
+/** Whether a token can be sent as `Authorization: Bearer <token>`. */
+export function isSendableToken(token: unknown): token is string {
+  return typeof token === "string" && BEARER_TOKEN.test(token);
+}
+
 /** Base64 of `{"user_id": "<id>"}`: the assertion of `fulfillment_user_assertion`. */
 export function userAssertion(userId: string): string {
   return Buffer.from(JSON.stringify({ user_id: userId }), "utf8").toString("base64");
@@ -84,31 +101,56 @@ export function userAssertion(userId: string): string {
 
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const { baseUrl, clientId, clientSecret, accessToken, refreshMargin } = options;
-  const oauth = createClient<paths>({
-    baseUrl,
-    fetch: options.fetch as (request: Request) => Promise<Response>,
-    headers: options.headers,
-    Request: CallRequest as unknown as typeof Request,
-  });
+  const oauth = createClient<paths>({ baseUrl, headers: options.headers, Request: CallRequest as unknown as typeof Request });
+  const via = (path: OAuthPath) => (request: Request) => options.send(request as unknown as CallRequest, path);
+  const sendToken = via("/v2/oauth/token");
+  const sendRevoke = via("/v2/oauth/token/revoke");
   const cache = new Map<string, CachedToken>();
   const inFlight = new Map<string, Promise<CachedToken>>();
-  /** Every token value seen, so that none can leak through an error message (bounded). */
+  /** Recent token values, so that none can leak through an error message (with the cached ones). */
   const known = new Set<string>();
+  /** Bumped by `revokeAll`: a token request that started before it does not fill the emptied cache. */
+  let epoch = 0;
 
   const keyOf = (request: TokenRequest): string =>
     `${baseUrl}\u0000${clientId ?? ""}\u0000${request.grant}\u0000${request.scope}\u0000${request.userId ?? ""}`;
 
   function remember(token: string): void {
+    if (known.has(token)) return;
     if (known.size >= 1000) known.delete(known.values().next().value as string);
     known.add(token);
   }
 
   function redact(text: string): string {
     let out = text;
-    for (const secret of [clientSecret, ...known]) {
+    const scrub = (secret: string | undefined): void => {
       if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("[redacted]");
-    }
+    };
+    scrub(clientSecret);
+    for (const token of known) scrub(token);
+    for (const entry of cache.values()) scrub(entry.token);
     return out;
+  }
+
+  function notify(info: TokenRefreshInfo): void {
+    try {
+      options.onTokenRefresh?.(info);
+    } catch (error) {
+      options.onHookError?.("onTokenRefresh", error);
+    }
+  }
+
+  /** Caches a token, sweeping expired entries (and the oldest ones) to keep the cache bounded. */
+  function store(key: string, entry: CachedToken): void {
+    cache.delete(key);
+    cache.set(key, entry);
+    if (cache.size <= MAX_CACHED_TOKENS) return;
+    const now = Date.now();
+    for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
+    for (const k of cache.keys()) {
+      if (cache.size <= MAX_CACHED_TOKENS) break;
+      cache.delete(k);
+    }
   }
 
   async function requestToken(request: TokenRequest): Promise<AccessToken> {
@@ -119,6 +161,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     let result;
     try {
       result = await oauth.POST("/v2/oauth/token", {
+        fetch: sendToken,
         body: {
           client_id: clientId,
           client_secret: clientSecret,
@@ -129,8 +172,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       });
     } catch (error) {
       if (error instanceof ConnectAuthError) throw error;
-      const reason = error instanceof SyntaxError ? "the token endpoint answered with invalid JSON" : error instanceof Error ? error.message : String(error);
-      throw new ConnectAuthError(`${what} failed: ${redact(reason)}`, { cause: error });
+      // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
+      if (error instanceof SyntaxError) throw new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
+      throw new ConnectAuthError(`${what} failed: ${redact(error instanceof Error ? error.message : String(error))}`, { cause: error });
     }
     const { data, error, response } = result;
     if (!response.ok) {
@@ -138,7 +182,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       const message = parsed?.item.message || (typeof (error as unknown) === "string" && (error as unknown as string).length <= 200 ? (error as unknown as string) : "") || response.statusText;
       throw new ConnectAuthError(`${what} failed with HTTP ${response.status}${message ? `: ${redact(message)}` : ""}`, {
         status: response.status,
-        code: parsed?.item.code ?? parsed?.item.key,
+        code: redactCode(parsed?.item.code ?? parsed?.item.key),
       });
     }
     if (!data || typeof data.access_token !== "string" || data.access_token === "") {
@@ -146,23 +190,32 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         status: response.status,
       });
     }
+    if (!isSendableToken(data.access_token)) {
+      throw new ConnectAuthError(`${what} failed: the access_token holds characters an Authorization header cannot carry`, { status: response.status });
+    }
     remember(data.access_token);
     return data;
+  }
+
+  function redactCode(code: number | string | null | undefined): number | string | null | undefined {
+    return typeof code === "string" ? redact(code) : code;
   }
 
   async function fetchAndCache(key: string, request: TokenRequest): Promise<CachedToken> {
     // `expires_in` counts from when Instacart issued the token, somewhere between sending the request
     // and reading the answer: count from the request, so a slow answer never stretches the token's life.
     const requestedAt = Date.now();
+    const startedIn = epoch;
     const data = await requestToken(request);
-    const expiresIn = typeof data.expires_in === "number" && Number.isFinite(data.expires_in) && data.expires_in > 0 ? data.expires_in : 0;
+    const lifetime = (typeof data.expires_in === "number" && Number.isFinite(data.expires_in) && data.expires_in > 0 ? data.expires_in : 0) * 1000;
     const entry: CachedToken = {
       token: data.access_token,
-      expiresAt: requestedAt + expiresIn * 1000,
-      refreshAt: requestedAt + Math.max(0, expiresIn * 1000 - refreshMargin),
+      expiresAt: requestedAt + lifetime,
+      // Never refresh earlier than half-way: a margin longer than the lifetime would cache nothing.
+      refreshAt: requestedAt + lifetime - Math.min(refreshMargin, lifetime / 2),
     };
-    cache.set(key, entry);
-    options.onTokenRefresh?.({ grant: request.grant, scope: request.scope, userId: request.userId, expiresIn });
+    if (startedIn === epoch) store(key, entry);
+    notify({ grant: request.grant, scope: request.scope, userId: request.userId, expiresIn: lifetime / 1000 });
     return entry;
   }
 
@@ -172,28 +225,36 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     target: CallTarget,
     refresh: boolean,
   ): Promise<string> {
-    const token = await option({ ...request, operationId: target.operationId, refresh });
+    let token: unknown;
+    try {
+      token = await option({ ...request, operationId: target.operationId, refresh });
+    } catch (error) {
+      if (error instanceof ConnectAuthError) throw error;
+      throw new ConnectAuthError(`the accessToken function failed: ${redact(error instanceof Error ? error.message : String(error))}`, {
+        operationId: target.operationId,
+        cause: error,
+      });
+    }
     if (typeof token !== "string" || token === "") {
       throw new ConnectAuthError("the accessToken function returned no token", { operationId: target.operationId });
+    }
+    if (!isSendableToken(token)) {
+      throw new ConnectAuthError("the accessToken function returned a token with characters an Authorization header cannot carry", {
+        operationId: target.operationId,
+      });
     }
     remember(token);
     return token;
   }
 
-  /** Fetches the token of `key`, sharing one request between every call that needs it meanwhile. */
-  async function refreshed(key: string, request: TokenRequest, cached: CachedToken | undefined, now: number): Promise<string> {
+  /** The token request of `key`, shared by every call that needs it meanwhile. */
+  function pendingFor(key: string, request: TokenRequest): Promise<CachedToken> {
     let pending = inFlight.get(key);
     if (!pending) {
       pending = fetchAndCache(key, request).finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }
-    try {
-      return (await pending).token;
-    } catch (error) {
-      // A failed refresh inside the margin keeps using the token while it is still valid.
-      if (cached && now < cached.expiresAt && cache.get(key) === cached) return cached.token;
-      throw error;
-    }
+    return pending;
   }
 
   return {
@@ -207,9 +268,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       }
       const key = keyOf(request);
       const cached = cache.get(key);
-      const now = Date.now();
-      if (cached && now < cached.refreshAt) return cached.token;
-      return refreshed(key, request, cached, now);
+      if (cached) {
+        const now = Date.now();
+        if (now < cached.refreshAt) return cached.token;
+        if (now < cached.expiresAt) {
+          // Inside the refresh margin: renew in the background (one request), use the valid token now.
+          // A failed renewal is retried by the next call, and surfaces once the token has expired.
+          pendingFor(key, request).catch(() => undefined);
+          return cached.token;
+        }
+      }
+      return pendingFor(key, request).then((entry) => entry.token);
     },
 
     invalidate(request, token) {
@@ -220,31 +289,38 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     mint: requestToken,
 
     async revokeAll() {
-      const tokens = [...new Set([...cache.values()].map((entry) => entry.token))];
+      epoch += 1;
+      const now = Date.now();
+      // Expired tokens need no revoking.
+      const live = [...new Set([...cache.values()].filter((entry) => entry.expiresAt > now).map((entry) => entry.token))];
       cache.clear();
       const failed: ConnectAuthError[] = [];
       if (!clientId || !clientSecret) return { revoked: 0, failed };
-      await Promise.all(
-        tokens.map(async (token) => {
-          try {
-            const { response, error } = await oauth.POST("/v2/oauth/token/revoke", {
-              body: { client_id: clientId, client_secret: clientSecret, token },
-            });
-            if (!response.ok) {
-              const parsed = parseErrorBody(error);
-              failed.push(
-                new ConnectAuthError(
-                  `token revocation failed with HTTP ${response.status}${parsed?.item.message ? `: ${redact(parsed.item.message)}` : ""}`,
-                  { status: response.status, code: parsed?.item.code ?? parsed?.item.key },
-                ),
-              );
-            }
-          } catch (error) {
-            failed.push(new ConnectAuthError(`token revocation failed: ${redact(error instanceof Error ? error.message : String(error))}`));
+      const revoke = async (token: string): Promise<void> => {
+        try {
+          const { response, error } = await oauth.POST("/v2/oauth/token/revoke", {
+            fetch: sendRevoke,
+            body: { client_id: clientId, client_secret: clientSecret, token },
+          });
+          if (!response.ok) {
+            const parsed = parseErrorBody(error);
+            failed.push(
+              new ConnectAuthError(
+                `token revocation failed with HTTP ${response.status}${parsed?.item.message ? `: ${redact(parsed.item.message)}` : ""}`,
+                { status: response.status, code: redactCode(parsed?.item.code ?? parsed?.item.key) },
+              ),
+            );
           }
-        }),
-      );
-      return { revoked: tokens.length - failed.length, failed };
+        } catch (error) {
+          failed.push(new ConnectAuthError(`token revocation failed: ${redact(error instanceof Error ? error.message : String(error))}`));
+        }
+      };
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < live.length) await revoke(live[next++] as string);
+      };
+      await Promise.all(Array.from({ length: Math.min(REVOKE_CONCURRENCY, live.length) }, worker));
+      return { revoked: live.length - failed.length, failed };
     },
 
     redact,

@@ -8,10 +8,10 @@ import createClient, {
   type Middleware,
 } from "openapi-fetch";
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { operations, servers } from "../generated/operations.js";
+import { operations, servers, type UserOnlyPath } from "../generated/operations.js";
 import type { paths } from "../generated/schema.js";
-import { createTokenManager, type AccessToken, type AccessTokenOption, type TokenRefreshInfo } from "./auth.js";
-import { emitDeprecationWarning, type DeprecationHandler } from "./deprecation.js";
+import { createTokenManager, isSendableToken, type AccessToken, type AccessTokenOption, type TokenRefreshInfo } from "./auth.js";
+import { emitDeprecationWarning, warnDeprecatedOperation, type DeprecationHandler } from "./deprecation.js";
 import {
   ConnectApiError,
   ConnectConfigError,
@@ -70,19 +70,30 @@ export interface ConnectClientOptions {
 /** Options of one call, next to openapi-fetch's (`params`, `body`, `headers`, `signal`, …). */
 export interface CallOptions {
   /** Per-attempt timeout in ms for this call. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries for this call (0 = none). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * You assert that repeating this call is harmless (for example because a retry of the same
    * `order_id` is rejected as a duplicate). Lets POST retry on timeouts, 5xx and connection resets,
    * which it never does by default.
    */
-  idempotent?: boolean;
+  idempotent?: boolean | undefined;
+}
+
+/** openapi-fetch options a call may not pass: they would bypass the server rules or the path encoding. */
+interface ForbiddenCallOptions {
+  baseUrl?: never;
+  fetch?: never;
+  Request?: never;
+  pathSerializer?: never;
+  redirect?: never;
 }
 
 type Media = "application/json";
-type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & CallOptions)?] : [Init & CallOptions];
+type InitParam<Init> = RequiredKeysOf<Init> extends never
+  ? [(Init & CallOptions & ForbiddenCallOptions)?]
+  : [Init & CallOptions & ForbiddenCallOptions];
 
 type Operation<PathItem, Method extends HttpMethod> =
   PathItem[Method & keyof PathItem] extends infer O extends Record<string | number, any> ? O : never;
@@ -101,7 +112,10 @@ type MethodOf<Paths extends {}, Method extends HttpMethod> = <
 ) => Promise<FetchResponse<Operation<Paths[Path], Method>, Init, Media>>;
 
 /** A typed call of one HTTP method: openapi-fetch's signature plus `CallOptions`. */
-export type ConnectMethod<Method extends HttpMethod> = MethodOf<paths, Method>;
+export type ConnectMethod<Method extends HttpMethod, Paths extends {} = paths> = MethodOf<Paths, Method>;
+
+/** The paths a client without a user can call: every path but the front-end ones (user access tokens). */
+export type BackEndPaths = Omit<paths, UserOnlyPath>;
 
 export interface RevokeResult {
   /** Tokens revoked. */
@@ -110,13 +124,13 @@ export interface RevokeResult {
   failed: ConnectAuthError[];
 }
 
-/** A typed client for every Connect operation. */
-export interface ConnectClient {
-  GET: ConnectMethod<"get">;
-  PUT: ConnectMethod<"put">;
-  POST: ConnectMethod<"post">;
-  DELETE: ConnectMethod<"delete">;
-  PATCH: ConnectMethod<"patch">;
+/** What both kinds of client have; `Paths` are the operations they can call. */
+export interface ConnectClientBase<Paths extends {}> {
+  GET: ConnectMethod<"get", Paths>;
+  PUT: ConnectMethod<"put", Paths>;
+  POST: ConnectMethod<"post", Paths>;
+  DELETE: ConnectMethod<"delete", Paths>;
+  PATCH: ConnectMethod<"patch", Paths>;
   /** Adds openapi-fetch middleware (shared with every `forUser` client). */
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
@@ -124,7 +138,7 @@ export interface ConnectClient {
    * A client whose front-end calls (Post-checkout, front-end Recommendations and Order feedback) use
    * user access tokens for this Connect user; back-end calls keep client-credentials tokens.
    */
-  forUser(userId: string): ConnectClient;
+  forUser(userId: string): ConnectUserClient;
   /** Mints a user access token to hand to a browser (not cached). */
   createUserToken(userId: string, scope: string): Promise<AccessToken>;
   /** Revokes every cached token (`POST /v2/oauth/token/revoke`) and empties the cache. */
@@ -135,6 +149,20 @@ export interface ConnectClient {
   readonly userId: string | undefined;
 }
 
+/**
+ * A typed client for the back-end Connect operations (client-credentials tokens). The front-end
+ * operations (Post-checkout, front-end Recommendations and Order feedback) are called through
+ * `forUser(userId)`.
+ */
+export interface ConnectClient extends ConnectClientBase<BackEndPaths> {
+  readonly userId: undefined;
+}
+
+/** A client bound to one Connect user (`connect.forUser(userId)`): every operation, front-end ones with user tokens. */
+export interface ConnectUserClient extends ConnectClientBase<paths> {
+  readonly userId: string;
+}
+
 const OPTION_KEYS = new Set<string>([
   "server", "clientId", "clientSecret", "accessToken", "scope", "retailerId", "locale", "timeout", "maxRetries",
   "retryDelay", "maxRetryDelay", "maxRetryAfter", "tokenRefreshMargin", "onDeprecation", "hooks", "fetch",
@@ -143,7 +171,22 @@ const HOOK_KEYS = new Set(["onRequest", "onResponse", "onRetry", "onTokenRefresh
 const CALL_TARGET = Symbol("instacart-connect.call");
 /** The redaction of the client that made a call, for `unwrap`: error text a server echoes back loses the secrets. */
 const REDACT = Symbol("instacart-connect.redact");
+const FLAG_DEPRECATED = 1;
+const FLAG_DEVELOPMENT_ONLY = 2;
 const FLAG_BODY_REQUIRED = 4;
+/**
+ * What a call may pass: openapi-fetch's request options, `RequestInit` members that make sense, and
+ * `CallOptions`. Not `baseUrl`, `fetch`, `Request` or `pathSerializer` (they would bypass the server
+ * rules and the path encoding), nor `redirect`; and a misspelled option fails instead of being ignored.
+ */
+const CALL_KEYS = new Set([
+  "params", "body", "headers", "signal", "parseAs", "querySerializer", "bodySerializer", "middleware",
+  "cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy",
+]);
+
+function label(target: CallTarget): string {
+  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
+}
 const MAX_TIMEOUT = 2_147_483_647;
 const MAX_RETRIES = 10;
 const PATH_PARAM = /\{([^{}]+)\}/g;
@@ -244,9 +287,11 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   if (clientId !== undefined && accessToken !== undefined) {
     throw new ConnectConfigError("pass either `clientId`/`clientSecret` or `accessToken`, not both.");
   }
-  const scope = options.scope === undefined ? undefined : typeof options.scope === "string" ? options.scope : (() => {
-    throw new ConnectConfigError("`scope` must be a string.");
-  })();
+  if (options.scope !== undefined && typeof options.scope !== "string") throw new ConnectConfigError("`scope` must be a string.");
+  const scope = options.scope;
+  if (typeof accessToken === "string" && !isSendableToken(accessToken)) {
+    throw new ConnectConfigError("`accessToken` holds characters an Authorization header cannot carry.");
+  }
   const retailerId = checkString("retailerId", options.retailerId);
   const locale = checkString("locale", options.locale);
   const timeout = checkInteger("timeout", options.timeout, 1, MAX_TIMEOUT) ?? 60_000;
@@ -271,17 +316,17 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   if (retailerId !== undefined) headers["X-Retailer-Id"] = retailerId;
   if (locale !== undefined) headers["Accept-Language"] = locale;
 
-  let transportRef: ReturnType<typeof createTransport> | undefined;
-  const oauthContext = (path: string, operationId: string): CallContext => ({
-    target: { operationId, method: "POST", path },
-    row: operations[`POST ${path}`],
-    userId: undefined,
-    timeout,
-    maxRetries,
-    idempotent: true,
-  });
-  const tokenContext = oauthContext("/v2/oauth/token", "generateAccessToken");
-  const revokeContext = oauthContext("/v2/oauth/token/revoke", "revokeAccessToken");
+  /** A hook or `onDeprecation` threw: say so without breaking the call (and without a secret). */
+  const onHookError = (hook: string, error: unknown): void => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`instacart-connect: the ${hook} hook threw: ${tokens.redact(message)}`, { code: "INSTACART_CONNECT_HOOK_ERROR" });
+  };
+  const production = baseUrl === servers.production;
+  /** The context of one call of `method path` (the OAuth calls are safe to repeat: they create nothing). */
+  const contextFor = (method: string, path: string, userId: string | undefined, timeoutMs = timeout, retries = maxRetries, idempotent = false): CallContext => {
+    const row = operations[`${method} ${path}`];
+    return { target: { operationId: row?.[0], method, path }, row, userId, timeout: timeoutMs, maxRetries: retries, idempotent };
+  };
   const tokens = createTokenManager({
     baseUrl,
     clientId,
@@ -290,21 +335,20 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     refreshMargin,
     headers,
     onTokenRefresh: hooks.onTokenRefresh,
-    fetch: (request) =>
-      transportRef!(request, new URL(request.url).pathname.endsWith("/revoke") ? { ...revokeContext } : { ...tokenContext }),
+    onHookError,
+    send: (request, path) => transport(request, contextFor("POST", path, undefined, timeout, maxRetries, true)),
   });
   const transport = createTransport({
+    baseUrl,
     fetch: fetchOption,
     tokens,
     scope,
     retry: { maxRetries, baseDelay, maxDelay, maxRetryAfter },
     hooks,
     onDeprecation,
-    production: baseUrl === servers.production,
-    externalTokens: accessToken !== undefined,
     staticToken: typeof accessToken === "string",
+    onHookError,
   });
-  transportRef = transport;
   const inner = createClient<paths, Media>({ baseUrl, headers, pathSerializer: serializePath });
   /** The path parameter names of each spec path called so far (bounded by the spec). */
   const paramNames = new Map<string, readonly string[]>();
@@ -323,17 +367,34 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     const call = (method: string) =>
       async (path: string, init?: Record<string, unknown>): Promise<unknown> => {
         const { timeout: callTimeout, maxRetries: callRetries, idempotent, ...rest } = init ?? {};
-        const row = operations[`${method} ${path}`];
-        const target: CallTarget = { operationId: row?.[0], method, path };
-        checkPathParams(target, namesOf(path, row !== undefined), rest.params);
-        const context: CallContext = {
-          target,
-          row,
+        const context = contextFor(
+          method,
+          path,
           userId,
-          timeout: checkInteger("timeout", callTimeout, 1, MAX_TIMEOUT, ConnectRequestError) ?? timeout,
-          maxRetries: checkInteger("maxRetries", callRetries, 0, MAX_RETRIES, ConnectRequestError) ?? maxRetries,
-          idempotent: idempotent === true,
-        };
+          checkInteger("timeout", callTimeout, 1, MAX_TIMEOUT, ConnectRequestError) ?? timeout,
+          checkInteger("maxRetries", callRetries, 0, MAX_RETRIES, ConnectRequestError) ?? maxRetries,
+          idempotent === true,
+        );
+        const { target, row } = context;
+        for (const key in rest) {
+          if (!CALL_KEYS.has(key)) {
+            throw new ConnectRequestError(`${label(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`);
+          }
+        }
+        checkPathParams(target, namesOf(path, row !== undefined), rest.params);
+        if (row && row[3] & FLAG_DEVELOPMENT_ONLY && production) {
+          throw new ConnectRequestError(`${label(target)} exists only on development servers (Sandbox); this client talks to production.`);
+        }
+        if (row?.[2] === "user" && userId === undefined) {
+          throw new ConnectRequestError(`${label(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`);
+        }
+        if (row && row[3] & FLAG_DEPRECATED) {
+          try {
+            warnDeprecatedOperation(onDeprecation, target, row[4]);
+          } catch (error) {
+            onHookError("onDeprecation", error);
+          }
+        }
         let result: { data?: unknown; error?: unknown; response: Response };
         try {
           result = await (inner.request as (m: string, p: string, i: unknown) => Promise<typeof result>)(method, path, {
@@ -379,9 +440,9 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
           if (i !== -1) middlewares.splice(i, 1);
         }
       },
-      forUser(id: string): ConnectClient {
+      forUser(id: string): ConnectUserClient {
         if (typeof id !== "string" || id.trim() === "") throw new ConnectConfigError("forUser(userId) needs a non-empty Connect user ID.");
-        return bind(id);
+        return bind(id) as unknown as ConnectUserClient;
       },
       async createUserToken(id: string, tokenScope: string): Promise<AccessToken> {
         if (typeof id !== "string" || id.trim() === "") throw new ConnectConfigError("createUserToken(userId, scope) needs a non-empty Connect user ID.");

@@ -1,5 +1,16 @@
 export { createConnectClient, unwrap } from "./client.js";
-export type { CallOptions, ConnectClient, ConnectClientOptions, ConnectHooks, ConnectMethod, RevokeResult } from "./client.js";
+export type {
+  BackEndPaths,
+  CallOptions,
+  ConnectClient,
+  ConnectClientBase,
+  ConnectClientOptions,
+  ConnectHooks,
+  ConnectMethod,
+  ConnectUserClient,
+  RevokeResult,
+} from "./client.js";
+export type { UserOnlyPath } from "../generated/operations.js";
 export type { AccessToken, AccessTokenContext, AccessTokenOption, Grant, TokenRefreshInfo, TokenRequest } from "./auth.js";
 export { userAssertion } from "./auth.js";
 export type { DeprecationHandler, DeprecationInfo } from "./deprecation.js";

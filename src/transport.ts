@@ -79,6 +79,8 @@ export interface CallContext {
 }
 
 export interface TransportOptions {
+  /** The server every request must go to (origin and path prefix, from `resolveServer`). */
+  baseUrl: string;
   /** The caller's `fetch`; undefined = the global `fetch`, looked up per attempt and given (url, init). */
   fetch: ((request: Request) => Promise<Response>) | undefined;
   tokens: TokenManager;
@@ -87,16 +89,12 @@ export interface TransportOptions {
   retry: RetryPolicy;
   hooks: TransportHooks;
   onDeprecation: DeprecationHandler;
-  /** True when the client talks to the spec's production server (Sandbox calls are refused). */
-  production: boolean;
-  /** True when tokens come from `accessToken` (user tokens are then the caller's business). */
-  externalTokens: boolean;
   /** True when `accessToken` is a fixed string: a 401 cannot be cured by a refresh. */
   staticToken: boolean;
+  /** Reports an error thrown by a hook or by `onDeprecation` (they never break a call). */
+  onHookError: (hook: string, error: unknown) => void;
 }
 
-const FLAG_DEPRECATED = 1;
-const FLAG_DEVELOPMENT_ONLY = 2;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
 /** Failures that happen before a request leaves the machine: safe to repeat even a POST. */
@@ -106,11 +104,12 @@ const TIMEOUT = Symbol("timeout");
 
 type RequestBody = NonNullable<RequestInit["body"]>;
 
-/** Headers as a plain object, with `Authorization` redacted. */
+/** Headers as a plain object, with the credentials of `Authorization` (and `Proxy-Authorization`) redacted. */
 export function redactHeaders(headers: Headers): RedactedHeaders {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    out[name] = name === "authorization" || name === "proxy-authorization" ? value.replace(/^(\w+)\s.*$/s, "$1 [redacted]") : value;
+    if (name !== "authorization" && name !== "proxy-authorization") out[name] = value;
+    else out[name] = /^\w+\s/.test(value) ? `${value.split(/\s/, 1)[0]} [redacted]` : "[redacted]";
   });
   return out;
 }
@@ -120,6 +119,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Only an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"): Date.parse reads "1.5" or "-1" as dates too.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -188,16 +189,22 @@ export function createTransport(options: TransportOptions): Transport {
   /** The client-credentials token request of each operation, made once. */
   const clientTokenRequests = new Map<OperationRow | undefined, TokenRequest>();
 
+  /** Calls a hook; an exception in it is reported, never thrown into the call. */
+  function safely<Info>(name: string, hook: ((info: Info) => void) | undefined, info: () => Info): void {
+    if (!hook) return;
+    try {
+      hook(info());
+    } catch (error) {
+      options.onHookError(name, error);
+    }
+  }
+
   function tokenRequestFor(context: CallContext): TokenRequest | undefined {
-    const { row, userId, target } = context;
+    const { row, userId } = context;
     const grantKind = row ? row[2] : "cc";
     if (grantKind === "") return undefined;
     if (grantKind === "user") {
-      if (userId === undefined && !options.externalTokens) {
-        throw new ConnectRequestError(
-          `${label(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`,
-        );
-      }
+      // The client only sends front-end operations through `forUser` clients.
       return { grant: "fulfillment_user_assertion" satisfies Grant, scope: options.scope ?? (row ? row[1] : ""), userId };
     }
     let request = clientTokenRequests.get(row);
@@ -210,10 +217,10 @@ export function createTransport(options: TransportOptions): Transport {
 
   return async function send(request, context) {
     const { target, row } = context;
-    if (row && row[3] & FLAG_DEVELOPMENT_ONLY && options.production) {
-      throw new ConnectRequestError(`${label(target)} exists only on development servers (Sandbox); this client talks to production.`);
+    // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
+    if (!request.url.startsWith(`${options.baseUrl}/`)) {
+      throw new ConnectRequestError(`${label(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`);
     }
-    if (row && row[3] & FLAG_DEPRECATED) warnDeprecatedOperation(onDeprecation, target, row[4]);
     const tokenRequest = tokenRequestFor(context);
     const signal = request.signal ?? undefined;
     let body: RequestBody | undefined;
@@ -243,6 +250,7 @@ export function createTransport(options: TransportOptions): Transport {
       const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
       if (token !== undefined) headers.set("Authorization", `Bearer ${token}`);
 
+      safely("onRequest", hooks.onRequest, () => ({ ...target, url: request.url, attempt, headers: redactHeaders(headers) }));
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(TIMEOUT), context.timeout);
       const onAbort = (): void => controller.abort(signal?.reason);
@@ -257,7 +265,6 @@ export function createTransport(options: TransportOptions): Transport {
       };
       if (body !== undefined) attemptInit.body = body;
       const started = performance.now();
-      if (hooks.onRequest) hooks.onRequest({ ...target, url: request.url, attempt, headers: redactHeaders(headers) });
 
       let response: Response | undefined;
       let failure: unknown;
@@ -284,31 +291,36 @@ export function createTransport(options: TransportOptions): Transport {
         if (signal?.aborted) throw new ConnectAbortError(target, signal.reason);
         if (failure instanceof ConnectError) throw failure;
         const timedOut = controller.signal.aborted && controller.signal.reason === TIMEOUT;
-        const attempts = retriesAllowed + 1 + (refreshed ? 1 : 0);
+        const retryable = safe || (!timedOut && NOT_SENT_CODES.has(systemErrorCode(failure) ?? ""));
+        // "attempt n of m": m counts the attempts this kind of failure could get (a POST that timed out gets one).
+        const attempts = retryable ? retriesAllowed + 1 + (refreshed ? 1 : 0) : attempt;
         const error = timedOut
           ? new ConnectTimeoutError(target, attempt, attempts, context.timeout)
           : new ConnectNetworkError(target, attempt, attempts, failure);
-        const notSent = !timedOut && NOT_SENT_CODES.has(systemErrorCode(failure) ?? "");
-        if (retries >= retriesAllowed || !(safe || notSent)) throw error;
+        if (retries >= retriesAllowed || !retryable) throw error;
         retries += 1;
         const delay = backoffDelay(retries, retry);
-        hooks.onRetry?.({ ...target, url: request.url, attempt, delay, status: undefined, error });
+        safely("onRetry", hooks.onRetry, () => ({ ...target, url: request.url, attempt, delay, status: undefined, error }));
         await sleep(delay, signal, target);
         continue;
       }
 
-      if (hooks.onResponse) {
-        hooks.onResponse({
-          ...target,
-          url: request.url,
-          attempt,
-          headers: redactHeaders(headers),
-          status: response.status,
-          duration: performance.now() - started,
-          responseHeaders: redactHeaders(response.headers),
-        });
+      const duration = performance.now() - started;
+      const { status } = response;
+      safely("onResponse", hooks.onResponse, () => ({
+        ...target,
+        url: request.url,
+        attempt,
+        headers: redactHeaders(headers),
+        status,
+        duration,
+        responseHeaders: redactHeaders(response!.headers),
+      }));
+      try {
+        warnDeprecationHeaders(onDeprecation, target, response.headers, row?.[4]);
+      } catch (error) {
+        options.onHookError("onDeprecation", error);
       }
-      warnDeprecationHeaders(onDeprecation, target, response.headers, row?.[4]);
 
       if (response.status === 401 && tokenRequest && token !== undefined) {
         tokens.invalidate(tokenRequest, token);
@@ -335,7 +347,7 @@ export function createTransport(options: TransportOptions): Transport {
         if (retryAfter === undefined || retryAfter <= retry.maxRetryAfter) {
           retries += 1;
           const delay = retryAfter ?? backoffDelay(retries, retry);
-          hooks.onRetry?.({ ...target, url: request.url, attempt, delay, status: response.status, error: undefined });
+          safely("onRetry", hooks.onRetry, () => ({ ...target, url: request.url, attempt, delay, status, error: undefined }));
           await sleep(delay, signal, target);
           continue;
         }

@@ -63,6 +63,15 @@ export function operationsModule(spec: OpenApiDocument): string {
     rows.push(`  ${JSON.stringify(`${method} ${path}`)}: ${JSON.stringify(row)},`);
   }
 
+  // Paths whose every operation needs a user access token: only `forUser` clients can call them.
+  const grantsByPath = new Map<string, Set<string>>();
+  for (const { path, operation } of listOperations(spec)) {
+    const grants = operation["x-grant-types"] ?? [];
+    const kind = !operationNeedsToken(spec, operation) ? "" : grants.includes("client_credentials") ? "cc" : "user";
+    grantsByPath.set(path, (grantsByPath.get(path) ?? new Set()).add(kind));
+  }
+  const userOnly = [...grantsByPath].filter(([, kinds]) => kinds.size === 1 && kinds.has("user")).map(([path]) => path);
+
   const servers: string[] = [];
   for (const server of spec.servers ?? []) {
     const name = server["x-server-name"];
@@ -80,6 +89,10 @@ export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "u
 export const operations: Readonly<Record<string, OperationRow>> = {
 ${rows.join("\n")}
 };
+
+/** Paths whose operations all need a user access token: callable through \`forUser\` clients only. */
+export type UserOnlyPath =
+${userOnly.map((path) => `  | ${JSON.stringify(path)}`).join("\n") || "  never"};
 
 /** The named servers of the spec (\`x-server-name\` → origin). */
 export const servers = {

@@ -3,7 +3,7 @@
  * records every request so a test can check which operation a case really called.
  */
 import { inject } from "vitest";
-import { createConnectClient, type ConnectClient } from "../../src/index.ts";
+import { createConnectClient, type ConnectClient, type ConnectUserClient } from "../../src/index.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -19,20 +19,22 @@ export interface ContractResult {
 }
 
 /** One operation's contract: its documented success, and (for operations with a body) one invalid request. */
-export interface ContractCase {
-  /**
-   * Front-end operations (grant `fulfillment_user_assertion`) set `user`: the client handed to
-   * `ok` and `invalid.call` then calls with a user access token for this Connect user ID.
-   */
-  user?: string;
+interface CaseOf<Client> {
   /** Calls the operation with valid input, as documented. */
-  ok(client: ConnectClient): Promise<ContractResult>;
+  ok(client: Client): Promise<ContractResult>;
   /**
    * Calls the operation with a body that breaks the spec (a missing required field or a wrong enum).
    * `violation` is the field the mock must name in its `sl-violations` header.
    */
-  invalid?: { call(client: ConnectClient): Promise<ContractResult>; violation: string };
+  invalid?: { call(client: Client): Promise<ContractResult>; violation: string };
 }
+
+/**
+ * One operation's contract: its documented success, and (for operations with a body) one invalid
+ * request. Front-end operations (grant `fulfillment_user_assertion`) set `user`: their calls get a
+ * `forUser(user)` client, which calls with a user access token for that Connect user ID.
+ */
+export type ContractCase = (CaseOf<ConnectClient> & { user?: undefined }) | (CaseOf<ConnectUserClient> & { user: string });
 
 export type ContractCases = Record<string, ContractCase>;
 
@@ -43,11 +45,8 @@ export function prismUrl(): string {
   return inject("prismUrl");
 }
 
-/**
- * A client against the mock and the list of requests it sent (token requests included); bound to
- * `user` (user access tokens for front-end operations) when given.
- */
-export function recordingClient(user?: string): { client: ConnectClient; requests: RecordedRequest[] } {
+/** A client against the mock and the list of requests it sent (token requests included). */
+export function recordingClient(): { client: ConnectClient; requests: RecordedRequest[] } {
   const requests: RecordedRequest[] = [];
   const client = createConnectClient({
     server: prismUrl(),
@@ -63,7 +62,14 @@ export function recordingClient(user?: string): { client: ConnectClient; request
       return fetch(request);
     },
   });
-  return { client: user === undefined ? client : client.forUser(user), requests };
+  return { client, requests };
+}
+
+/** Runs a case's documented call (`ok`) or its invalid one, with a `forUser` client for front-end cases. */
+export function runCase(contract: ContractCase, which: "ok" | "invalid", client: ConnectClient): Promise<ContractResult> {
+  if (contract.user === undefined) return which === "ok" ? contract.ok(client) : contract.invalid!.call(client);
+  const user = client.forUser(contract.user);
+  return which === "ok" ? contract.ok(user) : contract.invalid!.call(user);
 }
 
 /** A RegExp that matches a concrete pathname against a spec path template. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { bundledSpec } from "../../scripts/lib/paths.ts";
 import { listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "../../scripts/lib/spec.ts";
 import { cases } from "./cases/index.ts";
-import { recordingClient, templateToRegExp, type RecordedRequest } from "./harness.ts";
+import { recordingClient, runCase, templateToRegExp, type RecordedRequest } from "./harness.ts";
 
 const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
 const operations = listOperations(spec);
@@ -51,8 +51,8 @@ describe.each(operations)("$operation.operationId ($method $path)", ({ method, p
 
   // Operations without a case fail the coverage test above; those without a body have no invalid case.
   it.runIf(contract)("gets its documented success from the mock", async () => {
-    const { client, requests } = recordingClient(contract!.user);
-    const { response, data, error } = await contract!.ok(client);
+    const { client, requests } = recordingClient();
+    const { response, data, error } = await runCase(contract!, "ok", client);
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
     expect(data).toBeDefined();
@@ -64,8 +64,8 @@ describe.each(operations)("$operation.operationId ($method $path)", ({ method, p
 
   if (!operation.requestBody) return;
   it("surfaces the mock's validation error for an invalid body", async () => {
-    const { client, requests } = recordingClient(contract!.user);
-    const { response, data, error } = await contract!.invalid!.call(client);
+    const { client, requests } = recordingClient();
+    const { response, data, error } = await runCase(contract!, "invalid", client);
     expect(data).toBeUndefined();
     expect(response.ok).toBe(false);
     expect(response.status).toBe(400);

@@ -48,16 +48,37 @@ describe("client-credentials tokens", () => {
     expect(fake.tokenRequests).toHaveLength(1);
   });
 
-  it("refreshes the token tokenRefreshMargin before expires_in runs out", async () => {
-    fake.expiresIn = 2;
+  it("renews the token tokenRefreshMargin before expires_in runs out, in the background, once", async () => {
+    fake.expiresIn = 4;
     const connect = client({ tokenRefreshMargin: 1_500 });
     await createUser(connect);
     await createUser(connect);
     expect(fake.tokenRequests).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 2_700)); // inside the margin, before expiry
+    // The calls inside the margin use the still-valid token at once; one renewal starts.
+    await Promise.all([createUser(connect), createUser(connect), createUser(connect)]);
+    expect(fake.calls("POST /v2/fulfillment/users").slice(-3).map((c) => c.headers.authorization)).toEqual(Array(3).fill("Bearer tok-1"));
+    await vi.waitFor(() => expect(fake.issued).toEqual(["tok-1", "tok-2"]));
     await createUser(connect);
-    expect(fake.tokenRequests).toHaveLength(2);
     expect(fake.calls("POST /v2/fulfillment/users").at(-1)!.headers.authorization).toBe("Bearer tok-2");
+    expect(fake.tokenRequests).toHaveLength(2);
+  });
+
+  it("never refreshes earlier than half-way through a token's life, whatever the margin", async () => {
+    fake.expiresIn = 2;
+    const connect = client({ tokenRefreshMargin: 60_000 });
+    await createUser(connect);
+    await createUser(connect);
+    expect(fake.tokenRequests).toHaveLength(1);
+  });
+
+  it("waits for a new token once the cached one has expired", async () => {
+    fake.expiresIn = 1;
+    const connect = client({ tokenRefreshMargin: 0 });
+    await createUser(connect);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await createUser(connect);
+    expect(fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
   });
 
   it("rejects every waiting call with a ConnectAuthError carrying Instacart's message, then tries again on the next call", async () => {

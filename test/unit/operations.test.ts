@@ -75,7 +75,8 @@ describe("forUser", () => {
     expect(tokenBodies().map((b) => JSON.parse(Buffer.from(b.assertion!, "base64").toString()).user_id)).toEqual(["ada", "grace"]);
   });
 
-  it("refuses a front-end operation on the base client before sending anything", async () => {
+  it("refuses a front-end operation on the base client before sending anything (and its types do too)", async () => {
+    // @ts-expect-error front-end paths are not on the base client's type: they need forUser
     const call = client().POST("/v2/recommendations/replacement_items", { body: { location_code: "3012", items } });
     await expect(call).rejects.toThrow(ConnectRequestError);
     await expect(call).rejects.toThrow(/front-end operation that needs a user access token: call it through connect.forUser/);

@@ -1,0 +1,184 @@
+/**
+ * What the client refuses, and what it survives: options that would send a request (and its token)
+ * elsewhere, hooks that throw, tokens that cannot be sent, and the token cache's bounds.
+ */
+import { inspect } from "node:util";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  ConnectAuthError,
+  ConnectConfigError,
+  ConnectRequestError,
+  createConnectClient,
+  type ConnectClientOptions,
+} from "../../src/index.ts";
+import { parseRetryAfter, redactHeaders } from "../../src/transport.ts";
+import { issueToken, startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+
+let fake: FakeConnect;
+let other: FakeConnect;
+beforeEach(async () => {
+  fake = await startFakeConnect();
+  other = await startFakeConnect();
+});
+afterEach(async () => {
+  await fake.close();
+  await other.close();
+});
+
+const SECRET = "guard-secret-8f3a9c1e";
+const client = (extra: Partial<ConnectClientOptions> = {}) =>
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 1, ...extra });
+const body = { user_id: "u", first_name: "A" };
+
+describe("requests go only to the configured server", () => {
+  it("refuses a per-call baseUrl, fetch or pathSerializer before anything is sent", async () => {
+    for (const init of [{ baseUrl: other.url }, { fetch: globalThis.fetch }, { pathSerializer: () => "/x" }]) {
+      const call = client().POST("/v2/fulfillment/users", { body, ...(init as object) } as never);
+      await expect(call).rejects.toThrow(ConnectRequestError);
+      await expect(call).rejects.toThrow(/unknown call option/);
+    }
+    expect(fake.requests).toHaveLength(0);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it("refuses a misspelled call option instead of ignoring it", async () => {
+    const call = client().POST("/v2/fulfillment/users", { body, idempotant: true } as never);
+    await expect(call).rejects.toThrow(/createUser \(POST \/v2\/fulfillment\/users\): unknown call option `idempotant`/);
+  });
+
+  it("refuses a request a middleware pointed at another host, without fetching a token for it", async () => {
+    const connect = client();
+    connect.use({ onRequest: ({ request }) => new Request(request.url.replace(fake.url, other.url), request) });
+    await expect(connect.POST("/v2/fulfillment/users", { body })).rejects.toThrow(/refusing to send a request outside/);
+    expect(other.requests).toHaveLength(0);
+    expect(fake.tokenRequests).toHaveLength(0);
+  });
+});
+
+describe("hooks never break a call", () => {
+  it("reports a throwing onResponse, onRetry or onTokenRefresh hook and completes the call (a create is not lost)", async () => {
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      fake.on("POST /v2/fulfillment/users", { status: 429, body: {} }, { body: { user_id: "u" } });
+      const boom = (): never => {
+        throw new Error(`logger down ${SECRET}`);
+      };
+      const { data } = await client({ hooks: { onRequest: boom, onResponse: boom, onRetry: boom, onTokenRefresh: boom } }).POST(
+        "/v2/fulfillment/users",
+        { body },
+      );
+      expect(data).toEqual({ user_id: "u" });
+      expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(2);
+      const warnings = emit.mock.calls.map(([message]) => String(message));
+      for (const hook of ["onRequest", "onResponse", "onRetry", "onTokenRefresh"]) {
+        expect(warnings.some((w) => w.includes(`the ${hook} hook threw: logger down [redacted]`))).toBe(true);
+      }
+      expect(warnings.join("\n")).not.toContain(SECRET);
+    } finally {
+      emit.mockRestore();
+    }
+  });
+
+  it("reports a throwing onDeprecation handler and completes the call", async () => {
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const { response } = await client({
+        onDeprecation: () => {
+          throw new Error("handler down");
+        },
+      }).POST("/v2/fulfillment/lastmile/service_options", { body: { location_code: "5120" } });
+      expect(response.status).toBe(200);
+      expect(emit.mock.calls.some(([message]) => String(message).includes("the onDeprecation hook threw: handler down"))).toBe(true);
+    } finally {
+      emit.mockRestore();
+    }
+  });
+});
+
+describe("tokens that cannot be sent, and what the token endpoint echoes", () => {
+  it("refuses an access_token with a line break, without showing it", async () => {
+    fake.on("POST /v2/oauth/token", { body: { access_token: "abc\r\nX-Evil: 1", token_type: "Bearer", expires_in: 60, created_at: 1 } });
+    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    expect(error).toBeInstanceOf(ConnectAuthError);
+    expect(error.message).toMatch(/characters an Authorization header cannot carry/);
+    expect(inspect(error, { depth: 5 })).not.toContain("X-Evil");
+    expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(0);
+  });
+
+  it("refuses such a fixed accessToken at construction", () => {
+    expect(() => createConnectClient({ server: fake.url, accessToken: "abc\ndef" })).toThrow(ConnectConfigError);
+  });
+
+  it("wraps a failing accessToken function in a ConnectAuthError", async () => {
+    const connect = createConnectClient({ server: fake.url, accessToken: () => Promise.reject(new Error("vault sealed")) });
+    await expect(connect.POST("/v2/fulfillment/users", { body })).rejects.toThrow(/the accessToken function failed: vault sealed/);
+  });
+
+  it("scrubs the secret from the OAuth error name it keeps as `code`", async () => {
+    fake.on("POST /v2/oauth/token", { status: 400, body: { error: `bad_secret_${SECRET}` } });
+    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    expect(error.code).toBe("bad_secret_[redacted]");
+    expect(JSON.stringify(error) + inspect(error, { depth: 5, showHidden: true })).not.toContain(SECRET);
+  });
+
+  it("keeps no cause quoting a token endpoint's invalid JSON", async () => {
+    fake.on("POST /v2/oauth/token", { raw: `{"access_token": "tok-SECRET-VALUE"`, headers: { "content-type": "application/json" } });
+    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    expect(error.message).toMatch(/answered with invalid JSON/);
+    expect(inspect(error, { depth: 5, showHidden: true })).not.toContain("tok-SECRET-VALUE");
+  });
+
+  it("redacts Authorization values with or without a scheme for hooks", () => {
+    const shown = redactHeaders(new Headers({ authorization: "Bearer abc", "proxy-authorization": "rawsecret" }));
+    expect(shown).toEqual({ authorization: "Bearer [redacted]", "proxy-authorization": "[redacted]" });
+  });
+});
+
+describe("token cache bounds and revocation", () => {
+  it("revokes only live tokens, at most 8 at a time", async () => {
+    let current = 0;
+    let peak = 0;
+    fake.on("POST /v2/oauth/token/revoke", () => {
+      current += 1;
+      peak = Math.max(peak, current);
+      setTimeout(() => (current -= 1), 45); // just before the answer leaves
+      return { body: {}, delay: 50 };
+    });
+    const connect = client();
+    for (let i = 0; i < 20; i++) await connect.forUser(`u-${i}`).POST("/v2/recommendations/replacement_items", {
+      body: { location_code: "3012", items: [{ item: { upc: "1" } }] },
+    });
+    expect(await connect.revokeTokens()).toEqual({ revoked: 20, failed: [] });
+    expect(fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(20);
+    expect(peak).toBeLessThanOrEqual(8);
+  });
+
+  it("skips tokens that have already expired", async () => {
+    fake.expiresIn = 1;
+    const connect = client({ tokenRefreshMargin: 0 });
+    await connect.POST("/v2/fulfillment/users", { body });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await connect.revokeTokens()).toEqual({ revoked: 0, failed: [] });
+    expect(fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(0);
+  });
+
+  it("does not cache a token whose request started before revokeTokens", async () => {
+    fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), delay: 100 }));
+    const connect = client();
+    const first = connect.POST("/v2/fulfillment/users", { body });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await connect.revokeTokens();
+    await first;
+    await connect.POST("/v2/fulfillment/users", { body });
+    expect(fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
+  });
+});
+
+describe("Retry-After", () => {
+  it("reads only delta-seconds or an HTTP date (no 2001 dates from `1.5` or `-1`)", () => {
+    expect(parseRetryAfter("1.5")).toBeUndefined();
+    expect(parseRetryAfter("-1")).toBeUndefined();
+    expect(parseRetryAfter("3")).toBe(3000);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:28:00 GMT") - 5000)).toBe(5000);
+  });
+});
