@@ -6,7 +6,7 @@
 import type { OperationRow } from "../generated/operations.js";
 import type { Grant, TokenManager, TokenRequest } from "./auth.js";
 import { bufferedResponse, CallRequest } from "./buffered.js";
-import { warnDeprecatedOperation, warnDeprecationHeaders, type DeprecationHandler } from "./deprecation.js";
+import { warnDeprecationHeaders, type DeprecationHandler } from "./deprecation.js";
 import {
   ConnectAbortError,
   ConnectAuthError,
