@@ -5,6 +5,11 @@
  */
 export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "user" | "", flags: number, replacedBy?: string];
 
+/** Bits of an `OperationRow`'s flags. */
+export const FLAG_DEPRECATED = 1;
+export const FLAG_DEVELOPMENT_ONLY = 2;
+export const FLAG_BODY_REQUIRED = 4;
+
 /** Every operation of the spec, by `METHOD path` (the path as written in the spec). */
 export const operations: Readonly<Record<string, OperationRow>> = {
   "POST /v2/oauth/token": ["generateAccessToken","","",4],

@@ -5,22 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { bundledSpec } from "./lib/paths.ts";
-import { listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "./lib/spec.ts";
+import { deref, listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "./lib/spec.ts";
 
 const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
 type Node = Record<string, unknown>;
-
-function deref(node: unknown): unknown {
-  let current = node;
-  for (let i = 0; i < 20 && current && typeof current === "object" && typeof (current as Node).$ref === "string"; i++) {
-    const ref = (current as Node).$ref as string;
-    current = ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>((v, k) => (v as Node | undefined)?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], spec);
-  }
-  return current;
-}
 
 /** Names of every `x-incomplete` node reachable from `node` (following $refs once each). */
 function incompleteParts(node: unknown, seen = new Set<unknown>(), path = ""): string[] {
@@ -30,7 +18,7 @@ function incompleteParts(node: unknown, seen = new Set<unknown>(), path = ""): s
     const record = value as Node;
     if (typeof record.$ref === "string") {
       const name = record.$ref.split("/").pop()!;
-      const target = deref(record);
+      const target = deref(spec, record);
       if (seen.has(target)) return;
       seen.add(target);
       walk(target, name);
@@ -198,7 +186,7 @@ walkExamples(spec.paths, "other");
 walkExamples(spec.webhooks, "other");
 walkExamples(spec.components, "other");
 out(`request bodies: ${count.request}, success responses: ${count.success}, error responses: ${count.error}, parameters: ${count.parameter}, schema values: ${count.schema}`);
-out(`operations with a success example: ${operations.filter(({ operation }) => Object.entries(operation.responses ?? {}).some(([s, r]) => /^2/.test(s) && JSON.stringify(deref(r)).includes('"example'))).length} of ${operations.length}`);
+out(`operations with a success example: ${operations.filter(({ operation }) => Object.entries(operation.responses ?? {}).some(([s, r]) => /^2/.test(s) && JSON.stringify(deref(spec, r)).includes('"example'))).length} of ${operations.length}`);
 out(`scopes used: ${[...new Set(operations.flatMap(({ operation }) => operationScopes(spec, operation)))].sort().join(", ")}`);
 
 console.log(lines.join("\n"));

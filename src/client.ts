@@ -8,7 +8,14 @@ import createClient, {
   type Middleware,
 } from "openapi-fetch";
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
-import { operations, servers, type UserOnlyPath } from "../generated/operations.js";
+import {
+  FLAG_BODY_REQUIRED,
+  FLAG_DEPRECATED,
+  FLAG_DEVELOPMENT_ONLY,
+  operations,
+  servers,
+  type UserOnlyPath,
+} from "../generated/operations.js";
 import type { paths } from "../generated/schema.js";
 import { createTokenManager, isSendableToken, type AccessToken, type AccessTokenOption, type TokenRefreshInfo } from "./auth.js";
 import { emitDeprecationWarning, warnDeprecatedOperation, type DeprecationHandler } from "./deprecation.js";
@@ -19,6 +26,7 @@ import {
   ConnectRequestError,
   ConnectResponseError,
   redactDeep,
+  describeTarget,
   type CallTarget,
   type ConnectAuthError,
 } from "./errors.js";
@@ -171,9 +179,6 @@ const HOOK_KEYS = new Set(["onRequest", "onResponse", "onRetry", "onTokenRefresh
 const CALL_TARGET = Symbol("instacart-connect.call");
 /** The redaction of the client that made a call, for `unwrap`: error text a server echoes back loses the secrets. */
 const REDACT = Symbol("instacart-connect.redact");
-const FLAG_DEPRECATED = 1;
-const FLAG_DEVELOPMENT_ONLY = 2;
-const FLAG_BODY_REQUIRED = 4;
 /**
  * What a call may pass: openapi-fetch's request options, `RequestInit` members that make sense, and
  * `CallOptions`. Not `baseUrl`, `fetch`, `Request` or `pathSerializer` (they would bypass the server
@@ -184,9 +189,6 @@ const CALL_KEYS = new Set([
   "cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy",
 ]);
 
-function label(target: CallTarget): string {
-  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
-}
 const MAX_TIMEOUT = 2_147_483_647;
 const MAX_RETRIES = 10;
 const PATH_PARAM = /\{([^{}]+)\}/g;
@@ -378,15 +380,15 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
         const { target, row } = context;
         for (const key in rest) {
           if (!CALL_KEYS.has(key)) {
-            throw new ConnectRequestError(`${label(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`);
+            throw new ConnectRequestError(`${describeTarget(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`);
           }
         }
         checkPathParams(target, namesOf(path, row !== undefined), rest.params);
         if (row && row[3] & FLAG_DEVELOPMENT_ONLY && production) {
-          throw new ConnectRequestError(`${label(target)} exists only on development servers (Sandbox); this client talks to production.`);
+          throw new ConnectRequestError(`${describeTarget(target)} exists only on development servers (Sandbox); this client talks to production.`);
         }
         if (row?.[2] === "user" && userId === undefined) {
-          throw new ConnectRequestError(`${label(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`);
+          throw new ConnectRequestError(`${describeTarget(target)} is a front-end operation that needs a user access token: call it through connect.forUser(userId).`);
         }
         if (row && row[3] & FLAG_DEPRECATED) {
           try {

@@ -2,7 +2,7 @@
  * Deprecation warnings: once per deprecated operation (from the spec's table), and once per
  * `Deprecation`/`Sunset` response header value, per handler and process.
  */
-import type { CallTarget } from "./errors.js";
+import { describeTarget, type CallTarget } from "./errors.js";
 
 export interface DeprecationInfo {
   /** `spec`: the operation is deprecated in the spec; `header`: the response carried `Deprecation`/`Sunset`. */
@@ -42,9 +42,6 @@ function once(handler: DeprecationHandler, key: string): boolean {
   return true;
 }
 
-function label(target: CallTarget): string {
-  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
-}
 
 /** Reports a deprecated operation of the spec, the first time it is used. */
 export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {
@@ -57,7 +54,7 @@ export function warnDeprecatedOperation(handler: DeprecationHandler, target: Cal
     replacedBy,
     deprecation: undefined,
     sunset: undefined,
-    message: `Instacart Connect: ${label(target)} is deprecated${replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)"}. Deprecated operations stay supported for at least six months after the announcement.`,
+    message: `Instacart Connect: ${describeTarget(target)} is deprecated${replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)"}. Deprecated operations stay supported for at least six months after the announcement.`,
   });
 }
 
@@ -76,6 +73,6 @@ export function warnDeprecationHeaders(handler: DeprecationHandler, target: Call
     replacedBy,
     deprecation,
     sunset,
-    message: `Instacart Connect: the response of ${label(target)} says it is deprecated (${parts.join(", ")})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
+    message: `Instacart Connect: the response of ${describeTarget(target)} says it is deprecated (${parts.join(", ")})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
   });
 }

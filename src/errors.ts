@@ -85,7 +85,8 @@ export function parseErrorBody(body: unknown): { item: ConnectErrorItem; errors:
   return undefined;
 }
 
-function describeTarget(target: CallTarget): string {
+/** `operationId (METHOD path)`, or `METHOD path` for a path the spec does not know: how errors and warnings name a call. */
+export function describeTarget(target: CallTarget): string {
   return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
 }
 

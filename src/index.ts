@@ -31,36 +31,6 @@ export type { ServerName } from "./servers.js";
 export type { RequestHookInfo, ResponseHookInfo, RetryHookInfo, RedactedHeaders } from "./transport.js";
 export { VERSION } from "./version.js";
 export type { components, operations, paths } from "../generated/schema.js";
-export {
-  ConnectCallbackError,
-  createCallbackHandler,
-  createMemoryEventStore,
-  isKnownCallbackEvent,
-  parseCallbackEvent,
-} from "./events.js";
-export type {
-  AcknowledgedEvent,
-  AtStoreEtaEvent,
-  BrandNewEvent,
-  CallbackClaim,
-  CallbackErrorReason,
-  CallbackEvent,
-  CallbackEventMap,
-  CallbackEventStore,
-  CallbackFailureStage,
-  CallbackHandlerOptions,
-  CanceledEvent,
-  ChatMessageCreatedEvent,
-  CheckoutEvent,
-  DeliveredEvent,
-  DeliveringEvent,
-  FulfillmentEvent,
-  KnownCallbackEvent,
-  KnownCallbackEventName,
-  MemoryEventStoreOptions,
-  PickingEvent,
-  UnknownCallbackEvent,
-} from "./events.js";
-export { createCallbackTokenHandler } from "./callback-token.js";
-export type { CallbackAccessTokenGrant, CallbackTokenHandlerOptions } from "./callback-token.js";
-export type { webhooks } from "../generated/schema.js";
+// The event-callback side, as `instacart-connect/events` exports it (its ConnectError and
+// ConnectConfigError are the ones exported above: the explicit exports take precedence).
+export * from "./events-index.js";

@@ -16,6 +16,7 @@ import {
   ConnectTimeoutError,
   parseErrorBody,
   systemErrorCode,
+  describeTarget,
   type CallTarget,
 } from "./errors.js";
 
@@ -177,9 +178,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, target: CallT
   });
 }
 
-function label(target: CallTarget): string {
-  return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
-}
 
 export type Transport = (request: Request | CallRequest, context: CallContext) => Promise<Response>;
 
@@ -219,7 +217,7 @@ export function createTransport(options: TransportOptions): Transport {
     const { target, row } = context;
     // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
     if (!request.url.startsWith(`${options.baseUrl}/`)) {
-      throw new ConnectRequestError(`${label(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`);
+      throw new ConnectRequestError(`${describeTarget(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`);
     }
     const tokenRequest = tokenRequestFor(context);
     const signal = request.signal ?? undefined;
@@ -337,7 +335,7 @@ export function createTransport(options: TransportOptions): Transport {
         }
         const parsed = parseErrorBody(body401);
         throw new ConnectAuthError(
-          `${label(target)} was refused with HTTP 401${refreshed ? " with a fresh token" : ""}${parsed?.item.message ? `: ${tokens.redact(parsed.item.message)}` : ""}`,
+          `${describeTarget(target)} was refused with HTTP 401${refreshed ? " with a fresh token" : ""}${parsed?.item.message ? `: ${tokens.redact(parsed.item.message)}` : ""}`,
           { status: 401, code: parsed?.item.code, operationId: target.operationId },
         );
       }

@@ -13,10 +13,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { operations } from "../../generated/operations.ts";
+import { FLAG_DEVELOPMENT_ONLY, operations } from "../../generated/operations.ts";
 import { median } from "./bench-stats.ts";
 import { bundledSpec, generatedDir, root } from "./paths.ts";
-import { listOperations, type OpenApiDocument, type OperationObject } from "./spec.ts";
+import { deref, listOperations, type OpenApiDocument, type OperationObject } from "./spec.ts";
 
 const tscBin = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 
@@ -81,17 +81,10 @@ function pathValue(parameter: { schema?: { type?: string }; example?: unknown })
  * spec, bodies from its examples) on `connect`, or on `shopper` for those that need a user token.
  */
 export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: string[]; operationIds: string[] } {
-  const deref = <T>(node: unknown): T => {
-    const ref = (node as { $ref?: string }).$ref;
-    if (!ref) return node as T;
-    return ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], spec) as T;
-  };
+  const follow = <T>(node: unknown): T => deref(spec, node) as T;
   const candidates = listOperations(spec).filter(({ method, path, operation }) => {
     const row = operations[`${method} ${path}`];
-    return !operation.deprecated && row !== undefined && row[2] !== "" && !(row[3] & 2);
+    return !operation.deprecated && row !== undefined && row[2] !== "" && !(row[3] & FLAG_DEVELOPMENT_ONLY);
   });
   if (candidates.length < count) throw new Error(`the spec has only ${candidates.length} operations to call`);
   const step = candidates.length / count;
@@ -101,14 +94,14 @@ export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: strin
     const client = operations[`${method} ${path}`]![2] === "user" ? "shopper" : "connect";
     const init: string[] = [];
     const pathParams = ((operation as OperationObject).parameters ?? [])
-      .map((p) => deref<{ name: string; in: string; schema?: { type?: string }; example?: unknown }>(p))
+      .map((p) => follow<{ name: string; in: string; schema?: { type?: string }; example?: unknown }>(p))
       .filter((p) => p.in === "path");
     if (pathParams.length > 0) init.push(`params: { path: { ${pathParams.map((p) => `${p.name}: ${pathValue(p)}`).join(", ")} } }`);
-    const body = deref<{ content?: Record<string, { example?: unknown; examples?: Record<string, unknown> }> } | undefined>(
+    const body = follow<{ content?: Record<string, { example?: unknown; examples?: Record<string, unknown> }> } | undefined>(
       operation.requestBody ?? {},
     )?.content?.["application/json"];
     if (body) {
-      const example = body.example ?? deref<{ value?: unknown }>(Object.values(body.examples ?? {})[0] ?? {}).value;
+      const example = body.example ?? follow<{ value?: unknown }>(Object.values(body.examples ?? {})[0] ?? {}).value;
       if (example === undefined) throw new Error(`${operation.operationId} has no request example`);
       init.push(`body: ${JSON.stringify(example)}`);
     }

@@ -8,7 +8,7 @@
  * token for back-end operations, a user access token for front-end ones (`x-grant-types`).
  */
 import type { OpenApiDocument, OperationEntry } from "./spec.ts";
-import { operationNeedsToken, operationScopes } from "./spec.ts";
+import { deref, operationNeedsToken, operationScopes } from "./spec.ts";
 
 export interface CodeSample {
   /** Redoc's key for the language (also picks the highlighter). */
@@ -85,24 +85,6 @@ interface MediaTypeObject {
   schema?: SchemaObject;
   example?: unknown;
   examples?: Record<string, { value?: unknown; $ref?: string }>;
-}
-
-/** Follows a local `$ref` (`#/components/...`) of the bundled spec; other values pass through. */
-export function deref<T>(spec: OpenApiDocument, value: T): T {
-  let current: unknown = value;
-  for (let depth = 0; depth < 20; depth++) {
-    const ref = (current as { $ref?: unknown } | null)?.$ref;
-    if (typeof ref !== "string") return current as T;
-    if (!ref.startsWith("#/")) throw new Error(`cannot follow the non-local $ref ${ref}`);
-    let target: unknown = spec;
-    for (const part of ref.slice(2).split("/")) {
-      const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
-      target = (target as Record<string, unknown> | undefined)?.[key];
-    }
-    if (target === undefined) throw new Error(`$ref ${ref} points nowhere`);
-    current = target;
-  }
-  throw new Error("$ref chain too deep");
 }
 
 /** The production server's origin (`x-server-name: production`, else the first server). */

@@ -1,33 +1,17 @@
 import type { OpenApiDocument, OperationObject } from "./spec.ts";
-import { listOperations, operationNeedsToken, operationScopes } from "./spec.ts";
+import { deref, listOperations, operationNeedsToken, operationScopes } from "./spec.ts";
 
 /** Bits of an operation row's `flags`. */
 export const FLAG_DEPRECATED = 1;
 export const FLAG_DEVELOPMENT_ONLY = 2;
 export const FLAG_BODY_REQUIRED = 4;
 
-/** Follows a local `$ref` (`#/components/...`) of the bundled document. */
-function resolve(spec: OpenApiDocument, node: unknown): Record<string, unknown> | undefined {
-  let current = node as Record<string, unknown> | undefined;
-  for (let hops = 0; current && typeof current.$ref === "string" && hops < 20; hops++) {
-    const ref = current.$ref as string;
-    if (!ref.startsWith("#/")) throw new Error(`unsupported $ref ${ref}`);
-    current = ref
-      .slice(2)
-      .split("/")
-      .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key.replace(/~1/g, "/").replace(/~0/g, "~")], spec) as
-      | Record<string, unknown>
-      | undefined;
-  }
-  return current;
-}
-
 /** Whether the operation's 2xx JSON body has required properties (an empty body is then a broken response). */
 function successBodyRequired(spec: OpenApiDocument, operation: OperationObject): boolean {
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
     if (!/^2\d\d$/.test(status)) continue;
-    const content = resolve(spec, response)?.content as Record<string, { schema?: unknown }> | undefined;
-    const schema = resolve(spec, content?.["application/json"]?.schema);
+    const content = deref(spec, response as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
+    const schema = deref(spec, content?.["application/json"]?.schema as { required?: unknown } | undefined);
     if (Array.isArray(schema?.required) && schema.required.length > 0) return true;
   }
   return false;
@@ -46,6 +30,8 @@ function successBodyRequired(spec: OpenApiDocument, operation: OperationObject):
  */
 export function operationsModule(spec: OpenApiDocument): string {
   const rows: string[] = [];
+  /** The grant kinds of each path's operations (for the paths only `forUser` clients can call). */
+  const grantsByPath = new Map<string, Set<string>>();
   for (const { method, path, operation } of listOperations(spec)) {
     const id = operation.operationId;
     if (!id) throw new Error(`${method} ${path} has no operationId`);
@@ -53,6 +39,7 @@ export function operationsModule(spec: OpenApiDocument): string {
     const needsToken = operationNeedsToken(spec, operation);
     if (needsToken && grants.length === 0) throw new Error(`${id} needs a token but lists no x-grant-types`);
     const grant = !needsToken ? "" : grants.includes("client_credentials") ? "cc" : "user";
+    grantsByPath.set(path, (grantsByPath.get(path) ?? new Set()).add(grant));
     const flags =
       (operation.deprecated ? FLAG_DEPRECATED : 0) |
       (operation["x-development-only"] === true ? FLAG_DEVELOPMENT_ONLY : 0) |
@@ -64,12 +51,6 @@ export function operationsModule(spec: OpenApiDocument): string {
   }
 
   // Paths whose every operation needs a user access token: only `forUser` clients can call them.
-  const grantsByPath = new Map<string, Set<string>>();
-  for (const { path, operation } of listOperations(spec)) {
-    const grants = operation["x-grant-types"] ?? [];
-    const kind = !operationNeedsToken(spec, operation) ? "" : grants.includes("client_credentials") ? "cc" : "user";
-    grantsByPath.set(path, (grantsByPath.get(path) ?? new Set()).add(kind));
-  }
   const userOnly = [...grantsByPath].filter(([, kinds]) => kinds.size === 1 && kinds.has("user")).map(([path]) => path);
 
   const servers: string[] = [];
@@ -84,6 +65,11 @@ export function operationsModule(spec: OpenApiDocument): string {
  *  flags (1 deprecated, 2 development servers only, 4 a 2xx body with required fields), replacedBy?]
  */
 export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "user" | "", flags: number, replacedBy?: string];
+
+/** Bits of an \`OperationRow\`'s flags. */
+export const FLAG_DEPRECATED = ${FLAG_DEPRECATED};
+export const FLAG_DEVELOPMENT_ONLY = ${FLAG_DEVELOPMENT_ONLY};
+export const FLAG_BODY_REQUIRED = ${FLAG_BODY_REQUIRED};
 
 /** Every operation of the spec, by \`METHOD path\` (the path as written in the spec). */
 export const operations: Readonly<Record<string, OperationRow>> = {

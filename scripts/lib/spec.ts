@@ -65,3 +65,21 @@ export function operationNeedsToken(spec: OpenApiDocument, operation: OperationO
   const security = operation.security ?? spec.security ?? [];
   return security.some((requirement) => Object.keys(requirement).length > 0);
 }
+
+/** Follows a local `$ref` (`#/components/...`) of the bundled spec; other values pass through. */
+export function deref<T>(spec: OpenApiDocument, value: T): T {
+  let current: unknown = value;
+  for (let depth = 0; depth < 20; depth++) {
+    const ref = (current as { $ref?: unknown } | null)?.$ref;
+    if (typeof ref !== "string") return current as T;
+    if (!ref.startsWith("#/")) throw new Error(`cannot follow the non-local $ref ${ref}`);
+    let target: unknown = spec;
+    for (const part of ref.slice(2).split("/")) {
+      const key = part.replace(/~1/g, "/").replace(/~0/g, "~");
+      target = (target as Record<string, unknown> | undefined)?.[key];
+    }
+    if (target === undefined) throw new Error(`$ref ${ref} points nowhere`);
+    current = target;
+  }
+  throw new Error("$ref chain too deep");
+}

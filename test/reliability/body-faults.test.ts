@@ -3,30 +3,15 @@
  * JSON content type, an empty body, and 10 MB bodies. None of these is retried (the status says the
  * call worked; a create may have been processed), and each ends with a typed error or the data.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConnectApiError, ConnectResponseError, unwrap, type ConnectClientOptions } from "../../src/index.ts";
-import { createOrder, faultClient, getOrder, ids, routes, setItemReplacements, warmUp } from "./support/calls.ts";
-import { faultTable, outcome, within } from "./support/harness.ts";
-import { startHttpFaultServer, type HttpFaultServer, type HttpReply } from "./support/http-fault-server.ts";
-import { createLeakCollector, randomSecret } from "./support/leaks.ts";
+import { createOrder, getOrder, ids, routes, setItemReplacements, httpFaultSuite } from "./support/calls.ts";
+import { outcome, within } from "./support/harness.ts";
+import type { HttpReply } from "./support/http-fault-server.ts";
 
-const leaks = createLeakCollector();
-const table = faultTable("body-faults");
-const CLIENT_ID = `client-${randomSecret(8)}`;
-let server: HttpFaultServer;
-
-beforeAll(async () => {
-  leaks.spyOnOutput();
-  server = await startHttpFaultServer({ clientId: CLIENT_ID, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
-  await warmUp(server.url, CLIENT_ID, leaks);
-});
-afterAll(async () => {
-  leaks.restoreOutput();
-  await server.close();
-  table.write();
-});
-
-const client = (extra: Partial<ConnectClientOptions> = {}) => faultClient(leaks, server.url, CLIENT_ID, { timeout: 5_000, ...extra });
+const suite = httpFaultSuite("body-faults");
+const { leaks, table } = suite;
+const client = (extra: Partial<ConnectClientOptions> = {}) => suite.client({ timeout: 5_000, ...extra });
 const JSON_TYPE = { "content-type": "application/json" };
 const HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>";
 const MB = 1024 * 1024;
@@ -42,7 +27,7 @@ describe.each(BAD_BODIES)("a 200 with %s", (name, reply) => {
   it.each(["GET", "POST"] as const)("%s: a ConnectResponseError, not retried, within the budget", async (method) => {
     const path = ids("body");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
-    server.on(route, reply, { body: { order_id: path.order_id } });
+    suite.server.on(route, reply, { body: { order_id: path.order_id } });
     const connect = client();
     const settled = await within(5_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
     leaks.error(settled.error);
@@ -55,8 +40,8 @@ describe.each(BAD_BODIES)("a 200 with %s", (name, reply) => {
     // A 10 MB body does not end up in the message (nor in the cause's).
     expect(error.message.length).toBeLessThan(200);
     expect((error.cause as Error).message.length).toBeLessThan(200);
-    expect(server.count(route)).toBe(1);
-    table.add({ fault: `200 with ${name} (${method})`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${server.count(route)} request` });
+    expect(suite.server.count(route)).toBe(1);
+    table.add({ fault: `200 with ${name} (${method})`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
   });
 });
 
@@ -64,26 +49,26 @@ describe("a 200 with an empty body", () => {
   it.each(["GET", "POST"] as const)("%s on an operation whose spec documents a body: a ConnectResponseError", async (method) => {
     const path = ids("body");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
-    server.on(route, { raw: "", headers: JSON_TYPE });
+    suite.server.on(route, { raw: "", headers: JSON_TYPE });
     const connect = client();
     const settled = await within(2_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectResponseError);
     expect((settled.error as Error).message).toMatch(/answered HTTP 200 with an empty body, where the spec documents one$/);
-    expect(server.count(route)).toBe(1);
-    table.add({ fault: `200 with an empty body (${method}, body documented)`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${server.count(route)} request` });
+    expect(suite.server.count(route)).toBe(1);
+    table.add({ fault: `200 with an empty body (${method}, body documented)`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
   });
 
   it("PUT on an operation whose spec documents no body fields: data undefined, no error (the documented rule)", async () => {
     const path = ids("body");
     const route = routes.setItemReplacements(path);
-    server.on(route, { raw: "", headers: JSON_TYPE });
+    suite.server.on(route, { raw: "", headers: JSON_TYPE });
     const settled = await within(2_000, () => setItemReplacements(client(), path));
     expect(settled.ok).toBe(true);
     expect(settled.value!.response.status).toBe(200);
     expect(settled.value!.data).toBeUndefined();
     expect(settled.value!.error).toBeUndefined();
-    expect(server.count(route)).toBe(1);
+    expect(suite.server.count(route)).toBe(1);
     table.add({ fault: "200 with an empty body (PUT setItemReplacements, no body documented)", expected: "data undefined, no error (README rule)", observed: `${outcome(settled)}; data ${String(settled.value!.data)}` });
   });
 });
@@ -95,14 +80,14 @@ describe("10 MB bodies", () => {
     const items = Array.from({ length: 10 * 1024 }, (_, i) => ({ line_num: String(i), note: "n".repeat(1000) }));
     const raw = JSON.stringify({ order_id: path.order_id, items });
     expect(raw.length).toBeGreaterThan(10 * MB);
-    server.on(route, { raw, headers: JSON_TYPE });
+    suite.server.on(route, { raw, headers: JSON_TYPE });
     const settled = await within(5_000, () => getOrder(client(), path));
     expect(settled.ok).toBe(true);
     const data = settled.value!.data as unknown as { order_id: string; items: unknown[] };
     expect(data.order_id).toBe(path.order_id);
     expect(data.items).toHaveLength(items.length);
     expect(JSON.stringify(data).length).toBe(raw.length);
-    expect(server.count(route)).toBe(1);
+    expect(suite.server.count(route)).toBe(1);
     table.add({ fault: "200 with a 10 MB JSON body (GET)", expected: "read whole, parsed, data", observed: `${outcome(settled)}; ${(raw.length / MB).toFixed(1)} MB parsed` });
   });
 
@@ -110,10 +95,10 @@ describe("10 MB bodies", () => {
     const path = ids("body");
     const route = routes.createOrder(path);
     const page = `<html><body>${"<p>Internal Server Error</p>".repeat((10 * MB) / 28)}</body></html>`;
-    server.on(route, { status: 500, raw: page, headers: { "content-type": "text/html" } });
+    suite.server.on(route, { status: 500, raw: page, headers: { "content-type": "text/html" } });
     const settled = await within(5_000, () => createOrder(client(), path));
     expect(settled.value!.response.status).toBe(500);
-    expect(server.count(route)).toBe(1);
+    expect(suite.server.count(route)).toBe(1);
     const error = await unwrap(settled.value!).catch((e: unknown) => e);
     leaks.error(error);
     expect(error).toBeInstanceOf(ConnectApiError);

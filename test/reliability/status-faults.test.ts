@@ -3,36 +3,14 @@
  * date, 408, and an answer that comes after the timeout. GET is retried where the rules allow; a
  * create (POST) is sent once after a timeout or a 5xx, and re-sent after a 429 (not processed).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  ConnectApiError,
-  ConnectTimeoutError,
-  unwrap,
-  type ConnectClientOptions,
-  type RetryHookInfo,
-} from "../../src/index.ts";
-import { RETRIES, TIMEOUT, createOrder, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
-import { faultTable, outcome, within } from "./support/harness.ts";
-import { startHttpFaultServer, type HttpFaultServer, type HttpReply } from "./support/http-fault-server.ts";
-import { createLeakCollector, randomSecret } from "./support/leaks.ts";
+import { describe, expect, it } from "vitest";
+import { ConnectApiError, ConnectTimeoutError, unwrap, type RetryHookInfo } from "../../src/index.ts";
+import { RETRIES, TIMEOUT, createOrder, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
+import { outcome, within } from "./support/harness.ts";
+import type { HttpReply } from "./support/http-fault-server.ts";
 
-const leaks = createLeakCollector();
-const table = faultTable("status-faults");
-const CLIENT_ID = `client-${randomSecret(8)}`;
-let server: HttpFaultServer;
-
-beforeAll(async () => {
-  leaks.spyOnOutput();
-  server = await startHttpFaultServer({ clientId: CLIENT_ID, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
-  await warmUp(server.url, CLIENT_ID, leaks);
-});
-afterAll(async () => {
-  leaks.restoreOutput();
-  await server.close();
-  table.write();
-});
-
-const client = (extra: Partial<ConnectClientOptions> = {}) => faultClient(leaks, server.url, CLIENT_ID, extra);
+const suite = httpFaultSuite("status-faults");
+const { leaks, table, client } = suite;
 const envelope = (status: number): HttpReply => ({ status, body: { error: { message: `Upstream failure ${status}`, code: 5000 } } });
 const BUDGET = 2_000;
 
@@ -51,50 +29,50 @@ describe("5xx bursts", () => {
     [[502, 500]],
   ])("GET: a burst of %j then 200 is retried to the data", async (burst) => {
     const path = ids("st");
-    server.on(routes.getOrder(path), ...burst.map(envelope), { body: { order_id: path.order_id, status: "delivered" } });
+    suite.server.on(routes.getOrder(path), ...burst.map(envelope), { body: { order_id: path.order_id, status: "delivered" } });
     const retries: RetryHookInfo[] = [];
     const settled = await within(BUDGET, () => getOrder(client({ hooks: { ...leaks.hooks(), onRetry: (i) => void retries.push(i) } }), path));
     expect(settled.ok).toBe(true);
     expect(settled.value!.data).toEqual({ order_id: path.order_id, status: "delivered" });
-    expect(server.count(routes.getOrder(path))).toBe(burst.length + 1);
+    expect(suite.server.count(routes.getOrder(path))).toBe(burst.length + 1);
     expect(retries.map((r) => r.status)).toEqual(burst);
-    table.add({ fault: `${burst.join(", ")} then 200 (GET)`, expected: "retried, data", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} requests` });
+    table.add({ fault: `${burst.join(", ")} then 200 (GET)`, expected: "retried, data", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
   });
 
   it("GET: a burst longer than maxRetries returns the last 5xx; unwrap throws a ConnectApiError with Instacart's message", async () => {
     const path = ids("st");
-    server.on(routes.getOrder(path), envelope(500), envelope(502), envelope(503), { body: {} });
+    suite.server.on(routes.getOrder(path), envelope(500), envelope(502), envelope(503), { body: {} });
     const settled = await within(BUDGET, () => getOrder(client(), path));
     expect(settled.ok).toBe(true);
     expect(settled.value!.response.status).toBe(503);
-    expect(server.count(routes.getOrder(path))).toBe(RETRIES + 1);
+    expect(suite.server.count(routes.getOrder(path))).toBe(RETRIES + 1);
     const error = await apiError(settled.value);
     expect(error.status).toBe(503);
     expect(error.message).toBe("getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id}) failed with HTTP 503: Upstream failure 503 (code 5000)");
-    table.add({ fault: "500, 502, 503, 200 with maxRetries 2 (GET)", expected: "3 attempts, the 503 returned, unwrap: ConnectApiError", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} requests; ${error.name}: "${error.message}"` });
+    table.add({ fault: "500, 502, 503, 200 with maxRetries 2 (GET)", expected: "3 attempts, the 503 returned, unwrap: ConnectApiError", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests; ${error.name}: "${error.message}"` });
   });
 
   it.each([500, 502, 503, 504])("POST create: a %i is returned as is and the create is never re-sent", async (status) => {
     const path = ids("st");
     const route = routes.createOrder(path);
-    server.on(route, envelope(status), { body: { order_id: path.order_id } });
+    suite.server.on(route, envelope(status), { body: { order_id: path.order_id } });
     const settled = await within(BUDGET, () => createOrder(client(), path));
     expect(settled.value!.response.status).toBe(status);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server.count(route)).toBe(1);
+    expect(suite.server.count(route)).toBe(1);
     const error = await apiError(settled.value);
     expect(error.message).toBe(`createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) failed with HTTP ${status}: Upstream failure ${status} (code 5000)`);
-    table.add({ fault: `${status} on a create (POST)`, expected: "returned at once, sent once", observed: `${outcome(settled)}; ${server.count(route)} request; unwrap: ${error.name}` });
+    table.add({ fault: `${status} on a create (POST)`, expected: "returned at once, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}` });
   });
 
   it("POST create with idempotent: true: the caller's opt-in lets a 5xx be retried", async () => {
     const path = ids("st");
     const route = routes.createOrder(path);
-    server.on(route, envelope(503), { body: { order_id: path.order_id } });
+    suite.server.on(route, envelope(503), { body: { order_id: path.order_id } });
     const settled = await within(BUDGET, () => createOrder(client(), path, { idempotent: true }));
     expect(settled.value!.response.status).toBe(200);
-    expect(server.count(route)).toBe(2);
-    table.add({ fault: "503 then 200 on a create marked idempotent", expected: "retried (opt-in)", observed: `${outcome(settled)}; ${server.count(route)} requests` });
+    expect(suite.server.count(route)).toBe(2);
+    table.add({ fault: "503 then 200 on a create marked idempotent", expected: "retried (opt-in)", observed: `${outcome(settled)}; ${suite.server.count(route)} requests` });
   });
 });
 
@@ -103,23 +81,23 @@ describe.concurrent("429 Too Many Requests", () => {
   it.for(["GET", "POST"] as const)("%s: Retry-After in seconds is waited for, then retried once", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
-    server.on(route, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { body: { order_id: path.order_id } });
+    suite.server.on(route, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { body: { order_id: path.order_id } });
     const delays: number[] = [];
     const connect = client({ hooks: { ...leaks.hooks(), onRetry: (i) => void delays.push(i.delay) } });
     const settled = await within(3_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
     expect(settled.value!.response.status).toBe(200);
     expect(delays).toEqual([1000]);
-    const [first, second] = server.requests(route);
+    const [first, second] = suite.server.requests(route);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(990);
-    expect(server.count(route)).toBe(2);
-    table.add({ fault: `429, Retry-After: 1 (${method})`, expected: "waits 1 s, retried once (a 429 was not processed), data", observed: `${outcome(settled)}; ${server.count(route)} requests ${second!.at - first!.at} ms apart` });
+    expect(suite.server.count(route)).toBe(2);
+    table.add({ fault: `429, Retry-After: 1 (${method})`, expected: "waits 1 s, retried once (a 429 was not processed), data", observed: `${outcome(settled)}; ${suite.server.count(route)} requests ${second!.at - first!.at} ms apart` });
   });
 
   it.for(["GET", "POST"] as const)("%s: Retry-After as an HTTP date is honoured", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
     const retryAt = new Date(Date.now() + 2_000);
-    server.on(route, () => ({ status: 429, headers: { "retry-after": retryAt.toUTCString() }, body: {} }), { body: { order_id: path.order_id } });
+    suite.server.on(route, () => ({ status: 429, headers: { "retry-after": retryAt.toUTCString() }, body: {} }), { body: { order_id: path.order_id } });
     const delays: number[] = [];
     const connect = client({ hooks: { ...leaks.hooks(), onRetry: (i) => void delays.push(i.delay) } });
     const settled = await within(4_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
@@ -127,53 +105,53 @@ describe.concurrent("429 Too Many Requests", () => {
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThan(0);
     expect(delays[0]).toBeLessThanOrEqual(2_000);
-    const [first, second] = server.requests(route);
+    const [first, second] = suite.server.requests(route);
     // The date has whole seconds: the retry comes no earlier than the second it names.
     expect(second!.at).toBeGreaterThanOrEqual(Math.floor(retryAt.getTime() / 1000) * 1000 - 5);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(delays[0]! - 10);
-    table.add({ fault: `429, Retry-After: <HTTP date 2 s ahead> (${method})`, expected: "waits until the date, retried once, data", observed: `${outcome(settled)}; waited ${delays[0]} ms; ${server.count(route)} requests` });
+    table.add({ fault: `429, Retry-After: <HTTP date 2 s ahead> (${method})`, expected: "waits until the date, retried once, data", observed: `${outcome(settled)}; waited ${delays[0]} ms; ${suite.server.count(route)} requests` });
   });
 
   it("a Retry-After beyond maxRetryAfter returns the 429 at once", async ({ expect }) => {
     const path = ids("st");
-    server.on(routes.getOrder(path), { status: 429, headers: { "retry-after": "120" }, body: { error: { message: "Slow down" } } });
+    suite.server.on(routes.getOrder(path), { status: 429, headers: { "retry-after": "120" }, body: { error: { message: "Slow down" } } });
     const settled = await within(1_000, () => getOrder(client({ maxRetryAfter: 5_000 }), path));
     expect(settled.value!.response.status).toBe(429);
-    expect(server.count(routes.getOrder(path))).toBe(1);
-    table.add({ fault: "429, Retry-After: 120 with maxRetryAfter 5 s (GET)", expected: "the 429 returned at once, no wait", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} request` });
+    expect(suite.server.count(routes.getOrder(path))).toBe(1);
+    table.add({ fault: "429, Retry-After: 120 with maxRetryAfter 5 s (GET)", expected: "the 429 returned at once, no wait", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} request` });
   });
 
   it("429 without Retry-After: backoff, at most maxRetries times, then the 429", async ({ expect }) => {
     const path = ids("st");
     const route = routes.createOrder(path);
-    server.on(route, { status: 429, body: { error: { message: "Too many requests" } } });
+    suite.server.on(route, { status: 429, body: { error: { message: "Too many requests" } } });
     const settled = await within(BUDGET, () => createOrder(client(), path));
     expect(settled.value!.response.status).toBe(429);
-    expect(server.count(route)).toBe(RETRIES + 1);
-    table.add({ fault: "429 forever, no Retry-After (POST)", expected: "3 attempts with backoff, the 429 returned", observed: `${outcome(settled)}; ${server.count(route)} requests` });
+    expect(suite.server.count(route)).toBe(RETRIES + 1);
+    table.add({ fault: "429 forever, no Retry-After (POST)", expected: "3 attempts with backoff, the 429 returned", observed: `${outcome(settled)}; ${suite.server.count(route)} requests` });
   });
 });
 
 describe("408 Request Timeout", () => {
   it("GET: retried, data", async () => {
     const path = ids("st");
-    server.on(routes.getOrder(path), { status: 408, body: {} }, { body: { order_id: path.order_id } });
+    suite.server.on(routes.getOrder(path), { status: 408, body: {} }, { body: { order_id: path.order_id } });
     const settled = await within(BUDGET, () => getOrder(client(), path));
     expect(settled.value!.response.status).toBe(200);
-    expect(server.count(routes.getOrder(path))).toBe(2);
-    table.add({ fault: "408 then 200 (GET)", expected: "retried, data", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} requests` });
+    expect(suite.server.count(routes.getOrder(path))).toBe(2);
+    table.add({ fault: "408 then 200 (GET)", expected: "retried, data", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
   });
 
   it("POST create: returned as is, never re-sent", async () => {
     const path = ids("st");
     const route = routes.createOrder(path);
-    server.on(route, { status: 408, body: {} }, { body: { order_id: path.order_id } });
+    suite.server.on(route, { status: 408, body: {} }, { body: { order_id: path.order_id } });
     const settled = await within(BUDGET, () => createOrder(client(), path));
     expect(settled.value!.response.status).toBe(408);
-    expect(server.count(route)).toBe(1);
+    expect(suite.server.count(route)).toBe(1);
     const error = await apiError(settled.value);
     expect(error.status).toBe(408);
-    table.add({ fault: "408 on a create (POST)", expected: "returned, sent once", observed: `${outcome(settled)}; ${server.count(route)} request; unwrap: ${error.name}` });
+    table.add({ fault: "408 on a create (POST)", expected: "returned, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}` });
   });
 });
 
@@ -181,7 +159,7 @@ describe("an answer that comes after the timeout", () => {
   it("POST create: a ConnectTimeoutError and the create is not re-sent, even though the server processed it", async () => {
     const path = ids("st");
     const route = routes.createOrder(path);
-    server.on(route, { body: { order_id: path.order_id }, delay: TIMEOUT + 200 });
+    suite.server.on(route, { body: { order_id: path.order_id }, delay: TIMEOUT + 200 });
     const settled = await within(1_500, () => createOrder(client(), path));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectTimeoutError);
@@ -189,19 +167,19 @@ describe("an answer that comes after the timeout", () => {
       `createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) timed out after ${TIMEOUT} ms (attempt 1 of 1)`,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.count(route)).toBe(1);
-    table.add({ fault: "create answered after the timeout (POST)", expected: "ConnectTimeoutError, sent once", observed: `${outcome(settled)}; ${server.count(route)} request` });
+    expect(suite.server.count(route)).toBe(1);
+    table.add({ fault: "create answered after the timeout (POST)", expected: "ConnectTimeoutError, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
   });
 
   it("GET: each attempt times out, three in all, then a ConnectTimeoutError", async () => {
     const path = ids("st");
-    server.on(routes.getOrder(path), { body: {}, delay: TIMEOUT + 200 });
+    suite.server.on(routes.getOrder(path), { body: {}, delay: TIMEOUT + 200 });
     const settled = await within(2_500, () => getOrder(client(), path));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectTimeoutError);
     expect((settled.error as ConnectTimeoutError).attempt).toBe(RETRIES + 1);
-    expect(server.count(routes.getOrder(path))).toBe(RETRIES + 1);
-    table.add({ fault: "read answered after the timeout (GET)", expected: "3 attempts, ConnectTimeoutError", observed: `${outcome(settled)}; ${server.count(routes.getOrder(path))} requests` });
+    expect(suite.server.count(routes.getOrder(path))).toBe(RETRIES + 1);
+    table.add({ fault: "read answered after the timeout (GET)", expected: "3 attempts, ConnectTimeoutError", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
   });
 });
 

@@ -3,30 +3,15 @@
  * refusal) and recovering. A call that cannot get a token ends with a ConnectAuthError that says
  * why, sends nothing to the API, and the next call tries again.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConnectAbortError, ConnectAuthError, type ConnectClientOptions } from "../../src/index.ts";
-import { RETRIES, createOrder, createUser, faultClient, getOrder, ids, routes, warmUp } from "./support/calls.ts";
-import { faultTable, outcome, within } from "./support/harness.ts";
-import { TOKEN_ROUTE, startHttpFaultServer, type HttpFaultServer, type HttpReply } from "./support/http-fault-server.ts";
-import { createLeakCollector, randomSecret } from "./support/leaks.ts";
+import { describe, expect, it } from "vitest";
+import { ConnectAbortError, ConnectAuthError } from "../../src/index.ts";
+import { RETRIES, createOrder, createUser, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
+import { outcome, within } from "./support/harness.ts";
+import { TOKEN_ROUTE, type HttpReply } from "./support/http-fault-server.ts";
+import { randomSecret } from "./support/leaks.ts";
 
-const leaks = createLeakCollector();
-const table = faultTable("token-faults");
-const CLIENT_ID = `client-${randomSecret(8)}`;
-let server: HttpFaultServer;
-
-beforeAll(async () => {
-  leaks.spyOnOutput();
-  server = await startHttpFaultServer({ clientId: CLIENT_ID, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
-  await warmUp(server.url, CLIENT_ID, leaks);
-});
-afterAll(async () => {
-  leaks.restoreOutput();
-  await server.close();
-  table.write();
-});
-
-const client = (extra: Partial<ConnectClientOptions> = {}) => faultClient(leaks, server.url, CLIENT_ID, extra);
+const suite = httpFaultSuite("token-faults");
+const { leaks, table, client } = suite;
 const JSON_TYPE = { "content-type": "application/json" };
 const WHAT = "client-credentials token request (scope connect:fulfillment) failed";
 /** A token the server sends in a broken answer: the client never learns it, the scan still looks for it. */
@@ -106,58 +91,58 @@ const FAULTS: TokenFault[] = [
 
 describe.each(FAULTS)("token endpoint: $name", ({ name, replies, tokenRequests, message }) => {
   it("a ConnectAuthError that says why, no API call, retries only where allowed; the next call recovers", async () => {
-    server.on(TOKEN_ROUTE, ...replies);
+    suite.server.on(TOKEN_ROUTE, ...replies);
     const connect = client();
     const userId = `tok-user-${randomSecret(6)}`;
-    const tokensBefore = server.count(TOKEN_ROUTE);
-    const usersBefore = server.count(routes.createUser);
+    const tokensBefore = suite.server.count(TOKEN_ROUTE);
+    const usersBefore = suite.server.count(routes.createUser);
     const settled = await within(2_000, () => createUser(connect, userId));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectAuthError);
     expect((settled.error as Error).message).toContain(message);
-    expect(server.count(TOKEN_ROUTE) - tokensBefore).toBe(tokenRequests);
-    expect(server.count(routes.createUser) - usersBefore).toBe(0);
+    expect(suite.server.count(TOKEN_ROUTE) - tokensBefore).toBe(tokenRequests);
+    expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
 
-    server.on(TOKEN_ROUTE);
+    suite.server.on(TOKEN_ROUTE);
     const next = await within(2_000, () => createUser(connect, userId));
     expect(next.ok).toBe(true);
     expect(next.value!.response.status).toBe(200);
-    expect(server.count(routes.createUser) - usersBefore).toBe(1);
+    expect(suite.server.count(routes.createUser) - usersBefore).toBe(1);
     table.add({
       fault: `token endpoint: ${name}`,
       expected: `ConnectAuthError, ${tokenRequests} token request(s), no API call; next call recovers`,
-      observed: `${outcome(settled)}; ${server.count(TOKEN_ROUTE) - tokensBefore - 1} token request(s); then ${outcome(next)}`,
+      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - tokensBefore - 1} token request(s); then ${outcome(next)}`,
     });
   });
 });
 
 describe("token endpoint recovering inside one call", () => {
   it("500 then a token: the token request is retried and the call succeeds", async () => {
-    server.on(TOKEN_ROUTE, { status: 500, body: { error: { message: "Internal error" } } }, { issueToken: true });
-    const before = server.count(TOKEN_ROUTE);
+    suite.server.on(TOKEN_ROUTE, { status: 500, body: { error: { message: "Internal error" } } }, { issueToken: true });
+    const before = suite.server.count(TOKEN_ROUTE);
     const settled = await within(2_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
     expect(settled.value!.response.status).toBe(200);
-    expect(server.count(TOKEN_ROUTE) - before).toBe(2);
-    server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 500 then a token", expected: "token request retried, call succeeds", observed: `${outcome(settled)}; ${server.count(TOKEN_ROUTE) - before} token requests` });
+    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
+    suite.server.on(TOKEN_ROUTE);
+    table.add({ fault: "token endpoint: 500 then a token", expected: "token request retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
   });
 
   it("429 with Retry-After: 1 then a token: waits, retries, succeeds", async () => {
-    server.on(TOKEN_ROUTE, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { issueToken: true });
-    const before = server.count(TOKEN_ROUTE);
+    suite.server.on(TOKEN_ROUTE, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { issueToken: true });
+    const before = suite.server.count(TOKEN_ROUTE);
     const settled = await within(3_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
     expect(settled.value!.response.status).toBe(200);
     expect(settled.elapsed).toBeGreaterThanOrEqual(950);
-    expect(server.count(TOKEN_ROUTE) - before).toBe(2);
-    server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 429 Retry-After: 1, then a token", expected: "waits 1 s, retried, call succeeds", observed: `${outcome(settled)}; ${server.count(TOKEN_ROUTE) - before} token requests` });
+    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
+    suite.server.on(TOKEN_ROUTE);
+    table.add({ fault: "token endpoint: 429 Retry-After: 1, then a token", expected: "waits 1 s, retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
   });
 
   it("50 calls waiting on a failing token request all get the ConnectAuthError; one token request (with its retries) in all", async () => {
-    server.on(TOKEN_ROUTE, { status: 503, body: { error: { message: "Unavailable" } }, delay: 20 });
+    suite.server.on(TOKEN_ROUTE, { status: 503, body: { error: { message: "Unavailable" } }, delay: 20 });
     const connect = client();
-    const before = server.count(TOKEN_ROUTE);
-    const usersBefore = server.count(routes.createUser);
+    const before = suite.server.count(TOKEN_ROUTE);
+    const usersBefore = suite.server.count(routes.createUser);
     const settled = await within(3_000, () => Promise.allSettled(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
     const results = settled.value!;
     for (const result of results) {
@@ -167,24 +152,24 @@ describe("token endpoint recovering inside one call", () => {
       expect(reason).toBeInstanceOf(ConnectAuthError);
       expect(reason.message).toBe(`${WHAT} with HTTP 503: Unavailable`);
     }
-    expect(server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 1);
-    expect(server.maxConcurrentTokenRequests).toBe(1);
-    expect(server.count(routes.createUser) - usersBefore).toBe(0);
-    server.on(TOKEN_ROUTE);
+    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 1);
+    expect(suite.server.maxConcurrentTokenRequests).toBe(1);
+    expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
+    suite.server.on(TOKEN_ROUTE);
     const recovered = await within(3_000, () => Promise.all(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
     expect(recovered.value!.every((r) => r.response.status === 200)).toBe(true);
-    expect(server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 2);
-    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${server.count(TOKEN_ROUTE) - before} token requests in all` });
+    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 2);
+    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${suite.server.count(TOKEN_ROUTE) - before} token requests in all` });
   });
 });
 
 describe("a token that expires at once (expires_in: 0)", () => {
   it("the API refuses it: refreshed once, refused again, ConnectAuthError; then recovers with a normal token", async () => {
-    server.expiresIn = 0;
+    suite.server.expiresIn = 0;
     const connect = client();
     const path = ids("tok");
     const route = routes.getOrder(path);
-    const before = server.count(TOKEN_ROUTE);
+    const before = suite.server.count(TOKEN_ROUTE);
     try {
       const settled = await within(2_000, () => getOrder(connect, path));
       leaks.error(settled.error);
@@ -192,51 +177,51 @@ describe("a token that expires at once (expires_in: 0)", () => {
       expect((settled.error as Error).message).toBe(
         "getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id}) was refused with HTTP 401 with a fresh token: The access token is invalid or has expired",
       );
-      expect(server.count(TOKEN_ROUTE) - before).toBe(2);
-      expect(server.count(route)).toBe(2);
-      server.expiresIn = 3600;
+      expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
+      expect(suite.server.count(route)).toBe(2);
+      suite.server.expiresIn = 3600;
       const next = await within(2_000, () => getOrder(connect, path));
       expect(next.value!.response.status).toBe(200);
-      expect(server.count(TOKEN_ROUTE) - before).toBe(3);
+      expect(suite.server.count(TOKEN_ROUTE) - before).toBe(3);
       table.add({
         fault: "token expires at once (expires_in 0), API enforces expiry",
         expected: "401 → one refresh → 401 → ConnectAuthError; next call with a normal token succeeds",
-        observed: `${outcome(settled)}; ${server.count(route) - 1} API requests, 2 token requests; then ${outcome(next)}`,
+        observed: `${outcome(settled)}; ${suite.server.count(route) - 1} API requests, 2 token requests; then ${outcome(next)}`,
       });
     } finally {
-      server.expiresIn = 3600;
+      suite.server.expiresIn = 3600;
     }
   });
 
   it("an API that still accepts it: never reused, every call gets a fresh token and succeeds", async () => {
-    server.expiresIn = 0;
-    server.enforceExpiry = false;
+    suite.server.expiresIn = 0;
+    suite.server.enforceExpiry = false;
     try {
       const connect = client();
-      const before = server.count(TOKEN_ROUTE);
+      const before = suite.server.count(TOKEN_ROUTE);
       for (let i = 0; i < 3; i++) {
         const settled = await within(1_000, () => createUser(connect, `tok-zero-${i}`));
         expect(settled.value!.response.status).toBe(200);
       }
-      expect(server.count(TOKEN_ROUTE) - before).toBe(3);
-      const used = new Set(server.requests(routes.createUser).slice(-3).map((r) => r.headers.authorization));
+      expect(suite.server.count(TOKEN_ROUTE) - before).toBe(3);
+      const used = new Set(suite.server.requests(routes.createUser).slice(-3).map((r) => r.headers.authorization));
       expect(used.size).toBe(3);
-      table.add({ fault: "token expires at once (expires_in 0), API accepts it", expected: "each call fetches a fresh token", observed: `3 calls, ${server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens` });
+      table.add({ fault: "token expires at once (expires_in 0), API accepts it", expected: "each call fetches a fresh token", observed: `3 calls, ${suite.server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens` });
     } finally {
-      server.expiresIn = 3600;
-      server.enforceExpiry = true;
+      suite.server.expiresIn = 3600;
+      suite.server.enforceExpiry = true;
     }
   });
 });
 
 describe("a token endpoint that never answers", () => {
   it("the caller's signal ends a call waiting for the token at once; the token request goes on for the others", async () => {
-    server.on(TOKEN_ROUTE, { hang: true });
+    suite.server.on(TOKEN_ROUTE, { hang: true });
     try {
       const connect = client({ timeout: 5_000 });
       const controller = new AbortController();
       const userId = `tok-abort-${randomSecret(6)}`;
-      const usersBefore = server.count(routes.createUser);
+      const usersBefore = suite.server.count(routes.createUser);
       const pending = within(1_000, () =>
         connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada" }, signal: controller.signal }),
       );
@@ -246,10 +231,10 @@ describe("a token endpoint that never answers", () => {
       expect(settled.error).toBeInstanceOf(ConnectAbortError);
       expect((settled.error as ConnectAbortError).cause).toEqual(new Error("user navigated away"));
       expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was aborted by the caller");
-      expect(server.count(routes.createUser) - usersBefore).toBe(0);
+      expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
       table.add({ fault: "token endpoint never answers; the caller aborts after 100 ms", expected: "ConnectAbortError at once, nothing sent to the API", observed: outcome(settled) });
     } finally {
-      server.on(TOKEN_ROUTE);
+      suite.server.on(TOKEN_ROUTE);
     }
   });
 });
@@ -258,29 +243,29 @@ describe("a slow token response", () => {
   it("does not stretch the token's life: expires_in counts from the token request, so the client never sends an expired token", async () => {
     // The server issues a 1 s token when the request arrives and answers 500 ms later. Counted from
     // the answer, the client would believe the token valid until 1.5 s after it was issued.
-    server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1, delay: 500 });
+    suite.server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1, delay: 500 });
     const connect = client({ tokenRefreshMargin: 0, timeout: 5_000 });
     const path = ids("tok");
     const route = routes.createOrder(path);
-    const before = { tokens: server.count(TOKEN_ROUTE), refused: server.unauthorized };
+    const before = { tokens: suite.server.count(TOKEN_ROUTE), refused: suite.server.unauthorized };
     try {
       const first = await within(2_000, () => createUser(connect, `slow-token-${path.user_id}`));
       expect(first.value!.response.status).toBe(200);
-      const issuedAt = server.tokens.at(-1)!.issuedAt;
+      const issuedAt = suite.server.tokens.at(-1)!.issuedAt;
       // 1.2 s after the token was issued: expired for the server, "valid" if counted from the answer.
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, issuedAt + 1_200 - Date.now())));
       const second = await within(2_000, () => createOrder(connect, path));
       expect(second.value!.response.status).toBe(200);
-      expect(server.unauthorized - before.refused).toBe(0);
-      expect(server.count(route)).toBe(1);
-      expect(server.count(TOKEN_ROUTE) - before.tokens).toBe(2);
+      expect(suite.server.unauthorized - before.refused).toBe(0);
+      expect(suite.server.count(route)).toBe(1);
+      expect(suite.server.count(TOKEN_ROUTE) - before.tokens).toBe(2);
       table.add({
         fault: "token answer 500 ms late, 1 s lifetime, no refresh margin",
         expected: "lifetime counted from the request: renewed before use, no 401, the create sent once",
-        observed: `${outcome(second)}; ${server.unauthorized - before.refused} 401s; ${server.count(route)} create request; ${server.count(TOKEN_ROUTE) - before.tokens} token requests`,
+        observed: `${outcome(second)}; ${suite.server.unauthorized - before.refused} 401s; ${suite.server.count(route)} create request; ${suite.server.count(TOKEN_ROUTE) - before.tokens} token requests`,
       });
     } finally {
-      server.on(TOKEN_ROUTE);
+      suite.server.on(TOKEN_ROUTE);
     }
   });
 });

@@ -38,6 +38,18 @@ export interface FakeConnect {
   close(): Promise<void>;
 }
 
+/** Writes a scripted answer: `raw` as is, or `body` as JSON (with its content type), plus `headers`. */
+export function writeReply(
+  res: ServerResponse,
+  reply: { status?: number | undefined; headers?: Record<string, string> | undefined; body?: unknown; raw?: string | Buffer | undefined },
+): void {
+  res.writeHead(reply.status ?? 200, {
+    ...(reply.raw === undefined && reply.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...reply.headers,
+  });
+  res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
+}
+
 export async function startFakeConnect(): Promise<FakeConnect> {
   const routes = new Map<string, Reply[]>();
   const sockets = new Set<Socket>();
@@ -75,14 +87,7 @@ export async function startFakeConnect(): Promise<FakeConnect> {
       res.socket?.destroy();
       return;
     }
-    const write = (): void => {
-      const payload = reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
-      res.writeHead(reply.status ?? 200, {
-        ...(reply.raw === undefined && reply.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...reply.headers,
-      });
-      res.end(payload);
-    };
+    const write = (): void => writeReply(res, reply);
     if (reply.delay) setTimeout(write, reply.delay);
     else write();
   }

@@ -4,7 +4,10 @@
  * each on fresh IDs so that the servers' per-route counts never mix two tests.
  */
 import { createConnectClient, type ConnectClient, type ConnectClientOptions } from "../../../src/index.ts";
-import type { LeakCollector } from "./leaks.ts";
+import { afterAll, beforeAll } from "vitest";
+import { faultTable } from "./harness.ts";
+import { startHttpFaultServer, type HttpFaultServer } from "./http-fault-server.ts";
+import { createLeakCollector, randomSecret, type LeakCollector } from "./leaks.ts";
 
 let sequence = 0;
 
@@ -79,4 +82,38 @@ export async function warmUp(server: string, clientId: string, leaks: LeakCollec
   const connect = faultClient(leaks, server, clientId, { timeout: 10_000 });
   const { response } = await createUser(connect, "warm-up");
   if (response.status !== 200) throw new Error(`warm-up call answered HTTP ${response.status}`);
+}
+
+/**
+ * The setup the node:http fault files share: a leak collector watching the console and every token
+ * the fault server issues, a fault table written at the end, one warmed-up fault server, and a
+ * client factory for it. `server` is set before the first test runs.
+ */
+export function httpFaultSuite(name: string): {
+  leaks: LeakCollector;
+  table: ReturnType<typeof faultTable>;
+  clientId: string;
+  server: HttpFaultServer;
+  client(extra?: Partial<ConnectClientOptions>): ConnectClient;
+} {
+  const leaks = createLeakCollector();
+  const clientId = `client-${randomSecret(8)}`;
+  const suite = {
+    leaks,
+    table: faultTable(name),
+    clientId,
+    server: undefined as unknown as HttpFaultServer,
+    client: (extra: Partial<ConnectClientOptions> = {}) => faultClient(leaks, suite.server.url, clientId, extra),
+  };
+  beforeAll(async () => {
+    leaks.spyOnOutput();
+    suite.server = await startHttpFaultServer({ clientId, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
+    await warmUp(suite.server.url, clientId, leaks);
+  });
+  afterAll(async () => {
+    leaks.restoreOutput();
+    await suite.server.close();
+    suite.table.write();
+  });
+  return suite;
 }

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomSecret } from "./random.ts";
+import { writeReply } from "../../support/fake-connect.ts";
 
 export interface Received {
   readonly method: string;
@@ -169,12 +170,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
       return;
     }
     const write = (): void => {
-      const payload = reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body));
-      res.writeHead(reply.status ?? 200, {
-        ...(reply.raw === undefined && reply.body !== undefined ? { "content-type": "application/json" } : {}),
-        ...reply.headers,
-      });
-      res.end(payload);
+      writeReply(res, reply);
       done();
     };
     if (reply.delay) setTimeout(write, reply.delay);
