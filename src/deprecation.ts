@@ -3,6 +3,7 @@
  * `Deprecation`/`Sunset` response header value, per handler and process.
  */
 import { describeTarget, type CallTarget } from "./errors.js";
+import { emitWarning } from "./warnings.js";
 
 export interface DeprecationInfo {
   /** `spec`: the operation is deprecated in the spec; `header`: the response carried `Deprecation`/`Sunset`. */
@@ -22,9 +23,9 @@ export interface DeprecationInfo {
 
 export type DeprecationHandler = (info: DeprecationInfo) => void;
 
-/** The default handler: a Node.js `DeprecationWarning` (silenced by `--no-deprecation`). */
+/** The default handler: a Node.js `DeprecationWarning` (silenced by `--no-deprecation`; `console.warn` outside Node.js). */
 export const emitDeprecationWarning: DeprecationHandler = (info) => {
-  process.emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
+  emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
 };
 
 /**
@@ -41,7 +42,6 @@ function once(handler: DeprecationHandler, key: string): boolean {
   seen.add(key);
   return true;
 }
-
 
 /** Reports a deprecated operation of the spec, the first time it is used. */
 export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {

@@ -247,7 +247,7 @@ describe("bad options fail at construction with clear messages", () => {
     ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a number from 0 to 10, got -1."],
     ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number, got 1.5."],
     ["negative retry delay", { retryDelay: -5 }, "`retryDelay` must be a number from 0 to 60000, got -5."],
-    ["misspelt option", { clientSecrett: "x" }, "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch)."],
+    ["misspelt option", { clientSecrett: "x" }, "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock)."],
   ])("%s", (_name, override, message) => {
     const fetch = vi.fn(async () => new Response("{}"));
     let error: unknown;

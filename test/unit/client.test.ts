@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, ...extra });
 const ADDRESSES = "/v2/fulfillment/users/{user_id}/addresses";
 
 describe("headers", () => {

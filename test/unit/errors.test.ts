@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 const USERS = "POST /v2/fulfillment/users";
-const client = () => createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, maxRetries: 0 });
+const client = () => createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, maxRetries: 0 });
 const createUser = (connect: ReturnType<typeof client>) => connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" } });
 
 describe("results", () => {
