@@ -41,7 +41,7 @@ export const generatedTypesOnly = "generated/schema.ts";
  * declarations, the bundled spec, and the package's own documents. Nothing else may ship.
  */
 export function expectedTarballFiles(): string[] {
-  const sources = readdirSync(join(root, "src"))
+  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))
     .map((name) => `src/${name}`);
   const files = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/openapi.json", "dist/cjs/package.json"];
