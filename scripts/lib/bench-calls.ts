@@ -167,8 +167,15 @@ export interface ModeStats {
   ratio: number;
   /** Median over rounds of this process's CPU time (user + system) per call, in ms. */
   cpu: number;
-  /** Every round's median, for the record. */
+  /** Every round's median, for the record (and ratios to another variant, round by round). */
   roundMedians: number[];
+  /** Every round's CPU per call. */
+  roundCpu: number[];
+}
+
+/** The median over rounds of `a`'s value ÷ `b`'s in the same round: machine noise hits both alike. */
+export function roundRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, i) => value / b[i]!));
 }
 
 export interface ModeOptions {
@@ -231,6 +238,7 @@ export async function measureMode<Name extends VariantName>(
       ratio: baseline ? median(list.map((r, i) => r.median / baseline[i]!.median)) : Number.NaN,
       cpu: median(list.map((r) => r.cpu)),
       roundMedians: list.map((r) => r.median),
+      roundCpu: list.map((r) => r.cpu),
     };
   }
   return out;

@@ -93,18 +93,20 @@ export function createAuthorize(options: AuthorizeOptions): Authorize {
     return request;
   }
 
-  async function tokenFor(request: KeyedTokenRequest, call: AuthorizedCall, refresh: boolean): Promise<string> {
+  /** The token at hand (no waiting), or the promise of one that ends early if the caller aborts. */
+  function tokenFor(request: KeyedTokenRequest, call: AuthorizedCall, refresh: boolean): string | Promise<string> {
     const pending = tokens.get(request, call.target, refresh);
     const { signal } = call;
-    const token = typeof pending === "string" ? pending : await (signal ? untilAborted(pending, signal, call.target) : pending);
-    if (signal?.aborted) throw new ConnectAbortError(call.target, signal.reason);
-    return token;
+    if (typeof pending === "string" && !signal?.aborted) return pending;
+    return (async () => {
+      const token = typeof pending === "string" ? pending : await (signal ? untilAborted(pending, signal, call.target) : pending);
+      if (signal?.aborted) throw new ConnectAbortError(call.target, signal.reason);
+      return token;
+    })();
   }
 
-  return async function authorize(call, send) {
-    const request = tokenRequestFor(call.operation, call.userId);
-    if (request === undefined) return send();
-    let token = await tokenFor(request, call, false);
+  /** Sends with `token`; after a 401, once, with a fresh one. */
+  async function sendWith(token: string, request: KeyedTokenRequest, call: AuthorizedCall, send: () => Promise<Response>): Promise<Response> {
     for (;;) {
       call.headers.set("Authorization", `Bearer ${token}`);
       const response = await send();
@@ -112,7 +114,15 @@ export function createAuthorize(options: AuthorizeOptions): Authorize {
       tokens.invalidate(request, token);
       if (call.refreshed || tokens.fixed) throw await refusal(response, call, redact);
       call.refreshed = true;
-      token = await tokenFor(request, call, true);
+      const fresh = tokenFor(request, call, true);
+      token = typeof fresh === "string" ? fresh : await fresh;
     }
+  }
+
+  return function authorize(call, send) {
+    const request = tokenRequestFor(call.operation, call.userId);
+    if (request === undefined) return send();
+    const token = tokenFor(request, call, false);
+    return typeof token === "string" ? sendWith(token, request, call, send) : token.then((value) => sendWith(value, request, call, send));
   };
 }

@@ -42,9 +42,23 @@ export function splitCallOptions(target: CallTarget, init: Record<string, unknow
   };
 }
 
-/** Percent-encodes every path parameter as one segment (`/`, `?`, `#`, `%`, spaces, non-ASCII). */
-export function serializePath(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(PATH_PARAM, (_match, name: string) => encodeURIComponent(String(params[name])));
+/** Path templates split once (`/users/{user_id}` → `["/users/", "user_id", ""]`); at most this many kept. */
+const MAX_TEMPLATES = 512;
+
+/** The path serializer of a client: percent-encodes every path parameter as one segment (`/`, `?`, `#`, `%`, spaces, non-ASCII). */
+export function createPathSerializer(): (pathname: string, params: Record<string, unknown>) => string {
+  const templates = new Map<string, readonly string[]>();
+  return (pathname, params) => {
+    let parts = templates.get(pathname);
+    if (parts === undefined) {
+      parts = pathname.split(PATH_PARAM);
+      if (templates.size < MAX_TEMPLATES) templates.set(pathname, parts);
+    }
+    // Even indexes hold the text between parameters, odd ones the parameter names.
+    let out = parts[0]!;
+    for (let i = 1; i < parts.length; i += 2) out += encodeURIComponent(String(params[parts[i]!])) + parts[i + 1]!;
+    return out;
+  };
 }
 
 /** Checks the path parameters of a call (`names`: those of its path template) before anything is sent. */

@@ -85,14 +85,13 @@ export function createCall(deps: CallDeps): Call {
   return async (method, path, callInit, userId) => {
     const { context, init } = prepare(method, path, callInit, userId);
     const withMiddleware = middlewares.length > 0 || (Array.isArray(init.middleware) && init.middleware.length > 0);
+    // `init` is this call's own copy: openapi-fetch gets it with the fast path's Request class (real
+    // Requests when middleware will see them) and the transport as its fetch.
+    init.Request = requestClass(withMiddleware);
+    init.fetch = (outgoing: OutgoingRequest) => transport(outgoing, context);
     let result: CallResult;
     try {
-      result = await request(method, path, {
-        ...init,
-        // Middleware see real Requests; without them, the fast path (see transport/fast-path.ts).
-        Request: requestClass(withMiddleware),
-        fetch: (outgoing: OutgoingRequest) => transport(outgoing, context),
-      });
+      result = await request(method, path, init);
     } catch (error) {
       if (error instanceof ConnectError) throw error;
       if (error instanceof SyntaxError && context.status !== undefined) {

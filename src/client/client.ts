@@ -15,7 +15,7 @@ import { fetchOf } from "../transport/attempt.js";
 import type { OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
 import { createTransport, type CallContext } from "../transport/transport.js";
-import { serializePath } from "./call-options.js";
+import { createPathSerializer } from "./call-options.js";
 import { createCall, type Call } from "./call.js";
 import { createOperationLookup } from "./operations.js";
 import { resolveOptions, type ClientSettings, type ConnectClientOptions } from "./options.js";
@@ -75,7 +75,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     onDeprecation: settings.onDeprecation,
     onHookError,
   });
-  const inner = createClient<paths, "application/json">({ baseUrl, headers: settings.headers, pathSerializer: serializePath });
+  const inner = createClient<paths, "application/json">({ baseUrl, headers: settings.headers, pathSerializer: createPathSerializer() });
   /** Middleware registered through `use` (mirrors openapi-fetch's list). */
   const middlewares: Middleware[] = [];
   const call = createCall({ settings, inner, lookup, transport, middlewares, redact, onHookError });

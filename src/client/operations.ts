@@ -28,13 +28,15 @@ function planOf(method: string, path: string): OperationPlan {
 
 /** A lookup that remembers the plans of the spec's operations (bounded by the spec); other paths are planned per call. */
 export function createOperationLookup(): (method: string, path: string) => OperationPlan {
-  const plans = new Map<string, OperationPlan>();
+  /** Plans by method, then by path template. */
+  const plans = new Map<string, Map<string, OperationPlan>>();
   return (method, path) => {
-    const key = `${method} ${path}`;
-    let plan = plans.get(key);
+    let byPath = plans.get(method);
+    if (byPath === undefined) plans.set(method, (byPath = new Map()));
+    let plan = byPath.get(path);
     if (plan === undefined) {
       plan = planOf(method, path);
-      if (plan.facts !== undefined) plans.set(key, plan);
+      if (plan.facts !== undefined) byPath.set(path, plan);
     }
     return plan;
   };

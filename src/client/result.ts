@@ -5,9 +5,13 @@
 import { redactDeep } from "../auth/secrets.js";
 import { ConnectApiError, type CallTarget } from "../errors.js";
 
-const CALL_TARGET = Symbol("instacart-connect.call");
-/** The redaction of the client that made a call, for `unwrap`: error text a server echoes back loses the secrets. */
-const REDACT = Symbol("instacart-connect.redact");
+/** The call a result answers, and its client's redaction (error text a server echoes back loses the secrets), for `unwrap`. */
+const CALL = Symbol("instacart-connect.call");
+
+interface CallTag {
+  readonly target: CallTarget;
+  readonly redact: (text: string) => string;
+}
 
 /** A call's result as openapi-fetch returns it. */
 export interface CallResult {
@@ -18,8 +22,7 @@ export interface CallResult {
 
 /** Attaches (not enumerable) the call's target and its client's redaction to a result, for `unwrap`. */
 export function tagResult(result: CallResult, target: CallTarget, redact: (text: string) => string): void {
-  Object.defineProperty(result, CALL_TARGET, { value: target });
-  Object.defineProperty(result, REDACT, { value: redact });
+  Object.defineProperty(result, CALL, { value: { target, redact } satisfies CallTag });
 }
 
 /**
@@ -31,12 +34,12 @@ export async function unwrap<Result extends { data?: unknown; error?: unknown; r
 ): Promise<NonNullable<Result["data"]>> {
   const settled = await result;
   if (settled.response.ok) return settled.data as NonNullable<Result["data"]>;
-  const target = (settled as { [CALL_TARGET]?: CallTarget })[CALL_TARGET] ?? {
+  const tag = (settled as { [CALL]?: CallTag })[CALL];
+  const target = tag?.target ?? {
     operationId: undefined,
     method: "",
     path: settled.response.url ? new URL(settled.response.url).pathname : "",
   };
-  const redact = (settled as { [REDACT]?: (text: string) => string })[REDACT];
-  const body = redact ? redactDeep(settled.error, redact) : settled.error;
+  const body = tag ? redactDeep(settled.error, tag.redact) : settled.error;
   throw new ConnectApiError({ status: settled.response.status, body, headers: settled.response.headers, target });
 }

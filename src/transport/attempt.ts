@@ -39,8 +39,8 @@ export async function timedAttempt(
   if (signal?.aborted) throw new ConnectAbortError(options.target, signal.reason);
   const controller = new AbortController();
   const cancel = options.clock.setTimer(() => controller.abort(TIMEOUT), options.timeout);
-  const onAbort = (): void => controller.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const onAbort = signal && ((): void => controller.abort(signal.reason));
+  if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
   const init: RequestInit = {
     method: parts.method,
     headers: parts.headers,
@@ -60,6 +60,6 @@ export async function timedAttempt(
     throw new AttemptFailure(timedOut ? "timeout" : "network", error);
   } finally {
     cancel();
-    signal?.removeEventListener("abort", onAbort);
+    if (onAbort) signal.removeEventListener("abort", onAbort);
   }
 }

@@ -58,16 +58,18 @@ export interface RequestParts {
   readonly signal: AbortSignal | undefined;
 }
 
-/** The parts of a request, its body held in memory. */
-export async function requestParts(request: OutgoingRequest): Promise<RequestParts> {
+/** The parts of a request, its body held in memory (a promise only when a body must be read first). */
+export function requestParts(request: OutgoingRequest): RequestParts | Promise<RequestParts> {
   const { url, method } = request;
   const signal = request.signal ?? undefined;
-  if (request instanceof CallRequest) {
+  if (request instanceof CallRequest && !(request.body instanceof ReadableStream)) {
     // openapi-fetch made these headers for this call alone: no need to copy them.
-    const body = request.body instanceof ReadableStream ? await new Response(request.body).arrayBuffer() : (request.body ?? undefined);
-    return { url, method, headers: request.headers, body, signal };
+    return { url, method, headers: request.headers, body: request.body ?? undefined, signal };
   }
-  return { url, method, headers: new Headers(request.headers), body: request.body === null ? undefined : await request.arrayBuffer(), signal };
+  const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
+  if (request.body === null) return { url, method, headers, body: undefined, signal };
+  const read = request instanceof CallRequest ? new Response(request.body).arrayBuffer() : request.arrayBuffer();
+  return read.then((body) => ({ url, method, headers, body, signal }));
 }
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);

@@ -140,7 +140,8 @@ export function createTransport(options: TransportOptions): Transport {
         target,
       });
     }
-    const parts = await requestParts(request);
+    const pending = requestParts(request);
+    const parts = pending instanceof Promise ? await pending : pending;
     const safe = isSafeToRepeat(parts.method, context.idempotent);
     const state: CallState = {
       context, parts, target, operation: context.operation, userId: context.userId, signal: parts.signal, headers: parts.headers,
