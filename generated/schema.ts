@@ -350,7 +350,8 @@ export interface paths {
          *     quantity because it is out of stock and no replacement fits (`to_refund`, with `delivered_count`
          *     0). The item starts as `not_found`.
          *
-         *     The reference page documents `PUT`; the how-to guides send the same body with `POST` to this path.
+         *     The reference page documents `PUT`; the how-to guides send the same body with `POST` to this path
+         *     (described as `updateSandboxShopperOrderItemPost`).
          *
          *     **Development servers only.** The Sandbox API is enabled only on development servers (for example
          *     `https://connect.dev.instacart.tools`), never in production.
@@ -359,7 +360,25 @@ export interface paths {
          *     scope works on the development server (seen in an Instacart employee's test suite, trust grade C).
          */
         put: operations["updateSandboxShopperOrderItem"];
-        post?: never;
+        /**
+         * Update an order item as a shopper (POST form)
+         * @description The same update as `updateSandboxShopperOrderItem`, sent with `POST` instead of `PUT`: the Sandbox
+         *     how-to guides send these item calls as `POST` to this path, while the reference page documents
+         *     `PUT`. Use `PUT` (`updateSandboxShopperOrderItem`), the reference page's method; this form exists
+         *     so that requests copied from the how-to guides are described (and accepted by a mock built from
+         *     this document) too.
+         *
+         *     Source: the Sandbox how-to guides on docs.instacart.com (trust grade A for what the guides send;
+         *     the reference page, also grade A, says `PUT`; that the server answers `POST` like `PUT` is
+         *     inferred from the guides). Same path parameters, body and response as the `PUT` form.
+         *
+         *     **Development servers only.** The Sandbox API is enabled only on development servers (for example
+         *     `https://connect.dev.instacart.tools`), never in production.
+         *
+         *     Token: client credentials. The Sandbox API's scope value is not public; a token requested without a
+         *     scope works on the development server (seen in an Instacart employee's test suite, trust grade C).
+         */
+        post: operations["updateSandboxShopperOrderItemPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -472,21 +491,26 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stage a last mile or dispatch order (old URI)
-         * @deprecated
-         * @description The old URI of stage a last mile delivery order, without `user_id`; same body and response.
-         *     Staging tells Instacart the order is picked and staged, and dispatches a shopper.
+         * Stage a dispatch last mile delivery order
+         * @description Marks a dispatch last mile delivery order as staged and ready for delivery: this triggers an event
+         *     that dispatches a shopper to the store. Dispatch orders only ("This endpoint works only with
+         *     dispatch last mile delivery orders"). Every body field is optional: the number of items and bags,
+         *     the weight of the items in pounds, and the bag label.
          *
-         *     Deprecated for last mile delivery orders: use
-         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`) instead.
-         *     Deprecated operations stay supported for at least six months after the announcement and may be
-         *     removed later.
+         *     Deprecated use: this path was also the old URI to stage a last mile delivery order
+         *     (`stageLastMileOrderLegacy`, with the same body plus `bag_scan_codes`, and the Order response).
+         *     That use is deprecated: stage last mile orders with
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`). The path
+         *     itself is current for dispatch orders, so no deprecation warning applies to it.
          *
-         *     Dispatch last mile orders: the dispatch overview says they are staged under
-         *     `/v2/fulfillment/lastmile/orders`, which makes this path their staging call. Only the deprecated
-         *     last mile page of this path is public, so the dispatch use is not documented in detail.
+         *     The request body is closed: the dispatch page's table (four fields) and the deprecated last mile
+         *     page's table (the same four and `bag_scan_codes`) are both complete, so the body of this path is
+         *     their union. `bag_scan_codes` belongs to the deprecated use only and is marked deprecated.
+         *
+         *     The dispatch page's response table is not in the reference: the response is the Order, the
+         *     documented response of the path's last mile use.
          */
-        post: operations["stageLastMileOrderLegacy"];
+        post: operations["stageDispatchLastMileOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3094,7 +3118,7 @@ export interface components {
             upc?: string;
             /** @description Weight, for products sold by weight. Must be greater than 0. */
             weight?: number;
-        };
+        } & unknown;
         /**
          * AtStoreEtaEvent
          * @description At store ETA: a last mile delivery callback. Its `event_name` is not public (open string, no value
@@ -3374,8 +3398,8 @@ export interface components {
             /** @description The department in which the product is displayed. */
             department?: string;
             /**
-             * Format: date-time
-             * @description When the data was generated (ISO 8601), for example `2025-01-15T14:30:00Z`.
+             * @description When the data was generated, in ISO 8601, for example `2025-01-15T14:30:00Z`.
+             * @example 2025-01-15T14:30:00Z
              */
             generated_at?: string;
             /** @description Additional item details or custom content. */
@@ -3555,10 +3579,7 @@ export interface components {
             cart_total?: number;
             /** @description The customer's email address. */
             email?: string;
-            /**
-             * Format: date-time
-             * @description End of the delivery window.
-             */
+            /** @description End of the delivery window, an ISO 8601 timestamp. */
             end_at?: string;
             /**
              * @description When the requested window has no capacity, use the soonest same-day window instead. The window
@@ -3590,10 +3611,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description Start of the delivery window. The window lasts at least 1 hour and starts on the hour.
-             */
+            /** @description Start of the delivery window, an ISO 8601 timestamp. The window lasts at least 1 hour and starts on the hour. */
             start_at: string;
             /**
              * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
@@ -3619,10 +3637,7 @@ export interface components {
             cart_total?: number;
             /** @description Whether the customer opts out of SMS messages. Default `false`. */
             customer_sms_opt_out?: boolean;
-            /**
-             * Format: date-time
-             * @description End of the delivery window.
-             */
+            /** @description End of the delivery window, an ISO 8601 timestamp. */
             end_at?: string;
             /** @description The customer's first name. */
             first_name: string;
@@ -3652,10 +3667,7 @@ export interface components {
             service_option_hold_id: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description Start of the delivery window.
-             */
+            /** @description Start of the delivery window, an ISO 8601 timestamp. */
             start_at?: string;
             /**
              * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
@@ -3888,17 +3900,75 @@ export interface components {
          */
         DesiredWindow: {
             /**
-             * Format: date-time
              * @description End of the desired window (ISO 8601).
              * @example 2022-11-02T18:00:00.00000-00:00
              */
             ends_at?: string;
             /**
-             * Format: date-time
              * @description Start of the desired window (ISO 8601).
              * @example 2022-11-02T16:00:00.00000-00:00
              */
             starts_at?: string;
+        };
+        /**
+         * DispatchOrder
+         * @description A dispatch last mile delivery order, as the dispatch get and cancel pages document it: the Order
+         *     fields up to `metadata` and `fulfillment_details`, where their tables end. The deprecated last mile
+         *     get page (the same path) lists the same ten fields. Unlike the Order of the other order operations,
+         *     the dispatch pages do not list `warnings`, `items` or `pos_payment_method`; a response may still
+         *     carry fields that are not public, so the object stays open.
+         */
+        DispatchOrder: {
+            /**
+             * @description Why the order was canceled. Present only on canceled orders.
+             * @enum {string}
+             */
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            /**
+             * Format: date-time
+             * @description When the order was created.
+             */
+            created_at?: string;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            /**
+             * @description The retailer-generated order ID (the `order_id` of the create request).
+             * @example order-20261127-0001
+             */
+            id: string;
+            /**
+             * @deprecated
+             * @description Deprecated: use `is_instacartplus` instead. Default `false`.
+             */
+            is_express?: boolean;
+            /** @description Whether the order got Instacart+ benefits. Default `false`. */
+            is_instacartplus?: boolean;
+            /**
+             * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
+             * @example en_US
+             */
+            locale?: string;
+            /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
+             *     that page.
+             */
+            order_url?: string | null;
+            /**
+             * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
+             *     name: `brand_new` (the only status in which update order, update last mile order, and the
+             *     dispatch update and cancel are allowed), `acknowledged` (a shopper is assigned), `picking` (set item
+             *     replacements works up to this status), `staged` (the Post-checkout `workflow_state`
+             *     `ready_for_pickup` corresponds to it). A 2021 example of the last mile stage response shows
+             *     `created`. The Order status callbacks follow the same lifecycle.
+             * @example brand_new
+             * @example acknowledged
+             * @example picking
+             * @example staged
+             */
+            status: string;
         };
         /**
          * ErrorDetail
@@ -4176,10 +4246,13 @@ export interface components {
             /** @description The orders to batch. */
             orders: components["schemas"]["SandboxBatchOrder"][];
             /**
-             * @description The shopper's ID, from create a shopper. (An Instacart employee's test suite sends it as a JSON
-             *     string and the development server accepts it; the docs type is integer.)
+             * @description The shopper's ID, from create a shopper: an integer in the docs. An Instacart employee's test
+             *     suite sends it as a JSON string of digits and the development server answers 200, so a string
+             *     of digits is accepted too.
+             * @example 21850710
+             * @example 21850710
              */
-            shopper_id: number;
+            shopper_id: number | string;
             /**
              * @description Initial workflow state of the batch. The states depend on `batch_type` (see advance the batch
              *     status), for example `brand_new`, `acknowledged`, `picking`.
@@ -4200,7 +4273,7 @@ export interface components {
              * @enum {string}
              */
             status: "APPROVED" | "REJECTED";
-        };
+        } & unknown;
         /**
          * InstacartAccountInfo
          * @description The Instacart+ membership of the Instacart account linked to a Connect user.
@@ -4221,7 +4294,8 @@ export interface components {
         };
         /**
          * ItemIdentifier
-         * @description Identifies a product, by UPC or by retailer reference code (RRC).
+         * @description Identifies a product, by UPC or by retailer reference code (RRC): an object with exactly one of
+         *     the two.
          */
         ItemIdentifier: {
             /** @description Universal product code. */
@@ -4354,10 +4428,7 @@ export interface components {
         ListLastMileServiceOptionsLegacyRequest: {
             /** @description Total value of the order's items, in cents. */
             cart_total_cents?: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -4367,7 +4438,7 @@ export interface components {
             postal_code?: string;
             /** @description Number of units in the order, counting multiples. */
             units_count?: number;
-        };
+        } & unknown;
         /**
          * ListLastMileServiceOptionsRequest
          * @description Request body of list time slots for last mile delivery. Instacart's page shows `address`,
@@ -4378,10 +4449,7 @@ export interface components {
             address: components["schemas"]["ExpandedAddress"];
             /** @description Total value of the order's items, in cents. */
             cart_total_cents: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -4487,7 +4555,8 @@ export interface components {
         /**
          * Order
          * @description A Fulfillment order: the response of create, get, update, update tip, stage and cancel (delivery,
-         *     pickup, last mile and dispatch last mile orders). The fields up to `items` are confirmed, with
+         *     pickup, last mile and dispatch last mile orders; the dispatch get and cancel pages document fewer
+         *     fields, `DispatchOrder`). The fields up to `items` are confirmed, with
          *     these required marks, by the get orders and update tip pages; `pos_payment_method` comes from
          *     the docs mirror's get order page (required there). Further fields are not public, so the object
          *     stays open.
@@ -4636,13 +4705,23 @@ export interface components {
         /**
          * OrderItem
          * @description An item of a cart or order, in a request (list time slots, create and update orders).
-         *     `line_num` is unique within the order. Either `count` or `weight` is required, depending on the
-         *     product's quantity type in the retailer's catalog; weight is in the catalog unit of the item
-         *     (lb or kg).
+         *     `line_num` is unique within the order. Each item needs `count` or `weight` (or both): the product's
+         *     quantity type in the retailer's catalog decides which one is required. Products sold per unit
+         *     need `count`; a `weight` sent with them is added to the order's special instructions. Products
+         *     sold by weight need `weight`, in the catalog unit of the item (`lb` or `kg`); a `count` sent with
+         *     them is added to the special instructions. Variable-weight products use the catalog's
+         *     `par_weight`. (Docs: "The items[] in these requests accept both count and weight, but the
+         *     product's quantity type determines which field is required", product quantity types page.)
          */
         OrderItem: {
-            /** @description Quantity, for products sold by count. */
+            /** @description Quantity, for products sold per unit. A non-negative integer. */
             count?: number;
+            /**
+             * @description The product, by `upc` or by `rrc`. The Fulfillment pages' 2021 tables list only `upc`; the `rrc`
+             *     form comes from an Instacart employee's test suite, which created a delivery order with
+             *     `{"rrc": "594827"}` and got 200 (trust grade C for this use; Recommendations and the Sandbox
+             *     document `rrc` themselves).
+             */
             item?: components["schemas"]["ItemIdentifier"];
             /** @description Line number, unique within the order. */
             line_num: string;
@@ -4657,9 +4736,9 @@ export interface components {
             replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null;
             /** @description Instructions for the shopper about this item. */
             special_instructions?: string | null;
-            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            /** @description Weight in the catalog unit of the item (`lb` or `kg`), for products sold by weight. A non-negative number. */
             weight?: number;
-        };
+        } & unknown;
         /**
          * OrderItemSelection
          * @description The customer's preferred replacement for one line item of the order. `count` or `weight` is
@@ -4761,10 +4840,11 @@ export interface components {
          */
         OrderUser: {
             /**
-             * Format: date
-             * @description ISO 8601 date of birth, used to check eligibility for alcohol and other age-restricted items.
-             *     Orders with age-restricted products need it: without it the request fails or the item is
-             *     removed, depending on the retailer's configuration.
+             * @description The user's birthday in ISO 8601 format, used to check eligibility for alcohol and other
+             *     age-restricted items; `YYYY-MM-DD` is the recommended form. Orders with age-restricted products
+             *     need it: without it the request fails or the item is removed, depending on the retailer's
+             *     configuration. No `date` format is enforced: ISO 8601 also covers date-times, and an Instacart
+             *     employee's test suite sent a date in another form and got 200.
              * @example 1990-01-31
              */
             birthday?: string;
@@ -5055,7 +5135,10 @@ export interface components {
             id: string;
             /** @description The items of the transaction. */
             items?: components["schemas"]["PosItem"][];
-            /** @description Last four digits of the primary account number (payment card number), for example `7890`. */
+            /**
+             * @description The last four digits of the primary account number or payment card number, for example `7890`.
+             *     The docs state no format rule, so none is enforced here.
+             */
             last_four: string;
             /** @description Identifier of the store, for example `4211`. */
             store_id: string;
@@ -5070,10 +5153,12 @@ export interface components {
             /** @description Total tax of the transaction. */
             total_tax: number;
             /**
-             * Format: date-time
-             * @description Time of the transaction, with a UTC offset or in UTC (`Z`), for example `2022-03-09T16:37:00Z`.
-             *     (The docs also show `2022-03-09T11:37:00-5:00`; write the offset with two-digit hours,
-             *     `-05:00`, as ISO 8601 requires.)
+             * @description The time of the transaction: append the time zone at the end or use UTC, for example
+             *     `2022-03-09T16:37:00Z`. The docs' other example, `2022-03-09T11:37:00-5:00`, has a one-digit
+             *     offset hour that RFC 3339 date-times refuse, so no `date-time` format is enforced here; write
+             *     the offset with two-digit hours (`-05:00`), as ISO 8601 requires.
+             * @example 2022-03-09T16:37:00Z
+             * @example 2022-03-09T11:37:00-5:00
              */
             transaction_timestamp: string;
         };
@@ -5111,10 +5196,7 @@ export interface components {
         PreviewLastMileServiceOptionsRequest: {
             /** @description Total value of the order's items, in cents. */
             cart_total_cents?: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -5122,7 +5204,7 @@ export interface components {
             location_code?: string;
             /** @description Postal code of the delivery. Required unless `location_code` is given. */
             postal_code?: string;
-        };
+        } & unknown;
         /**
          * PreviewPickupServiceOptionsRequest
          * @description Request body of preview time slots for pickup. The page's prose names `with_priority_eta_options`,
@@ -5316,9 +5398,9 @@ export interface components {
          */
         SchedulePickupRequest: {
             /**
-             * Format: date-time
-             * @description The customer's estimated time of arrival at the store. Sending a new value for the same order
-             *     updates the scheduled pickup.
+             * @description The customer's estimated time of arrival at the store, presumably an ISO 8601 timestamp (no
+             *     format is enforced: the type is not public). Sending a new value for the same order updates the
+             *     scheduled pickup.
              */
             schedule_pickup_eta: string;
         };
@@ -5453,6 +5535,28 @@ export interface components {
             event_name: "canceled" | "rescheduled" | "late_delivery";
         };
         /**
+         * StageDispatchLastMileOrderRequest
+         * @description Request body of stage a dispatch last mile delivery order. Every field is optional. The path also
+         *     served the deprecated last mile use, whose body adds `bag_scan_codes` (deprecated with that use).
+         */
+        StageDispatchLastMileOrderRequest: {
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /**
+             * @deprecated
+             * @description Deprecated with the last mile use of this path: the barcodes printed on the bag labels, which the
+             *     shopper scans at pickup. The dispatch page does not list it; stage last mile orders, with their
+             *     bag scan codes, through `stageLastMileOrder`.
+             */
+            bag_scan_codes?: string[];
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description The weight of the items in lbs. */
+            items_weight?: number;
+        };
+        /**
          * StageLastMileOrderRequest
          * @description Request body of stage a last mile delivery order. Every field is optional.
          */
@@ -5503,21 +5607,30 @@ export interface components {
         /**
          * UpdateDispatchLastMileOrderRequest
          * @description Request body of update a dispatch last mile delivery order. Every field is optional, but a new
-         *     window needs both `start_at` and `end_at`. The deprecated last mile use of the same path took the
-         *     parameters of update a last mile delivery order (`UpdateLastMileOrderRequest`, whose table is not
-         *     fully public), so the object stays open.
+         *     window needs both `start_at` and `end_at`.
+         *
+         *     The dispatch page's table is complete (ten fields, all optional, followed by the note on the
+         *     window), so the object is closed. The same path was also the old URI to update a last mile
+         *     delivery order, with the parameters of update a last mile delivery order: of those, only
+         *     `bag_label` is missing from the dispatch table, so it is accepted too, marked deprecated with
+         *     that use. (The rest of that older table is not public; a field from it that is not listed here
+         *     is refused by the mock.)
          */
         UpdateDispatchLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. */
             alcoholic?: boolean;
+            /**
+             * @deprecated
+             * @description Deprecated with the last mile use of this path: the label printed on the bags of a last mile
+             *     delivery order. The dispatch page does not list it; update last mile orders, with their bag
+             *     label, through `updateLastMileOrder`.
+             */
+            bag_label?: string;
             /** @description Number of bags. */
             bags_count?: number;
             /** @description Value of the order. */
             cart_total?: number;
-            /**
-             * Format: date-time
-             * @description New window end; send it with `start_at`.
-             */
+            /** @description New window end, an ISO 8601 timestamp; send it with `start_at`. */
             end_at?: string;
             /** @description Tip, in cents. */
             initial_tip_cents?: number;
@@ -5532,10 +5645,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description New window start; send it with `end_at`. The window lasts at least 1 hour and starts on the hour.
-             */
+            /** @description New window start, an ISO 8601 timestamp; send it with `end_at`. The window lasts at least 1 hour and starts on the hour. */
             start_at?: string;
         } & (unknown & unknown);
         /**
@@ -5552,10 +5662,7 @@ export interface components {
             bags_count?: number;
             /** @description Value of the order. */
             cart_total?: number;
-            /**
-             * Format: date-time
-             * @description New window end; must fall inside the window of the chosen service option.
-             */
+            /** @description New window end, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
             end_at?: string;
             /** @description Tip, in cents. */
             initial_tip_cents?: number;
@@ -5570,10 +5677,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description New window start; must fall inside the window of the chosen service option.
-             */
+            /** @description New window start, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
             start_at?: string;
         };
         /**
@@ -6551,6 +6655,67 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    updateSandboxShopperOrderItemPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The line number of the order item.
+                 * @example 1
+                 */
+                line_num: string;
+                /**
+                 * @description The order ID.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+                /**
+                 * @description The shopper ID, from create a shopper.
+                 * @example 21850710
+                 */
+                shopper_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSandboxShopperOrderItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The item was updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxSuccess"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createDispatchLastMileOrder: {
         parameters: {
             query?: never;
@@ -6643,7 +6808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["DispatchOrder"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6740,7 +6905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["DispatchOrder"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6752,7 +6917,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    stageLastMileOrderLegacy: {
+    stageDispatchLastMileOrder: {
         parameters: {
             query?: never;
             header?: {
@@ -6777,7 +6942,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+                "application/json": components["schemas"]["StageDispatchLastMileOrderRequest"];
             };
         };
         responses: {
