@@ -3170,6 +3170,48 @@ export interface components {
             reasons?: string[];
         };
         /**
+         * BlackoutPeriod
+         * @description One blackout period of a catalog item (`blackout_times`): a weekday, the hours and the dates
+         *     during which the item cannot be bought, and the message customers see. Times are in the store's
+         *     local time (not UTC), and a period must be within store hours. The docs' formats are unusual
+         *     (hours like `19:00:00:00+0000`, dates as `MM/DD/YYYY`) and are not enforced here.
+         */
+        BlackoutPeriod: {
+            /**
+             * @description The last date of the blackout period, in the format `MM/DD/YYYY`. Optional.
+             * @example 05/31/2019
+             */
+            end_date?: string;
+            /**
+             * @description The blackout end time, in the same form, for example `24:00:00:00+0000`.
+             * @example 24:00:00:00+0000
+             */
+            end_hour: string;
+            /**
+             * @description The message displayed when a customer attempts to purchase the item during the blackout period.
+             *     Marked required in the docs' table, but absent from one version of the page, so not required
+             *     here.
+             * @example Our deli is closed during these hours.
+             */
+            message?: string;
+            /**
+             * @description The first date of the blackout period, a date without a time, in the format `MM/DD/YYYY`.
+             * @example 02/01/2019
+             */
+            start_date: string;
+            /**
+             * @description The blackout start time (inclusive), a "timestamp" in the docs' form, for example
+             *     `19:00:00:00+0000`.
+             * @example 19:00:00:00+0000
+             */
+            start_hour: string;
+            /**
+             * @description The day of the week of the blackout period.
+             * @enum {string}
+             */
+            weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+        };
+        /**
          * BrandNewEvent
          * @description Brand new: the order was created in Instacart's system. Sent for delivery, pickup and last mile
          *     delivery orders. Only the start of the docs' example is public (the envelope and
@@ -3335,7 +3377,7 @@ export interface components {
          *     - Send at least one attribute besides those identifiers, or the update fails.
          *
          *     Only the start of the attribute table is public (up to `cancel_lead_time`); more attributes follow
-         *     (the overview names `price` and `order_lead_time`, for example), so the object stays open. Whether
+         *     (the overview names `price` and `order_lead_time`, modelled below), so the object stays open. Whether
          *     a request can also carry several items (a batch envelope) is not public.
          */
         CatalogItem: {
@@ -3353,17 +3395,35 @@ export interface components {
             /** @description The number of units of this item in this store. */
             balance_on_hand?: number;
             /**
-             * @description Blackout periods during which the item is unavailable, as JSON. Its shape follows the docs'
-             *     blackout period specifications, which are not reproduced here.
+             * @description Blackout periods during which the item cannot be bought: one object per period. Times are in the
+             *     store's local time (not UTC), and a period must be within store hours. Example:
+             *     `[{"weekday": "monday", "start_hour": "6:00:00:00+0000", "end_hour": "10:00:00:00+0000",
+             *     "start_date": "02/01/2019", "end_date": "05/31/2019", "message": "Our deli is closed during these
+             *     hours."}]`.
              */
-            blackout_times?: unknown;
-            /** @description A lead time, in minutes (the rest of the docs' description is not public). */
+            blackout_times?: components["schemas"]["BlackoutPeriod"][];
+            /**
+             * @description Lead time, in minutes, within which a customer cannot cancel a catering item, for example `1440`.
+             * @example 1440
+             */
             cancel_lead_time?: number;
             /**
              * @description The code of the product, such as a PLU or UPC; for scannable barcodes, the code on the product
              *     itself. Include the check digit of UPCs. Required if `retailer_reference_code` is not given.
              */
             lookup_code?: string;
+            /**
+             * @description Lead time, in minutes, required to support item fulfillment, for example `2880`. The Catalog API
+             *     overview names the attribute; its type and unit come from the inventory file's catering
+             *     specifications, which use the same attribute names.
+             * @example 2880
+             */
+            order_lead_time?: number;
+            /**
+             * @description The item's price at this store. The Catalog API overview names the attribute; its type and format
+             *     are not public.
+             */
+            price?: unknown;
             /**
              * @description The retailer's internal code that groups lookup codes into one item. Required if `lookup_code`
              *     is not given.
@@ -3381,19 +3441,28 @@ export interface components {
          *     - Send at least one attribute besides those identifiers, or the update fails.
          *     - `item_name` is required when the product is created.
          *
-         *     Only the start of the attribute table is public (up to `organic`); many more attributes follow
-         *     (the overview names `remote_image_URL`, for example), so the object stays open. The docs' page says
-         *     the request body accepts these attributes; whether a request can also carry several products (a
-         *     batch envelope) is not public.
+         *     Only the start of the attribute table is public (up to `organic`); many more attributes follow, so
+         *     the object stays open. The overview names `remote_image_URL`, for example: it is not modelled,
+         *     because its exact key is not public (the prose spelling differs from the tables' snake case). The
+         *     docs' page says the request body accepts these attributes; whether a request can also carry
+         *     several products (a batch envelope) is not public.
          */
         CatalogProduct: {
-            /** @description Secondary product images, as an array of JSON objects (their fields follow the docs' image specifications, not reproduced here). */
-            additional_images_url?: unknown[];
+            /**
+             * @description Secondary product images: "An array of JSON objects defining secondary image URLs", for example
+             *     `[{"angle": "angle_right", "src": "https://www.example.com/image_url_4011.png"}]`. The element's
+             *     shape comes from the inventory file's image specifications, to which the product API page points
+             *     ("For more information, see Additional images specifications and Image specifications").
+             */
+            additional_images_url?: components["schemas"]["ProductImage"][];
             /** @description The customer-facing brand name. Applied only when the product is created. */
             brand_name?: string;
             /** @description US retailers only. Text required by California law (Proposition 65). */
             ca_prop65_text?: string;
-            /** @description The catalog code set version used to match the submitted code to a product. Default the current catalog version. */
+            /**
+             * @description The catalog code set version to use when matching the submitted code to a product. If not
+             *     provided, defaults to the current catalog version.
+             */
             code_set_version?: number;
             /** @description The department in which the product is displayed. */
             department?: string;
@@ -3528,8 +3597,9 @@ export interface components {
         CreateDeliveryOrderRequest: {
             address: components["schemas"]["Address"];
             /**
-             * @description Initial tip, in cents. The 2021 version of the page marks it required; the current page's mark
-             *     is not public.
+             * @description The pre-delivery tip amount, in cents. Required in the 2021 docs ("initial_tip_cents integer ✅");
+             *     the current page's mark is not visible (update order, newest page, marks it required). Optional
+             *     here so that the spec is not stricter than the docs; send it.
              */
             initial_tip_cents?: number;
             /**
@@ -4995,9 +5065,6 @@ export interface components {
          *     the current `workflow_state`, the `fulfillment_type` and the start and end of the delivery window,
          *     but only the value tables of `fulfillment_type` and `workflow_state` are public: the JSON names of
          *     the date and window fields, and the required marks, are not. The object stays open.
-         *
-         *     The schedule-pickup page also names a `pickup_category` of the post-checkout order (`curbside` is
-         *     the value it requires); its type and place are not public, so it is not modelled here.
          */
         PostCheckoutOrder: {
             /**
@@ -5007,6 +5074,13 @@ export interface components {
              * @enum {string}
              */
             fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup";
+            /**
+             * @description The kind of pickup, for pickup orders. The docs name `curbside` (the value schedule pickup
+             *     requires); other values are not public (pickup instructions use the categories `curbside`,
+             *     `locker` and `in_store`, but whether this field shares them is not stated).
+             * @example curbside
+             */
+            pickup_category?: string;
             /**
              * @description Where the order is in its workflow. An open list: the docs publish these states (and the
              *     fulfillment types that use them), and later states such as delivery and cancellation are not
@@ -5221,6 +5295,24 @@ export interface components {
             with_eta_options?: boolean;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Named by the page's prose only. */
             with_priority_eta_options?: boolean;
+        };
+        /**
+         * ProductImage
+         * @description A secondary image of a product (`additional_images_url`): its URL and the angle it shows. URLs
+         *     cannot include spaces and must include the file extension. The docs give the element only as an
+         *     example, so the object stays open and its fields are not required.
+         */
+        ProductImage: {
+            /**
+             * @description The angle of the image, for example `angle_right`.
+             * @example angle_right
+             */
+            angle?: string;
+            /**
+             * @description The image URL, with its file extension and without spaces.
+             * @example https://www.example.com/image_url_4011.png
+             */
+            src?: string;
         };
         /**
          * RecommendationItem
