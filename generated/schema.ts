@@ -2412,10 +2412,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Canceled callback. Sent for delivery,
          *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name`, `fulfillment.canceled`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.canceled`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `cancellation_reason`
+         *     come from that load test (grade D), are never required, and are typed but not checked at run time.
          *
          *     When Instacart cannot fulfill a dispatch last mile delivery order, it cancels the order and sends
          *     this callback. On a development server the Sandbox can fire it on demand
@@ -2546,10 +2547,11 @@ export interface webhooks {
          *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
          *     callbacks).
          *
-         *     Its `event_name`, `fulfillment.delivered`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.delivered`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `order_items[]` come
+         *     from that load test (grade D), are never required, and are typed but not checked at run time.
          */
         post: operations["deliveredEvent"];
         delete?: never;
@@ -2572,10 +2574,12 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Delivering callback. Sent for
          *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name`, `fulfillment.delivering`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.delivering`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `order_items[]` and
+         *     `delivery_window` (`starts_at`, `ends_at`) come from that load test (grade D), are never required,
+         *     and are typed but not checked at run time.
          */
         post: operations["deliveringEvent"];
         delete?: never;
@@ -2598,9 +2602,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Late delivery callback. Sent for
          *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.late_delivery`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
          *     `late_delivery`: the value of the simulate request, not necessarily the callback's `event_name`).
@@ -2626,9 +2632,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Late pickup callback. Sent for pickup
          *     orders.
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.late_pickup`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          */
         post: operations["latePickupEvent"];
         delete?: never;
@@ -2726,10 +2734,12 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Picking callback. Sent for delivery
          *     and pickup orders.
          *
-         *     Its `event_name`, `fulfillment.picking`, comes from third-party code only (grade D); the docs do not
-         *     show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.picking`, comes from third-party code only (grade D: webhook handlers
+         *     and a commercial integrator's callback load test); the docs do not show it. If Instacart sends
+         *     another value, `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond
+         *     the envelope and `event_metadata.order_id`, the payload is not public: `order_url` and
+         *     `store_location` come from that load test (grade D), are never required, and are typed but not
+         *     checked at run time.
          *
          *     For delivery orders, `store_location` may be missing from callbacks until after this one.
          */
@@ -2861,9 +2871,11 @@ export interface webhooks {
          *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
          *     callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.rescheduled`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
          *     `rescheduled`: the value of the simulate request, not necessarily the callback's `event_name`).
@@ -2914,9 +2926,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Staged callback. Sent for delivery,
          *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.staged`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `status_link`, `pickup_link` and `order_items[]` come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     For delivery orders it is sent only when the shopper who picks the order is not the one who
          *     delivers it.
@@ -3231,7 +3245,10 @@ export interface components {
             /**
              * @description The order's delivery window. Added to the Brand new callback on 2024-10-10 (changelog).
              *     Its type and fields are not public, and the changelog does not say where in the payload
-             *     it is: it is placed here with the event's other fields (inferred).
+             *     it is: it is placed here with the event's other fields (inferred). A hint at its shape:
+             *     a commercial integrator's callback test data (grade D) sends the Delivering callback a
+             *     `delivery_window` object with `starts_at` and `ends_at` (`CallbackWindow`, zone-less
+             *     times such as `2022-07-30 07:50:00`); no type is imposed here.
              */
             delivery_window?: unknown;
         };
@@ -3320,8 +3337,10 @@ export interface components {
              * @description What happened. Only two values are confirmed by the docs: `fulfillment.brand_new` and
              *     `chat_message_created`. Third-party code uses `fulfillment.acknowledged`,
              *     `fulfillment.picking`, `fulfillment.checkout`, `fulfillment.delivering`,
-             *     `fulfillment.delivered` and `fulfillment.canceled` (unverified). The other callbacks are
-             *     known only by their display names. Treat any other value as a new event, not an error.
+             *     `fulfillment.delivered`, `fulfillment.canceled`, `fulfillment.late_delivery`,
+             *     `fulfillment.late_pickup`, `fulfillment.rescheduled` and `fulfillment.staged` (unverified).
+             *     The other callbacks are known only by their display names. Treat any other value as a new
+             *     event, not an error.
              * @example fulfillment.brand_new
              * @example chat_message_created
              */
@@ -3332,6 +3351,34 @@ export interface components {
              * @example 2020-07-07T16:35:22Z
              */
             event_timestamp: string;
+        };
+        /**
+         * CallbackOrderItem
+         * @description An item in an event callback's `order_items` (Staged, Delivering, Delivered). Known only from
+         *     third-party test data (grade D). Its fields match the documented response item (`line_num`,
+         *     `qty`, `qty_unit`, `replaced`, `scan_code`; see `OrderResponseItem`) and add `refunded`,
+         *     `item_upc` and `item_rrc`. None is required.
+         */
+        CallbackOrderItem: {
+            /** @description Retailer reference code of the item (empty when it is identified by UPC, in the samples). */
+            item_rrc?: string;
+            /** @description UPC of the item (empty when the item is identified by RRC, in the samples). */
+            item_upc?: string;
+            /** @description Line number of the item, as sent in the order request. */
+            line_num?: string;
+            /** @description Quantity, in `qty_unit`. */
+            qty?: number;
+            /**
+             * @description Unit of `qty`; the docs name `each` and `lb` for the response item.
+             * @example each
+             */
+            qty_unit?: string;
+            /** @description Whether the item was refunded. */
+            refunded?: boolean;
+            /** @description Whether the item was replaced. */
+            replaced?: boolean;
+            /** @description Scan code of the item. */
+            scan_code?: string;
         };
         /**
          * CallbackTokenError
@@ -3350,6 +3397,25 @@ export interface components {
             error_description?: string;
         };
         /**
+         * CallbackWindow
+         * @description A window in an event callback (`new_window` of Late delivery, Late pickup and Rescheduled,
+         *     `delivery_window` of Delivering): its start and end. Known only from third-party test data
+         *     (grade D), whose values are space-separated and carry no time zone (`2022-05-06 07:30:00`), so no
+         *     date-time format is imposed and neither field is required.
+         */
+        CallbackWindow: {
+            /**
+             * @description End of the window, as sent.
+             * @example 2022-05-06 09:00:00
+             */
+            ends_at?: string;
+            /**
+             * @description Start of the window, as sent (the samples show `2022-05-06 07:30:00`, without a zone).
+             * @example 2022-05-06 07:30:00
+             */
+            starts_at?: string;
+        };
+        /**
          * CancelDispatchLastMileOrderRequest
          * @description Request body of cancel a dispatch last mile delivery order. The body is optional.
          */
@@ -3360,12 +3426,26 @@ export interface components {
         /**
          * CanceledEvent
          * @description Canceled: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
-         *     and its payload beyond `event_metadata.order_id` is not public.
+         *     and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         CanceledEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["CanceledEventMetadata"];
             /** @constant */
             event_name: "fulfillment.canceled";
+        };
+        /**
+         * CanceledEventMetadata
+         * @description `event_metadata` of the Canceled callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required.
+         */
+        CanceledEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description Why the order was canceled. The sample sends free text; the Order response documents the
+             *     values `customer_driven`, `instacart_driven`, `retailer_driven`, `shopper_driven`,
+             *     `unbatchable` and `other`. No enum is imposed here.
+             */
+            cancellation_reason?: string;
         };
         /**
          * CatalogItem
@@ -3944,22 +4024,44 @@ export interface components {
         /**
          * DeliveredEvent
          * @description Delivered: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
-         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         *     docs, and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         DeliveredEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["DeliveredEventMetadata"];
             /** @constant */
             event_name: "fulfillment.delivered";
         };
         /**
+         * DeliveredEventMetadata
+         * @description `event_metadata` of the Delivered callback. Beyond `order_id`, the fields come from third-party
+         *     test data only (grade D): open, never required.
+         */
+        DeliveredEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
+        };
+        /**
          * DeliveringEvent
          * @description Delivering: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
-         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         *     docs, and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         DeliveringEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["DeliveringEventMetadata"];
             /** @constant */
             event_name: "fulfillment.delivering";
+        };
+        /**
+         * DeliveringEventMetadata
+         * @description `event_metadata` of the Delivering callback. Beyond `order_id`, the fields come from third-party
+         *     test data only (grade D): open, never required.
+         */
+        DeliveringEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The delivery window of the order. */
+            delivery_window?: components["schemas"]["CallbackWindow"];
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
         };
         /**
          * DesiredWindow
@@ -4282,7 +4384,7 @@ export interface components {
         /**
          * FulfillmentEvent
          * @description A Fulfillment callback whose `event_name` the docs do not make public (they show only its display
-         *     name, such as Staged or Late delivery). `event_name` stays an open string: no value is guessed, and
+         *     name, such as Order location or Tip adjustment). `event_name` stays an open string: no value is guessed, and
          *     a receiver gets such an event as an unknown event with its raw `event_name`. Only the envelope and
          *     `event_metadata.order_id` are known.
          */
@@ -4393,6 +4495,30 @@ export interface components {
          *     describes the check that failed. Its fields are not public.
          */
         ItemValidationFailure: Record<string, unknown>;
+        /**
+         * LateDeliveryEvent
+         * @description Late delivery: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        LateDeliveryEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.late_delivery";
+        };
+        /**
+         * LatePickupEvent
+         * @description Late pickup: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        LatePickupEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.late_pickup";
+        };
         /**
          * LifecycleMessage
          * @description An automatic notification sent during the order's lifecycle, for example when an item is refunded
@@ -4609,6 +4735,15 @@ export interface components {
              * @enum {string}
              */
             sender_type: "user" | "driver";
+        };
+        /**
+         * NewWindowEventMetadata
+         * @description `event_metadata` of the Late delivery, Late pickup and Rescheduled callbacks. Beyond `order_id`, the
+         *     fields come from third-party test data only (grade D): open, never required.
+         */
+        NewWindowEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The new window of the order. */
+            new_window?: components["schemas"]["CallbackWindow"];
         };
         /**
          * OAuthError
@@ -4929,12 +5064,29 @@ export interface components {
         /**
          * PickingEvent
          * @description Picking: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
-         *     and its payload beyond `event_metadata.order_id` is not public.
+         *     and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         PickingEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["PickingEventMetadata"];
             /** @constant */
             event_name: "fulfillment.picking";
+        };
+        /**
+         * PickingEventMetadata
+         * @description `event_metadata` of the Picking callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required. The docs note that `store_location` may be missing from
+         *     delivery callbacks until after this one.
+         */
+        PickingEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description URL of the order (the samples send a string, such as `retailer.com/xyz/picking/orderurl`).
+             *     No type is imposed: the Order response documents `order_url` as a string that is null or
+             *     empty when the retailer opted out of the Instacart-hosted order status page.
+             */
+            order_url?: unknown;
+            /** @description The store that fulfills the order (compare `fulfillment_details.store_location` of the Order). */
+            store_location?: string;
         };
         /**
          * PickupDetails
@@ -5393,6 +5545,18 @@ export interface components {
             items?: components["schemas"]["RecommendationResultLine"][];
         };
         /**
+         * RescheduledEvent
+         * @description Rescheduled: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        RescheduledEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.rescheduled";
+        };
+        /**
          * ReserveDesiredWindowServiceOptionRequest
          * @description Request body of reserve a time slot for a desired window.
          */
@@ -5625,6 +5789,31 @@ export interface components {
              * @enum {string}
              */
             event_name: "canceled" | "rescheduled" | "late_delivery";
+        };
+        /**
+         * StagedEvent
+         * @description Staged: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        StagedEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["StagedEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.staged";
+        };
+        /**
+         * StagedEventMetadata
+         * @description `event_metadata` of the Staged callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required.
+         */
+        StagedEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
+            /** @description A link for the pickup (the sample sends `retailer.com/xyz1/pickuplink`). */
+            pickup_link?: string;
+            /** @description A link to the order status (the sample sends `delivery.retailer.com/xyz`). */
+            status_link?: string;
         };
         /**
          * StageDispatchLastMileOrderRequest
@@ -10343,7 +10532,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["LateDeliveryEvent"];
             };
         };
         responses: {
@@ -10360,7 +10549,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["LatePickupEvent"];
             };
         };
         responses: {
@@ -10513,7 +10702,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["RescheduledEvent"];
             };
         };
         responses: {
@@ -10547,7 +10736,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["StagedEvent"];
             };
         };
         responses: {
