@@ -142,20 +142,24 @@ export function sourceProblem(constraint: RequestConstraint): string | undefined
   return undefined;
 }
 
-/** A short, readable name for a schema pointer (`OrderItem.count`, `createUser body`). */
+/** Pointer segments that add nothing to a reader's name of the place. */
+const QUIET_SEGMENTS = new Set(["properties", "schema", "content", "application/json"]);
+const COMBINERS = new Set(["allOf", "anyOf", "oneOf"]);
+
+/**
+ * A short, readable name for a schema pointer: `OrderItem.count`, `ItemIdentifier.oneOf[1]`,
+ * `POST /v2/fulfillment/users.requestBody.user_id`, `webhook staged.requestBody`.
+ */
 export function describePointer(pointer: string): string {
   const parts = pointer.slice(2).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
-  const out: string[] = [];
-  if (parts[0] === "components") out.push(parts[2] ?? "");
-  else if (parts[0] === "paths") out.push(`${parts[2]?.toUpperCase()} ${parts[1]}`);
-  else if (parts[0] === "webhooks") out.push(`webhook ${parts[1]}`);
-  for (let i = parts[0] === "components" ? 3 : 3; i < parts.length; i++) {
+  const [root, first = "", second = ""] = parts;
+  let name = root === "components" ? second : root === "paths" ? `${second.toUpperCase()} ${first}` : `webhook ${first}`;
+  for (let i = 3; i < parts.length; i++) {
     const part = parts[i]!;
-    if (part === "properties" || part === "schema" || part === "content" || part === "application/json") continue;
-    if (part === "items") out.push("[]");
-    else if (/^\d+$/.test(part) && ["allOf", "anyOf", "oneOf"].includes(parts[i - 1] ?? "")) out[out.length - 1] += `[${part}]`;
-    else if (["allOf", "anyOf", "oneOf"].includes(part)) out.push(part);
-    else out.push(part);
+    if (QUIET_SEGMENTS.has(part)) continue;
+    if (part === "items") name += "[]";
+    else if (/^\d+$/.test(part) && COMBINERS.has(parts[i - 1] ?? "")) name += `[${part}]`;
+    else name += `.${part}`;
   }
-  return out.join(".").replace(/\.\[\]/g, "[]").replace(/\.(allOf|anyOf|oneOf)\[/g, ".$1[");
+  return name;
 }
