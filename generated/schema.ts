@@ -1089,8 +1089,9 @@ export interface paths {
          *     shopper to the store. Last mile orders only. Every field is optional; `bag_scan_codes` are the
          *     barcodes on the bag labels, which the shopper scans at pickup to check the order.
          *
-         *     This operation replaces the deprecated `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`
-         *     for last mile orders.
+         *     For last mile orders, this operation replaces the deprecated use of
+         *     `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`; that path is current for dispatch last
+         *     mile orders (`stageDispatchLastMileOrder`), and this one does not accept them.
          */
         post: operations["stageLastMileOrder"];
         delete?: never;
