@@ -8,7 +8,7 @@
  * does), its parameters' examples, and the token the spec declares: none for the OAuth endpoints, a
  * client-credentials token for back-end operations, a user access token for front-end ones.
  */
-import { HTTPSnippet } from "httpsnippet";
+import { type HarRequest, HTTPSnippet } from "httpsnippet";
 import { sample } from "openapi-sampler";
 import type { OpenApiDocument, OperationEntry } from "./spec.ts";
 import { deref, operationNeedsToken, operationScopes } from "./spec.ts";
@@ -184,7 +184,7 @@ function httpHeaders(request: SampleRequest): { name: string; value: string }[] 
 }
 
 /** The request as HAR, the input of httpsnippet (and of the test that sends it to the mock). */
-export function harRequest(request: SampleRequest): ConstructorParameters<typeof HTTPSnippet>[0] {
+export function harRequest(request: SampleRequest): HarRequest {
   return {
     method: request.method,
     url: request.url,
