@@ -27,7 +27,7 @@ function markdownBlocks(): Map<string, string> {
   const files = new Map<string, string>();
   for (const name of markdownFiles()) {
     const blocks = [...readFileSync(join(root, name), "utf8").matchAll(TS_BLOCK)].map((match) => match[1]!);
-    blocks.forEach((code, i) => files.set(join(dir, `${name.replace(/\W/g, "_")}-${i + 1}.ts`), `${code}\nexport {};\n`));
+    for (const [i, code] of blocks.entries()) files.set(join(dir, `${name.replace(/\W/g, "_")}-${i + 1}.ts`), `${code}\nexport {};\n`);
   }
   return files;
 }
