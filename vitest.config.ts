@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 import { slowTests } from "./test/vitest.slow.config.ts";
 
@@ -12,6 +13,9 @@ export default defineConfig({
     ],
     exclude: [...configDefaults.exclude, ...slowTests],
     globalSetup: ["test/setup/prism.ts"],
+    // Most files wait on sockets and servers, not on the CPU: vitest's default (cores − 1 workers) runs
+    // them one after another on a 2-core machine, which doubles the wall time.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 20_000,
     hookTimeout: 60_000,
   },
