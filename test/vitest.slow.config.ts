@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -10,6 +11,8 @@ export const slowTests = ["test/reliability/load.test.ts", "test/package/**/*.te
 export default defineConfig({
   test: {
     include: slowTests,
+    // The tarball install mostly waits on npm and tsc runs in its own files: run the files side by side.
+    maxWorkers: Math.max(3, availableParallelism() - 1),
     testTimeout: 180_000,
     hookTimeout: 300_000,
   },
