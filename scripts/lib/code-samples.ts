@@ -290,7 +290,9 @@ export function typescriptSample(request: SampleRequest): string {
   if (request.body !== undefined) options.push(`  body: ${tsLiteral(request.body, "  ")},`);
   const call = `await ${receiver}.${request.method}(${JSON.stringify(request.template)}`;
   lines.push(
-    options.length ? `const { data, error, response } = ${call}, {\n${options.join("\n")}\n});` : `const { data, error, response } = ${call});`,
+    options.length
+      ? `const { data, error, response } = ${call}, {\n${options.join("\n")}\n});`
+      : `const { data, error, response } = ${call});`,
     "if (error) console.error(response.status, error);",
     "else console.log(data);",
   );

@@ -39,7 +39,9 @@ export function entrySources(): string[] {
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Manifest;
   const targets = Object.values(manifest.exports).map((target) => (typeof target === "string" ? target : target.import?.default));
   const bins = typeof manifest.bin === "string" ? [manifest.bin] : Object.values(manifest.bin ?? {});
-  const sources = [...targets, ...bins].flatMap((target) => (target ? (sourceOf(target.startsWith("./") ? target : `./${target}`) ?? []) : []));
+  const sources = [...targets, ...bins].flatMap((target) =>
+    target ? (sourceOf(target.startsWith("./") ? target : `./${target}`) ?? []) : [],
+  );
   return [...new Set(sources)];
 }
 

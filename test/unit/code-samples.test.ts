@@ -129,7 +129,11 @@ describe("sampleRequest", () => {
 
   it("takes the first request example, or samples every property of the schema (its examples first)", () => {
     expect(sampleRequest(spec, entry(spec, "generateAccessToken")).body).toEqual({ client_id: "id", client_secret: "it's secret" });
-    expect(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")).body).toEqual({ name: "string", count: 0, note: "at the door" });
+    expect(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")).body).toEqual({
+      name: "string",
+      count: 0,
+      note: "at the door",
+    });
     expect(sampleRequest(spec, entry(spec, "getOrder")).body).toBeUndefined();
   });
 
