@@ -74,7 +74,7 @@ export function requestParts(request: OutgoingRequest): RequestParts | Promise<R
 
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const TEXT = Symbol("instacart-connect.text");
-type BodyMember = "body" | "bodyUsed" | "arrayBuffer" | "blob" | "formData" | "json" | "text" | "clone" | "url";
+type BodyMember = "body" | "bodyUsed" | "arrayBuffer" | "blob" | "formData" | "json" | "text" | "clone" | "url" | "headers";
 /** `Response`, typed without the body members `Buffered` replaces (the typings declare them as properties). */
 type ResponseBase = new (body: null, init: ResponseInit) => Omit<Response, BodyMember>;
 type BufferedClass = new (buffer: ArrayBuffer, init: ResponseInit, url?: string) => Response & { [TEXT](): string };
@@ -112,17 +112,24 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
     #buffer: ArrayBuffer;
     #text: string | undefined;
     #url: string;
+    #headers: Headers;
     #used = false;
     #streamed: Response | undefined;
 
     constructor(buffer: ArrayBuffer, init: ResponseInit, url = "") {
-      super(null, init);
+      // The headers are kept as given, not copied into the Response (a copy costs more than the rest).
+      super(null, { status: init.status ?? 200, statusText: init.statusText ?? "" });
       this.#buffer = buffer;
       this.#url = url;
+      this.#headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     }
 
     get url(): string {
       return this.#url;
+    }
+
+    get headers(): Headers {
+      return this.#headers;
     }
 
     [TEXT](): string {

@@ -10,6 +10,7 @@ import {
 } from "../../src/index.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 import { int64ResponseFields, withExactInteger } from "../support/int64-fields.ts";
+import { hasLongDigitRun } from "../../src/large-integers.ts";
 
 let fake: FakeConnect;
 beforeEach(async () => {
@@ -194,6 +195,23 @@ describe("integers a JavaScript number cannot hold exactly (64-bit IDs)", () => 
     const body = `{"service_options":[{"id":9007199254740991},{"id":9007199254740992}],"upc":"12345678901234567890","total":12345678901234567.5}`;
     const { data } = (await call(answering(200, body), "POST", "/v2/fulfillment/service_options/delivery")) as { data: { service_options: { id: number }[] } };
     expect(data.service_options.map((o) => o.id)).toEqual([9007199254740991, 9007199254740992]);
+  });
+
+  it("still reports a truncated body with a long digit run as invalid JSON (the scan stops at the fault)", async () => {
+    for (const body of [`{"service_options":[{"id":${BIG}`, `{"note":"${BIG}`, `{"a":-x,"id":${BIG}}`]) {
+      const error = await call(answering(200, body), "POST", "/v2/fulfillment/service_options/delivery").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectResponseError);
+      expect((error as Error).message).toMatch(/not valid JSON|cannot hold exactly/);
+    }
+  });
+
+  it("finds a run of 16 digits wherever a regular expression would (the pre-check looks at every 16th character)", () => {
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: Math.floor(random() * 70) }, () => (random() < 0.8 ? String(Math.floor(random() * 10)) : ",")).join("");
+      expect(hasLongDigitRun(text), text).toBe(/\d{16}/.test(text));
+    }
   });
 
   it("leaves a body the caller reads as text alone: the digits are all there", async () => {
