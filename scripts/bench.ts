@@ -24,7 +24,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createVariants, measureMode, roundRatio, warmUp, VARIANTS, type Method, type ModeStats, type VariantName } from "./lib/bench-calls.ts";
+import {
+  createVariants,
+  measureMode,
+  roundRatio,
+  warmUp,
+  VARIANTS,
+  type Method,
+  type ModeStats,
+  type VariantName,
+} from "./lib/bench-calls.ts";
 import { measureMemory, type MemoryPoint } from "./lib/bench-memory.ts";
 import { startBenchServerProcess } from "./lib/bench-server.ts";
 import { measureSize } from "./lib/bench-size.ts";
@@ -34,7 +43,9 @@ import { measureTokens } from "./lib/bench-tokens.ts";
 import { measureTypes } from "./lib/bench-types.ts";
 import { root } from "./lib/paths.ts";
 
-const { values: args } = parseArgs({ options: { rounds: { type: "string" }, quick: { type: "boolean" }, "calls-only": { type: "boolean" } } });
+const { values: args } = parseArgs({
+  options: { rounds: { type: "string" }, quick: { type: "boolean" }, "calls-only": { type: "boolean" } },
+});
 const quick = args.quick === true;
 const callsOnly = args["calls-only"] === true;
 const rounds = Number(args.rounds ?? 5);
@@ -57,10 +68,13 @@ const GOALS = {
 };
 
 const started = performance.now();
-const log = (text: string): void => void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
+const log = (text: string): void =>
+  void process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${text}\n`);
 const loadBefore = loadavg();
 const cpuList = cpus();
-log(`bench: ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? "?"}), Node.js ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
+log(
+  `bench: ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? "?"}), Node.js ${process.version}, load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")}`,
+);
 
 // 1. Per-call overhead.
 const server = await startBenchServerProcess();
@@ -102,8 +116,14 @@ if (!callsOnly) {
 // 4–6.
 log("size: esbuild bundles");
 const size = await measureSize();
-const startup = callsOnly ? undefined : (log("start-up: cold imports in fresh processes"), await measureStartup(10));
-const types = callsOnly ? undefined : (log("types: tsc on consumer files"), await measureTypes(quick ? 1 : 2));
+let startup: Awaited<ReturnType<typeof measureStartup>> | undefined;
+let types: Awaited<ReturnType<typeof measureTypes>> | undefined;
+if (!callsOnly) {
+  log("start-up: cold imports in fresh processes");
+  startup = await measureStartup(10);
+  log("types: tsc on consumer files");
+  types = await measureTypes(quick ? 1 : 2);
+}
 
 // The table: one row per measure; the variants side by side, then ratios to raw fetch and to openapi-fetch.
 const yes = (ok: boolean): string => (ok ? "yes" : "NO");
@@ -128,43 +148,142 @@ for (const method of ["GET", "POST"] as const) {
     const vsOpenapi = roundRatio(c.roundMedians, o.roundMedians);
     const latencyMet = mode === "sequential" ? vsFloor <= GOALS.sequentialRatio : vsOpenapi <= GOALS.concurrentRatio;
     goalsMet[`${label} latency`] = latencyMet;
-    add(label, "latency median", cells((s) => `${us(s.median)} ${ratio(s.ratio)}`), t ? ratio(vsFloor) : "", ratio(vsOpenapi),
-      mode === "sequential" ? `≤ ${GOALS.sequentialRatio}× floor` : `≤ ${GOALS.concurrentRatio}× o-f`, yes(latencyMet));
-    add("", "latency p99", cells((s) => us(s.p99)), t ? ratio(c.p99 / t.p99) : "", ratio(c.p99 / o.p99));
-    add("", "throughput", cells((s) => perSecond(s.throughput)), t ? ratio(c.throughput / t.throughput) : "", ratio(c.throughput / o.throughput));
+    add(
+      label,
+      "latency median",
+      cells((s) => `${us(s.median)} ${ratio(s.ratio)}`),
+      t ? ratio(vsFloor) : "",
+      ratio(vsOpenapi),
+      mode === "sequential" ? `≤ ${GOALS.sequentialRatio}× floor` : `≤ ${GOALS.concurrentRatio}× o-f`,
+      yes(latencyMet),
+    );
+    add(
+      "",
+      "latency p99",
+      cells((s) => us(s.p99)),
+      t ? ratio(c.p99 / t.p99) : "",
+      ratio(c.p99 / o.p99),
+    );
+    add(
+      "",
+      "throughput",
+      cells((s) => perSecond(s.throughput)),
+      t ? ratio(c.throughput / t.throughput) : "",
+      ratio(c.throughput / o.throughput),
+    );
     const cpuVsOpenapi = roundRatio(c.roundCpu, o.roundCpu);
     goalsMet[`${label} CPU`] = cpuVsOpenapi <= GOALS.cpuRatio;
-    add("", "client CPU per call", cells((s) => us(s.cpu)), t ? ratio(roundRatio(c.roundCpu, t.roundCpu)) : "", ratio(cpuVsOpenapi),
-      `≤ ${GOALS.cpuRatio}× o-f`, yes(cpuVsOpenapi <= GOALS.cpuRatio));
+    add(
+      "",
+      "client CPU per call",
+      cells((s) => us(s.cpu)),
+      t ? ratio(roundRatio(c.roundCpu, t.roundCpu)) : "",
+      ratio(cpuVsOpenapi),
+      `≤ ${GOALS.cpuRatio}× o-f`,
+      yes(cpuVsOpenapi <= GOALS.cpuRatio),
+    );
   }
 }
 if (tokens) {
-  add("tokens", `${tokens.cold.calls.toLocaleString("en-US")} concurrent calls, cold client: token requests`, ours(String(tokens.cold.tokenRequests)), "", "", "1",
-    yes(tokens.cold.tokenRequests === 1));
-  add("", "same, the token expires mid-run: token requests", ours(`${tokens.expiring.tokenRequests} (${tokens.expiring.refused} × 401, retried)`), "", "",
-    "2", yes(tokens.expiring.tokenRequests === 2));
+  add(
+    "tokens",
+    `${tokens.cold.calls.toLocaleString("en-US")} concurrent calls, cold client: token requests`,
+    ours(String(tokens.cold.tokenRequests)),
+    "",
+    "",
+    "1",
+    yes(tokens.cold.tokenRequests === 1),
+  );
+  add(
+    "",
+    "same, the token expires mid-run: token requests",
+    ours(`${tokens.expiring.tokenRequests} (${tokens.expiring.refused} × 401, retried)`),
+    "",
+    "",
+    "2",
+    yes(tokens.expiring.tokenRequests === 2),
+  );
 }
 if (memory) {
   const [base, first, last] = memory.points as [MemoryPoint, MemoryPoint, MemoryPoint];
-  add("memory", `heap after warm-up / ${first.calls} / ${last.calls} calls`, ours(`${mb(base.heapUsed)} / ${mb(first.heapUsed)} / ${mb(last.heapUsed)}`));
-  add("", `heap growth ${first.calls} → ${last.calls} calls`, ours(signedMb(memory.heapGrowth)), "", "", "< 5 MB", yes(memory.heapGrowth < GOALS.memoryGrowth));
+  add(
+    "memory",
+    `heap after warm-up / ${first.calls} / ${last.calls} calls`,
+    ours(`${mb(base.heapUsed)} / ${mb(first.heapUsed)} / ${mb(last.heapUsed)}`),
+  );
+  add(
+    "",
+    `heap growth ${first.calls} → ${last.calls} calls`,
+    ours(signedMb(memory.heapGrowth)),
+    "",
+    "",
+    "< 5 MB",
+    yes(memory.heapGrowth < GOALS.memoryGrowth),
+  );
   add("", `RSS after warm-up / ${first.calls} / ${last.calls} calls`, ours(`${mb(base.rss)} / ${mb(first.rss)} / ${mb(last.rss)}`));
-  add("", `RSS growth ${first.calls} → ${last.calls} calls`, ours(signedMb(memory.rssGrowth)), "", "", "< 5 MB", yes(memory.rssGrowth < GOALS.memoryGrowth));
+  add(
+    "",
+    `RSS growth ${first.calls} → ${last.calls} calls`,
+    ours(signedMb(memory.rssGrowth)),
+    "",
+    "",
+    "< 5 MB",
+    yes(memory.rssGrowth < GOALS.memoryGrowth),
+  );
 }
-add("size", "runtime bundle, min + gzip: whole package", ["", "", kb(size.openapiFetch.gzipped), kb(size.package.gzipped)], "", ratio(size.package.gzipped / size.openapiFetch.gzipped));
-add("", "createConnectClient alone, min + gzip", ["", "", kb(size.openapiFetch.gzipped), `${size.client.gzipped.toLocaleString("en-US")} B`], "",
-  ratio(size.client.gzipped / size.openapiFetch.gzipped));
+add(
+  "size",
+  "runtime bundle, min + gzip: whole package",
+  ["", "", kb(size.openapiFetch.gzipped), kb(size.package.gzipped)],
+  "",
+  ratio(size.package.gzipped / size.openapiFetch.gzipped),
+);
+add(
+  "",
+  "createConnectClient alone, min + gzip",
+  ["", "", kb(size.openapiFetch.gzipped), `${size.client.gzipped.toLocaleString("en-US")} B`],
+  "",
+  ratio(size.client.gzipped / size.openapiFetch.gzipped),
+);
 if (startup) {
-  add("start-up", `cold import in a fresh process, median of ${startup.runs}`, ["", "", ms(startup.openapiFetchImportMs, 1), ms(startup.importMs, 1)], "",
-    ratio(startup.importMs / startup.openapiFetchImportMs), `≤ ${GOALS.importMs} ms`, yes(startup.importMs <= GOALS.importMs));
+  add(
+    "start-up",
+    `cold import in a fresh process, median of ${startup.runs}`,
+    ["", "", ms(startup.openapiFetchImportMs, 1), ms(startup.importMs, 1)],
+    "",
+    ratio(startup.importMs / startup.openapiFetchImportMs),
+    `≤ ${GOALS.importMs} ms`,
+    yes(startup.importMs <= GOALS.importMs),
+  );
   add("", `whole process (an empty one: ${ms(startup.emptyProcessMs)})`, ours(ms(startup.processMs)));
 }
 if (types) {
-  add("types", `tsc --noEmit: empty file / import only (median of ${types.runs})`, ours(`${ms(types.empty.ms)} / ${ms(types.importOnly.ms)}`));
-  add("", "tsc --noEmit: 20 calls", ["", "", ms(types.openapiFetch20.ms), ms(types.calls20.ms)], "", ratio(types.calls20.ms / types.openapiFetch20.ms));
-  add("", "  of which checking (tsc's Check time)", ["", "", ms(types.openapiFetch20.checkMs), ms(types.calls20.checkMs)], "", ratio(types.calls20.checkMs / types.openapiFetch20.checkMs));
-  add("", "  type instantiations (deterministic)", ["", "", types.openapiFetch20.instantiations.toLocaleString("en-US"), types.calls20.instantiations.toLocaleString("en-US")], "",
-    ratio(types.calls20.instantiations / types.openapiFetch20.instantiations));
+  add(
+    "types",
+    `tsc --noEmit: empty file / import only (median of ${types.runs})`,
+    ours(`${ms(types.empty.ms)} / ${ms(types.importOnly.ms)}`),
+  );
+  add(
+    "",
+    "tsc --noEmit: 20 calls",
+    ["", "", ms(types.openapiFetch20.ms), ms(types.calls20.ms)],
+    "",
+    ratio(types.calls20.ms / types.openapiFetch20.ms),
+  );
+  add(
+    "",
+    "  of which checking (tsc's Check time)",
+    ["", "", ms(types.openapiFetch20.checkMs), ms(types.calls20.checkMs)],
+    "",
+    ratio(types.calls20.checkMs / types.openapiFetch20.checkMs),
+  );
+  add(
+    "",
+    "  type instantiations (deterministic)",
+    ["", "", types.openapiFetch20.instantiations.toLocaleString("en-US"), types.calls20.instantiations.toLocaleString("en-US")],
+    "",
+    ratio(types.calls20.instantiations / types.openapiFetch20.instantiations),
+  );
   add("", "generated/schema.ts", ours(`${kb(types.schemaBytes)}, ${types.schemaLines.toLocaleString("en-US")} lines`));
 }
 

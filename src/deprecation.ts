@@ -37,7 +37,10 @@ const reported = new WeakMap<DeprecationHandler, Set<string>>();
 
 function once(handler: DeprecationHandler, key: string): boolean {
   let seen = reported.get(handler);
-  if (!seen) reported.set(handler, (seen = new Set()));
+  if (!seen) {
+    seen = new Set();
+    reported.set(handler, seen);
+  }
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
@@ -59,12 +62,19 @@ export function warnDeprecatedOperation(handler: DeprecationHandler, target: Cal
 }
 
 /** Reports `Deprecation`/`Sunset` response headers, once per operation and header values. */
-export function warnDeprecationHeaders(handler: DeprecationHandler, target: CallTarget, headers: Headers, replacedBy: string | undefined): void {
+export function warnDeprecationHeaders(
+  handler: DeprecationHandler,
+  target: CallTarget,
+  headers: Headers,
+  replacedBy: string | undefined,
+): void {
   const deprecation = headers.get("deprecation") ?? undefined;
   const sunset = headers.get("sunset") ?? undefined;
   if (deprecation === undefined && sunset === undefined) return;
   if (!once(handler, `header ${target.method} ${target.path} ${deprecation ?? ""} ${sunset ?? ""}`)) return;
-  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(Boolean);
+  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(
+    Boolean,
+  );
   handler({
     source: "header",
     operationId: target.operationId,

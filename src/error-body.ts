@@ -64,7 +64,8 @@ const PRISM_SUBJECT = /^Request (?:body|query|header|path|cookie)(?: parameter)?
 const MAX_VIOLATIONS = 20;
 
 function violationOf(entry: unknown): SpecViolation | undefined {
-  if (!isRecord(entry) || typeof entry.message !== "string" || (entry.severity !== undefined && entry.severity !== "Error")) return undefined;
+  if (!isRecord(entry) || typeof entry.message !== "string" || (entry.severity !== undefined && entry.severity !== "Error"))
+    return undefined;
   const location = Array.isArray(entry.location) ? entry.location.map(String) : [];
   const parts = location[0] === "request" ? location.slice(1) : location;
   let field = parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), "");
@@ -90,5 +91,8 @@ export function parseViolations(header: string | null): SpecViolation[] {
     return [];
   }
   if (!Array.isArray(entries)) return [];
-  return entries.slice(0, MAX_VIOLATIONS).map(violationOf).filter((v): v is SpecViolation => v !== undefined);
+  return entries
+    .slice(0, MAX_VIOLATIONS)
+    .map(violationOf)
+    .filter((v): v is SpecViolation => v !== undefined);
 }

@@ -73,7 +73,11 @@ function apiErrorDetail(body: unknown, violations: readonly SpecViolation[]): st
   const item = parsed?.item;
   const detail = item?.message || (typeof body === "string" && body.length > 0 && body.length <= 200 ? body : "");
   const codeText =
-    item?.code !== undefined && item.code !== null ? ` (code ${item.code}${item.key ? `, ${item.key}` : ""})` : item?.key ? ` (${item.key})` : "";
+    item?.code !== undefined && item.code !== null
+      ? ` (code ${item.code}${item.key ? `, ${item.key}` : ""})`
+      : item?.key
+        ? ` (${item.key})`
+        : "";
   const nested = parsed?.errors.length ? `: ${parsed.errors.map((e) => (e.key ? `${e.key}: ${e.message}` : e.message)).join("; ")}` : "";
   return `${detail ? `: ${detail}` : ""}${codeText}${nested}`;
 }
@@ -107,10 +111,13 @@ export class ConnectApiError extends ConnectCallError {
 
   constructor(call: FailedCall, options?: { cause?: unknown; prefix?: string }) {
     const violations = parseViolations(call.headers.get("sl-violations"));
-    super(`${options?.prefix ?? ""}${describeTarget(call.target)} failed with HTTP ${call.status}${apiErrorDetail(call.body, violations)}`, {
-      target: call.target,
-      cause: options?.cause,
-    });
+    super(
+      `${options?.prefix ?? ""}${describeTarget(call.target)} failed with HTTP ${call.status}${apiErrorDetail(call.body, violations)}`,
+      {
+        target: call.target,
+        cause: options?.cause,
+      },
+    );
     const parsed = parseErrorBody(call.body);
     this.status = call.status;
     this.code = parsed?.item.code;
@@ -141,12 +148,10 @@ export class ConnectAuthError extends ConnectCallError {
       status?: number | undefined;
       code?: number | string | null | undefined;
       target?: CallTarget | undefined;
-      /** Names the operation without a full target (kept for callers of 0.1.0). */
-      operationId?: string | undefined;
       cause?: unknown;
     } = {},
   ) {
-    super(message, { target: options.target ?? { operationId: options.operationId }, cause: options.cause });
+    super(message, options);
     this.status = options.status;
     this.code = options.code;
   }

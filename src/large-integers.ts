@@ -19,7 +19,8 @@ export interface InexactInteger {
 
 /** Every integer beyond 2^53 has at least 16 digits: a body without such a run needs no scan. */
 const LONG_RUN = 16;
-const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+/** The tokens that matter: strings (keys, or values to skip), numbers, brackets and commas. */
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][+-]?\d+)?|[{}[\],]/g;
 /** Reported at most (one is enough to fail the call; a few help to see the pattern). */
 const MAX_FOUND = 5;
 
@@ -66,37 +67,28 @@ function pathIn(frame: Frame | undefined): string {
 
 /**
  * The integers of a JSON text that a number cannot hold exactly (at most 5), in document order.
- * Expects valid JSON (a malformed text yields what was found before the fault; parsing reports it).
+ * Expects valid JSON (in a malformed text, what it reports is only a best effort; parsing fails anyway).
  */
 export function findInexactIntegers(text: string): InexactInteger[] {
   if (!hasLongDigitRun(text)) return [];
   const found: InexactInteger[] = [];
   const stack: Frame[] = [];
-  for (let i = 0; i < text.length && found.length < MAX_FOUND; i++) {
-    const c = text[i]!;
+  for (const [token, fraction, exponent] of text.matchAll(TOKEN)) {
     const top = stack[stack.length - 1];
-    if (c === '"') {
-      // A string: skip it, keeping it when it is an object's key.
-      const start = i;
-      while (++i < text.length && text[i] !== '"') if (text[i] === "\\") i++;
-      if (top && top.index === undefined && top.key === undefined) top.key = JSON.parse(text.slice(start, i + 1)) as string;
-    } else if (c === "{" || c === "[") {
-      stack.push({ path: pathIn(top), index: c === "[" ? 0 : undefined, key: undefined });
-    } else if (c === "}" || c === "]") {
+    const first = token[0];
+    if (first === '"') {
+      // A string: an object's key when none is set yet (values come after a key).
+      if (top && top.index === undefined && top.key === undefined) top.key = JSON.parse(token) as string;
+    } else if (first === "{" || first === "[") {
+      stack.push({ path: pathIn(top), index: first === "[" ? 0 : undefined, key: undefined });
+    } else if (first === "}" || first === "]") {
       stack.pop();
-    } else if (c === ",") {
+    } else if (first === ",") {
       if (top?.index !== undefined) top.index += 1;
       else if (top) top.key = undefined;
-    } else if (c === "-" || isDigit(text.charCodeAt(i))) {
-      NUMBER.lastIndex = i;
-      const match = NUMBER.exec(text);
-      if (match === null) break;
-      const [digits, fraction, exponent] = match;
+    } else if (fraction === undefined && exponent === undefined && token.length >= LONG_RUN && isInexact(token)) {
       // Only integer literals: a fraction or an exponent is a decimal number, which may round by nature.
-      if (fraction === undefined && exponent === undefined && digits.length >= LONG_RUN && isInexact(digits)) {
-        found.push({ field: pathIn(top), digits });
-      }
-      i += digits.length - 1;
+      if (found.push({ field: pathIn(top), digits: token }) === MAX_FOUND) break;
     }
   }
   return found;

@@ -5,5 +5,6 @@
 export function emitWarning(message: string, options: { type?: string; code: string }): void {
   const host = (globalThis as { process?: { emitWarning?: (message: string, options: object) => void } }).process;
   if (typeof host?.emitWarning === "function") host.emitWarning(message, options);
+  // biome-ignore lint/suspicious/noConsole: where there is no process, the console is how a runtime shows warnings.
   else console.warn(`${options.type ?? "Warning"} [${options.code}]: ${message}`);
 }

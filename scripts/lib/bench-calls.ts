@@ -34,14 +34,20 @@ export async function createVariants(url: string): Promise<Record<VariantName, R
     if ((data as { id?: unknown } | undefined)?.id !== order.id) throw new Error(`unexpected GET body: ${JSON.stringify(data)}`);
   };
   const checkUser = (data: unknown): void => {
-    if ((data as { user_id?: unknown } | undefined)?.user_id !== user.user_id) throw new Error(`unexpected POST body: ${JSON.stringify(data)}`);
+    if ((data as { user_id?: unknown } | undefined)?.user_id !== user.user_id)
+      throw new Error(`unexpected POST body: ${JSON.stringify(data)}`);
   };
 
   // One client-credentials token for the two baselines, fetched the way any caller would.
   const tokenResponse = await fetch(`${url}/v2/oauth/token`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ client_id: "bench", client_secret: "bench-secret", grant_type: "client_credentials", scope: "connect:fulfillment" }),
+    body: JSON.stringify({
+      client_id: "bench",
+      client_secret: "bench-secret",
+      grant_type: "client_credentials",
+      scope: "connect:fulfillment",
+    }),
   });
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
   const authorization = `Bearer ${token}`;
@@ -224,7 +230,12 @@ export async function measureMode<Name extends VariantName>(
     }
     for (const name of names) {
       const { median: m, p99 } = latencySummary(samples[name]);
-      perRound[name].push({ median: m, p99, throughput: (perBlock * blocks) / (elapsed[name] / 1000), cpu: cpu[name] / (perBlock * blocks) });
+      perRound[name].push({
+        median: m,
+        p99,
+        throughput: (perBlock * blocks) / (elapsed[name] / 1000),
+        cpu: cpu[name] / (perBlock * blocks),
+      });
     }
   }
   const baseline = (perRound as Record<string, { median: number }[]>).fetch;

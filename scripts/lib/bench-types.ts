@@ -116,7 +116,8 @@ export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: strin
 async function declarations(dir: string): Promise<{ entry: string; schema: string; what: string }> {
   const built = join(root, "dist", "index.d.ts");
   const builtSchema = join(root, "dist", "generated", "schema.d.ts");
-  if (existsSync(built) && existsSync(builtSchema)) return { entry: built, schema: builtSchema, what: "dist/index.d.ts (the built package)" };
+  if (existsSync(built) && existsSync(builtSchema))
+    return { entry: built, schema: builtSchema, what: "dist/index.d.ts (the built package)" };
   const out = join(dir, "dts");
   rmSync(out, { recursive: true, force: true });
   const config = join(dir, "tsconfig.emit.json");
@@ -124,7 +125,14 @@ async function declarations(dir: string): Promise<{ entry: string; schema: strin
     config,
     JSON.stringify({
       extends: join(root, "tsconfig.json"),
-      compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: out, rootDir: root, allowImportingTsExtensions: false },
+      compilerOptions: {
+        noEmit: false,
+        declaration: true,
+        emitDeclarationOnly: true,
+        outDir: out,
+        rootDir: root,
+        allowImportingTsExtensions: false,
+      },
       include: [join(root, "src"), join(root, "generated")],
     }),
   );

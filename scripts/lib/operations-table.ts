@@ -39,7 +39,9 @@ function operationRow(spec: OpenApiDocument, operation: OperationObject, id: str
 
 /** `{ a: 1 }` with unquoted keys (every key here is an identifier). */
 function objectLiteral(row: Record<string, unknown>): string {
-  return `{ ${Object.entries(row).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(", ")} }`;
+  return `{ ${Object.entries(row)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(", ")} }`;
 }
 
 /**

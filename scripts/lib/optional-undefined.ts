@@ -11,5 +11,11 @@ export function optionalAcceptsUndefined(property: ts.PropertySignature): ts.Pro
   if (questionToken === undefined || type === undefined) return undefined;
   const undefinedType = ts.factory.createKeywordTypeNode(ts.SyntaxKind.UndefinedKeyword);
   const members = ts.isUnionTypeNode(type) ? [...type.types, undefinedType] : [type, undefinedType];
-  return ts.factory.updatePropertySignature(property, property.modifiers, property.name, questionToken, ts.factory.createUnionTypeNode(members));
+  return ts.factory.updatePropertySignature(
+    property,
+    property.modifiers,
+    property.name,
+    questionToken,
+    ts.factory.createUnionTypeNode(members),
+  );
 }

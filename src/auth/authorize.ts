@@ -68,11 +68,14 @@ async function refusal(response: Response, call: AuthorizedCall, redact: (text: 
   }
   const parsed = parseErrorBody(body);
   const message = parsed?.item.message ? `: ${redact(parsed.item.message)}` : "";
-  return new ConnectAuthError(`${describeTarget(call.target)} was refused with HTTP 401${call.refreshed ? " with a fresh token" : ""}${message}`, {
-    status: 401,
-    code: parsed?.item.code,
-    target: call.target,
-  });
+  return new ConnectAuthError(
+    `${describeTarget(call.target)} was refused with HTTP 401${call.refreshed ? " with a fresh token" : ""}${message}`,
+    {
+      status: 401,
+      code: parsed?.item.code,
+      target: call.target,
+    },
+  );
 }
 
 export function createAuthorize(options: AuthorizeOptions): Authorize {
@@ -106,7 +109,13 @@ export function createAuthorize(options: AuthorizeOptions): Authorize {
   }
 
   /** Sends with `token`; after a 401, once, with a fresh one. */
-  async function sendWith(token: string, request: KeyedTokenRequest, call: AuthorizedCall, send: () => Promise<Response>): Promise<Response> {
+  async function sendWith(
+    first: string,
+    request: KeyedTokenRequest,
+    call: AuthorizedCall,
+    send: () => Promise<Response>,
+  ): Promise<Response> {
+    let token = first;
     for (;;) {
       call.headers.set("Authorization", `Bearer ${token}`);
       const response = await send();

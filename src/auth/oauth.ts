@@ -49,7 +49,11 @@ function refusal(error: unknown, statusText: string): { message: string; code: n
 
 export function createOAuth(options: OAuthOptions): OAuth {
   const { clientId, clientSecret, redactor } = options;
-  const client = createClient<paths>({ baseUrl: options.baseUrl, headers: options.headers, Request: CallRequest as unknown as typeof Request });
+  const client = createClient<paths>({
+    baseUrl: options.baseUrl,
+    headers: options.headers,
+    Request: CallRequest as unknown as typeof Request,
+  });
   const via = (path: OAuthPath) => (request: Request) => options.send(request as unknown as OutgoingRequest, path);
   const sendToken = via("/v2/oauth/token");
   const sendRevoke = via("/v2/oauth/token/revoke");
@@ -71,7 +75,9 @@ export function createOAuth(options: OAuthOptions): OAuth {
       if (error instanceof ConnectAuthError) throw error;
       // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
       if (error instanceof SyntaxError) throw new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
-      throw new ConnectAuthError(`${what} failed: ${redactor.redact(error instanceof Error ? error.message : String(error))}`, { cause: error });
+      throw new ConnectAuthError(`${what} failed: ${redactor.redact(error instanceof Error ? error.message : String(error))}`, {
+        cause: error,
+      });
     }
   }
 
@@ -82,7 +88,10 @@ export function createOAuth(options: OAuthOptions): OAuth {
       const status = response.status;
       if (!response.ok) {
         const { message, code } = refusal(error, response.statusText);
-        throw new ConnectAuthError(`${what} failed with HTTP ${status}${message ? `: ${redactor.redact(message)}` : ""}`, { status, code: redactCode(code) });
+        throw new ConnectAuthError(`${what} failed with HTTP ${status}${message ? `: ${redactor.redact(message)}` : ""}`, {
+          status,
+          code: redactCode(code),
+        });
       }
       if (!data || typeof data.access_token !== "string" || data.access_token === "") {
         throw new ConnectAuthError(`${what} failed: the token endpoint answered HTTP ${status} without an access_token`, { status });

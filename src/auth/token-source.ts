@@ -35,7 +35,12 @@ const REVOKE_CONCURRENCY = 8;
 
 /** Tokens from the `accessToken` option (fixed, or a function asked per call). */
 export function accessTokenSource(option: AccessTokenOption, redactor: Redactor): TokenSource {
-  async function ask(fn: Exclude<AccessTokenOption, string>, request: KeyedTokenRequest, target: CallTarget, refresh: boolean): Promise<string> {
+  async function ask(
+    fn: Exclude<AccessTokenOption, string>,
+    request: KeyedTokenRequest,
+    target: CallTarget,
+    refresh: boolean,
+  ): Promise<string> {
     const { operationId } = target;
     let token: unknown;
     try {
@@ -48,7 +53,9 @@ export function accessTokenSource(option: AccessTokenOption, redactor: Redactor)
     }
     if (typeof token !== "string" || token === "") throw new ConnectAuthError("the accessToken function returned no token", { target });
     if (!isSendableToken(token)) {
-      throw new ConnectAuthError("the accessToken function returned a token with characters an Authorization header cannot carry", { target });
+      throw new ConnectAuthError("the accessToken function returned a token with characters an Authorization header cannot carry", {
+        target,
+      });
     }
     redactor.remember(token);
     return token;

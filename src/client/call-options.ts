@@ -13,8 +13,22 @@ import { PATH_PARAM } from "./operations.js";
  * a misspelled option fails instead of being ignored.
  */
 export const CALL_OPTION_KEYS = [
-  "params", "body", "headers", "signal", "parseAs", "querySerializer", "bodySerializer", "middleware",
-  "cache", "credentials", "integrity", "keepalive", "mode", "priority", "referrer", "referrerPolicy",
+  "params",
+  "body",
+  "headers",
+  "signal",
+  "parseAs",
+  "querySerializer",
+  "bodySerializer",
+  "middleware",
+  "cache",
+  "credentials",
+  "integrity",
+  "keepalive",
+  "mode",
+  "priority",
+  "referrer",
+  "referrerPolicy",
 ] as const;
 const CALL_KEYS = new Set<string>(CALL_OPTION_KEYS);
 
@@ -27,11 +41,17 @@ export interface SplitCallOptions {
 }
 
 /** Separates a call's own options from openapi-fetch's, refusing unknown keys and bad values. */
-export function splitCallOptions(target: CallTarget, init: Record<string, unknown> | undefined, defaults: { timeout: number; maxRetries: number }): SplitCallOptions {
+export function splitCallOptions(
+  target: CallTarget,
+  init: Record<string, unknown> | undefined,
+  defaults: { timeout: number; maxRetries: number },
+): SplitCallOptions {
   const { timeout, maxRetries, idempotent, ...request } = init ?? {};
   for (const key in request) {
     if (!CALL_KEYS.has(key)) {
-      throw new ConnectRequestError(`${describeTarget(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`, { target });
+      throw new ConnectRequestError(`${describeTarget(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`, {
+        target,
+      });
     }
   }
   return {
@@ -55,8 +75,11 @@ export function createPathSerializer(): (pathname: string, params: Record<string
       if (templates.size < MAX_TEMPLATES) templates.set(pathname, parts);
     }
     // Even indexes hold the text between parameters, odd ones the parameter names.
-    let out = parts[0]!;
-    for (let i = 1; i < parts.length; i += 2) out += encodeURIComponent(String(params[parts[i]!])) + parts[i + 1]!;
+    let out = "";
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] ?? "";
+      out += i % 2 === 0 ? part : encodeURIComponent(String(params[part]));
+    }
     return out;
   };
 }
@@ -73,7 +96,8 @@ export function checkPathParams(target: CallTarget, names: readonly string[], pa
       throw new ConnectRequestError(`${where} ${problem}`, { target });
     };
     if (value === undefined || value === null) refuse("is missing.");
-    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") refuse(`must be a string or a number, got ${typeof value}.`);
+    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint")
+      refuse(`must be a string or a number, got ${typeof value}.`);
     const text = String(value);
     if (text === "") refuse("must not be empty.");
     // URLs resolve "." and ".." segments (even percent-encoded ones): such an ID would change the path.

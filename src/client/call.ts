@@ -29,7 +29,12 @@ export interface CallDeps {
 }
 
 /** Makes one call of `method path` for the client of `userId`. */
-export type Call = (method: string, path: string, init: Record<string, unknown> | undefined, userId: string | undefined) => Promise<CallResult>;
+export type Call = (
+  method: string,
+  path: string,
+  init: Record<string, unknown> | undefined,
+  userId: string | undefined,
+) => Promise<CallResult>;
 
 /** openapi-fetch's `request(method, path, init)`, untyped: the typed surface is `ConnectMethod`. */
 type RequestFn = (method: string, path: string, init: Record<string, unknown>) => Promise<CallResult>;
@@ -46,7 +51,10 @@ export function createCall(deps: CallDeps): Call {
     const options = splitCallOptions(target, init, defaults);
     checkPathParams(target, pathParams, options.request.params);
     if (facts?.developmentOnly && production) {
-      throw new ConnectRequestError(`${describeTarget(target)} exists only on development servers (Sandbox); this client talks to production.`, { target });
+      throw new ConnectRequestError(
+        `${describeTarget(target)} exists only on development servers (Sandbox); this client talks to production.`,
+        { target },
+      );
     }
     if (facts?.grant === "fulfillment_user_assertion" && userId === undefined) {
       throw new ConnectRequestError(
@@ -62,7 +70,12 @@ export function createCall(deps: CallDeps): Call {
       }
     }
     const context: CallContext = {
-      target, operation: facts, userId, timeout: options.timeout, maxRetries: options.maxRetries, idempotent: options.idempotent,
+      target,
+      operation: facts,
+      userId,
+      timeout: options.timeout,
+      maxRetries: options.maxRetries,
+      idempotent: options.idempotent,
       json: (options.request.parseAs ?? "json") === "json",
     };
     return { context, init: options.request };

@@ -9,7 +9,7 @@ import { createOAuth, type OAuthPath } from "../auth/oauth.js";
 import { createRedactor, type Redactor } from "../auth/secrets.js";
 import { createTokenCache, type TokenCache } from "../auth/token-cache.js";
 import { accessTokenSource, credentialsTokenSource, type TokenSource } from "../auth/token-source.js";
-import type { AccessToken } from "../auth/types.js";
+import type { AccessToken, AccessTokenOption } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
 import { fetchOf } from "../transport/attempt.js";
 import type { OutgoingRequest } from "../transport/fast-path.js";
@@ -34,8 +34,9 @@ function createTokens(
   send: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
   onHookError: HookErrorReporter,
 ): { tokens: TokenSource; cache: TokenCache | undefined } {
-  const { credentials } = settings;
-  if (credentials === undefined) return { tokens: accessTokenSource(settings.accessToken!, redactor), cache: undefined };
+  const { credentials, accessToken } = settings;
+  // The options allow exactly one of the two.
+  if (credentials === undefined) return { tokens: accessTokenSource(accessToken as AccessTokenOption, redactor), cache: undefined };
   const oauth = createOAuth({ baseUrl: settings.baseUrl, headers: settings.headers, ...credentials, send, redactor });
   const cache = createTokenCache({
     clock: settings.clock,
@@ -81,7 +82,8 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   const call = createCall({ settings, inner, lookup, transport, middlewares, redact, onHookError });
   const mintUserToken = async (userId: string, scope: string): Promise<AccessToken> => {
     checkUserId(userId, "createUserToken(userId, scope)");
-    if (typeof scope !== "string") throw new ConnectConfigError('createUserToken(userId, scope) needs a scope, e.g. "connect:post_checkout".');
+    if (typeof scope !== "string")
+      throw new ConnectConfigError('createUserToken(userId, scope) needs a scope, e.g. "connect:post_checkout".');
     if (settings.credentials === undefined) throw new ConnectConfigError("createUserToken needs clientId and clientSecret.");
     return tokens.mint({ grant: "fulfillment_user_assertion", scope, userId });
   };

@@ -32,7 +32,10 @@ export function createOperationLookup(): (method: string, path: string) => Opera
   const plans = new Map<string, Map<string, OperationPlan>>();
   return (method, path) => {
     let byPath = plans.get(method);
-    if (byPath === undefined) plans.set(method, (byPath = new Map()));
+    if (byPath === undefined) {
+      byPath = new Map();
+      plans.set(method, byPath);
+    }
     let plan = byPath.get(path);
     if (plan === undefined) {
       plan = planOf(method, path);

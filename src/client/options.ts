@@ -77,8 +77,23 @@ export interface ClientSettings {
 }
 
 const OPTION_KEYS = new Set<string>([
-  "server", "clientId", "clientSecret", "accessToken", "scope", "retailerId", "locale", "timeout", "maxRetries",
-  "retryDelay", "maxRetryDelay", "maxRetryAfter", "tokenRefreshMargin", "onDeprecation", "hooks", "fetch", "clock",
+  "server",
+  "clientId",
+  "clientSecret",
+  "accessToken",
+  "scope",
+  "retailerId",
+  "locale",
+  "timeout",
+  "maxRetries",
+  "retryDelay",
+  "maxRetryDelay",
+  "maxRetryAfter",
+  "tokenRefreshMargin",
+  "onDeprecation",
+  "hooks",
+  "fetch",
+  "clock",
 ]);
 const HOOK_KEYS = new Set(["onRequest", "onResponse", "onRetry", "onTokenRefresh"]);
 export const MAX_TIMEOUT = 2_147_483_647;
@@ -104,15 +119,14 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
 }
 
 function checkString(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || value.trim() === "") throw new ConnectConfigError(`\`${name}\` must be a non-empty string.`);
+  if (value !== undefined && (typeof value !== "string" || value.trim() === ""))
+    throw new ConnectConfigError(`\`${name}\` must be a non-empty string.`);
   return value;
 }
 
 function checkFunction<T>(name: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "function") throw new ConnectConfigError(`\`${name}\` must be a function.`);
-  return value as T;
+  if (value !== undefined && typeof value !== "function") throw new ConnectConfigError(`\`${name}\` must be a function.`);
+  return value as T | undefined;
 }
 
 /** Client credentials or `accessToken`: exactly one of the two. */

@@ -34,12 +34,13 @@ interface NotACallOption {
 }
 
 type Media = "application/json";
-type InitParam<Init> = RequiredKeysOf<Init> extends never
-  ? [(Init & CallOptions & OnlyKnownKeys<Init>)?]
-  : [Init & CallOptions & OnlyKnownKeys<Init>];
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & CallOptions & OnlyKnownKeys<Init>)?] : [Init & CallOptions & OnlyKnownKeys<Init>];
 
-type Operation<PathItem, Method extends HttpMethod> =
-  PathItem[Method & keyof PathItem] extends infer O extends Record<string | number, any> ? O : never;
+// biome-ignore lint/suspicious/noExplicitAny: openapi-fetch's own constraint for an operation object (internal, never in a public signature).
+type Operation<PathItem, Method extends HttpMethod> = PathItem[Method & keyof PathItem] extends infer O extends Record<string | number, any>
+  ? O
+  : never;
 
 /**
  * A typed call of one HTTP method over some `Paths`. Generic over the paths, as openapi-fetch's own

@@ -81,12 +81,18 @@ function checkIntegers(response: Response, context: CallContext): void {
   const text = peekText(response);
   if (text === undefined) return;
   const found = findInexactIntegers(text);
-  if (found.length === 0) return;
+  const [first] = found;
+  if (first === undefined) return;
   const listed = found.map(({ field, digits }) => `${field || "the body"} = ${digits}`).join(", ");
-  throw new ConnectResponseError(context.target, response.status, `integers a JavaScript number cannot hold exactly (${listed}): the client never rounds an ID`, {
-    field: found[0]!.field,
-    exactValue: found[0]!.digits,
-  });
+  throw new ConnectResponseError(
+    context.target,
+    response.status,
+    `integers a JavaScript number cannot hold exactly (${listed}): the client never rounds an ID`,
+    {
+      field: first.field,
+      exactValue: first.digits,
+    },
+  );
 }
 
 export function createTransport(options: TransportOptions): Transport {
@@ -101,15 +107,20 @@ export function createTransport(options: TransportOptions): Transport {
     const started = hooks.onResponse ? performance.now() : 0;
     const response = await timedAttempt(options.fetch, state.parts, { timeout: state.context.timeout, clock, target });
     state.context.status = response.status;
-    callHook("onResponse", hooks.onResponse, () => ({
-      ...target,
-      url,
-      attempt: attemptNo,
-      headers: redactHeaders(headers),
-      status: response.status,
-      duration: performance.now() - started,
-      responseHeaders: redactHeaders(response.headers),
-    }), onHookError);
+    callHook(
+      "onResponse",
+      hooks.onResponse,
+      () => ({
+        ...target,
+        url,
+        attempt: attemptNo,
+        headers: redactHeaders(headers),
+        status: response.status,
+        duration: performance.now() - started,
+        responseHeaders: redactHeaders(response.headers),
+      }),
+      onHookError,
+    );
     try {
       warnDeprecationHeaders(options.onDeprecation, target, response.headers, state.context.operation?.replacedBy);
     } catch (error) {
@@ -136,16 +147,27 @@ export function createTransport(options: TransportOptions): Transport {
     const { target } = context;
     // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
     if (!request.url.startsWith(`${options.baseUrl}/`)) {
-      throw new ConnectRequestError(`${describeTarget(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`, {
-        target,
-      });
+      throw new ConnectRequestError(
+        `${describeTarget(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`,
+        {
+          target,
+        },
+      );
     }
     const pending = requestParts(request);
     const parts = pending instanceof Promise ? await pending : pending;
     const safe = isSafeToRepeat(parts.method, context.idempotent);
     const state: CallState = {
-      context, parts, target, operation: context.operation, userId: context.userId, signal: parts.signal, headers: parts.headers,
-      refreshed: false, attempt: 0, retries: 0,
+      context,
+      parts,
+      target,
+      operation: context.operation,
+      userId: context.userId,
+      signal: parts.signal,
+      headers: parts.headers,
+      refreshed: false,
+      attempt: 0,
+      retries: 0,
     };
     const send = (): Promise<Response> => attempt(state);
     for (;;) {

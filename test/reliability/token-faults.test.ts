@@ -59,7 +59,12 @@ const FAULTS: TokenFault[] = [
   },
   {
     name: "400 quoting the client secret",
-    replies: [(request) => ({ status: 400, body: { error: "invalid_client", error_description: `unknown secret ${(request.json as { client_secret: string }).client_secret}` } })],
+    replies: [
+      (request) => ({
+        status: 400,
+        body: { error: "invalid_client", error_description: `unknown secret ${(request.json as { client_secret: string }).client_secret}` },
+      }),
+    ],
     tokenRequests: 1,
     message: `${WHAT} with HTTP 400: invalid_client: unknown secret [redacted]`,
   },
@@ -124,18 +129,30 @@ describe("token endpoint recovering inside one call", () => {
     expect(settled.value!.response.status).toBe(200);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
     suite.server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 500 then a token", expected: "token request retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
+    table.add({
+      fault: "token endpoint: 500 then a token",
+      expected: "token request retried, call succeeds",
+      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+    });
   });
 
   it("429 with Retry-After: 1 then a token: waits, retries, succeeds", async () => {
-    suite.server.on(TOKEN_ROUTE, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { issueToken: true });
+    suite.server.on(
+      TOKEN_ROUTE,
+      { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } },
+      { issueToken: true },
+    );
     const before = suite.server.count(TOKEN_ROUTE);
     const settled = await within(3_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
     expect(settled.value!.response.status).toBe(200);
     expect(settled.elapsed).toBeGreaterThanOrEqual(950);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
     suite.server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 429 Retry-After: 1, then a token", expected: "waits 1 s, retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
+    table.add({
+      fault: "token endpoint: 429 Retry-After: 1, then a token",
+      expected: "waits 1 s, retried, call succeeds",
+      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+    });
   });
 
   it("50 calls waiting on a failing token request all get the ConnectAuthError; one token request (with its retries) in all", async () => {
@@ -143,7 +160,9 @@ describe("token endpoint recovering inside one call", () => {
     const connect = client();
     const before = suite.server.count(TOKEN_ROUTE);
     const usersBefore = suite.server.count(routes.createUser);
-    const settled = await within(3_000, () => Promise.allSettled(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
+    const settled = await within(3_000, () =>
+      Promise.allSettled(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))),
+    );
     const results = settled.value!;
     for (const result of results) {
       expect(result.status).toBe("rejected");
@@ -159,7 +178,11 @@ describe("token endpoint recovering inside one call", () => {
     const recovered = await within(3_000, () => Promise.all(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
     expect(recovered.value!.every((r) => r.response.status === 200)).toBe(true);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 2);
-    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${suite.server.count(TOKEN_ROUTE) - before} token requests in all` });
+    table.add({
+      fault: "token endpoint: 503 while 50 calls wait",
+      expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token",
+      observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${suite.server.count(TOKEN_ROUTE) - before} token requests in all`,
+    });
   });
 });
 
@@ -204,9 +227,18 @@ describe("a token that expires at once (expires_in: 0)", () => {
         expect(settled.value!.response.status).toBe(200);
       }
       expect(suite.server.count(TOKEN_ROUTE) - before).toBe(3);
-      const used = new Set(suite.server.requests(routes.createUser).slice(-3).map((r) => r.headers.authorization));
+      const used = new Set(
+        suite.server
+          .requests(routes.createUser)
+          .slice(-3)
+          .map((r) => r.headers.authorization),
+      );
       expect(used.size).toBe(3);
-      table.add({ fault: "token expires at once (expires_in 0), API accepts it", expected: "each call fetches a fresh token", observed: `3 calls, ${suite.server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens` });
+      table.add({
+        fault: "token expires at once (expires_in 0), API accepts it",
+        expected: "each call fetches a fresh token",
+        observed: `3 calls, ${suite.server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens`,
+      });
     } finally {
       suite.server.expiresIn = 3600;
       suite.server.enforceExpiry = true;
@@ -232,7 +264,11 @@ describe("a token endpoint that never answers", () => {
       expect((settled.error as ConnectAbortError).cause).toEqual(new Error("user navigated away"));
       expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was aborted by the caller");
       expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
-      table.add({ fault: "token endpoint never answers; the caller aborts after 100 ms", expected: "ConnectAbortError at once, nothing sent to the API", observed: outcome(settled) });
+      table.add({
+        fault: "token endpoint never answers; the caller aborts after 100 ms",
+        expected: "ConnectAbortError at once, nothing sent to the API",
+        observed: outcome(settled),
+      });
     } finally {
       suite.server.on(TOKEN_ROUTE);
     }

@@ -21,8 +21,10 @@ type SchemaNode = { $ref?: string; format?: string; properties?: Record<string, 
   Record<"allOf" | "oneOf" | "anyOf", SchemaNode[]>
 >;
 
-function fieldsOf(spec: OpenApiDocument, node: SchemaNode, path: string, seen: ReadonlySet<string>, out: string[]): void {
+function fieldsOf(spec: OpenApiDocument, node: SchemaNode, path: string, refsAbove: ReadonlySet<string>, out: string[]): void {
+  let seen = refsAbove;
   if (node.$ref !== undefined) {
+    // A recursive schema: stop at a reference already followed on this path.
     if (seen.has(node.$ref)) return;
     seen = new Set([...seen, node.$ref]);
   }
@@ -40,7 +42,8 @@ export function int64ResponseFields(): Int64Field[] {
   const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
   const found: Int64Field[] = [];
   for (const { method, path, operation } of listOperations(spec)) {
-    const success = deref(spec, (operation.responses ?? {})["200"] as { content?: Record<string, { schema?: SchemaNode; example?: unknown; examples?: Record<string, { value?: unknown }> }> } | undefined);
+    type Content = Record<string, { schema?: SchemaNode; example?: unknown; examples?: Record<string, { value?: unknown }> }>;
+    const success = deref(spec, operation.responses?.["200"] as { content?: Content } | undefined);
     const json = success?.content?.["application/json"];
     if (!json?.schema) continue;
     const fields: string[] = [];

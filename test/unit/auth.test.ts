@@ -61,7 +61,12 @@ describe("client-credentials tokens", () => {
     await clock.advance(2_700); // inside the margin, before expiry
     // The calls inside the margin use the still-valid token at once; one renewal starts.
     await Promise.all([createUser(connect), createUser(connect), createUser(connect)]);
-    expect(fake.calls("POST /v2/fulfillment/users").slice(-3).map((c) => c.headers.authorization)).toEqual(Array(3).fill("Bearer tok-1"));
+    expect(
+      fake
+        .calls("POST /v2/fulfillment/users")
+        .slice(-3)
+        .map((c) => c.headers.authorization),
+    ).toEqual(Array(3).fill("Bearer tok-1"));
     await vi.waitFor(() => expect(fake.issued).toEqual(["tok-1", "tok-2"]));
     await createUser(connect);
     expect(fake.calls("POST /v2/fulfillment/users").at(-1)!.headers.authorization).toBe("Bearer tok-2");
@@ -163,7 +168,7 @@ describe("accessToken option", () => {
 });
 
 describe("user tokens", () => {
-  it("encodes the assertion as Base64 of {\"user_id\": …}", () => {
+  it('encodes the assertion as Base64 of {"user_id": …}', () => {
     expect(userAssertion("johnsmith6000")).toBe("eyJ1c2VyX2lkIjoiam9obnNtaXRoNjAwMCJ9");
     expect(JSON.parse(Buffer.from(userAssertion('a"b'), "base64").toString("utf8"))).toEqual({ user_id: 'a"b' });
   });
@@ -198,7 +203,11 @@ describe("user tokens", () => {
 
 describe("401 from an API call", () => {
   it("drops the cached token, fetches a new one and retries once with the same body", async () => {
-    fake.on("POST /v2/fulfillment/users", { status: 401, body: { error: { message: "Unauthorized" } } }, { body: { user_id: "u-1", first_name: "Ada" } });
+    fake.on(
+      "POST /v2/fulfillment/users",
+      { status: 401, body: { error: { message: "Unauthorized" } } },
+      { body: { user_id: "u-1", first_name: "Ada" } },
+    );
     const { data, response } = await createUser(client());
     expect(response.status).toBe(200);
     expect(data).toEqual({ user_id: "u-1", first_name: "Ada" });
@@ -213,7 +222,9 @@ describe("401 from an API call", () => {
     const error = await createUser(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectAuthError);
     expect((error as ConnectAuthError).status).toBe(401);
-    expect((error as ConnectAuthError).message).toContain("createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: Token expired");
+    expect((error as ConnectAuthError).message).toContain(
+      "createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: Token expired",
+    );
     expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(2);
   });
 

@@ -126,7 +126,7 @@ describe("responses", () => {
     expect(response.bodyUsed).toBe(true);
   });
 
-  it("gives parseAs: \"stream\" and \"text\" the same bytes", async () => {
+  it('gives parseAs: "stream" and "text" the same bytes', async () => {
     fake.on(USERS, { raw: "plain text", headers: { "content-type": "text/plain" } });
     const connect = client();
     const { data: text } = await connect.POST("/v2/fulfillment/users", { body, parseAs: "text" });
@@ -147,7 +147,12 @@ describe("bufferedResponse", () => {
   it("is a Response with the status, headers and URL it was given", () => {
     const response = make();
     expect(response).toBeInstanceOf(Response);
-    expect([response.status, response.statusText, response.ok, response.url]).toEqual([201, "Created", true, "https://connect.example.test/v2/x"]);
+    expect([response.status, response.statusText, response.ok, response.url]).toEqual([
+      201,
+      "Created",
+      true,
+      "https://connect.example.test/v2/x",
+    ]);
     expect(response.headers.get("content-type")).toBe("application/json");
   });
 

@@ -100,7 +100,9 @@ describe("hooks never break a call", () => {
 describe("tokens that cannot be sent, and what the token endpoint echoes", () => {
   it("refuses an access_token with a line break, without showing it", async () => {
     fake.on("POST /v2/oauth/token", { body: { access_token: "abc\r\nX-Evil: 1", token_type: "Bearer", expires_in: 60, created_at: 1 } });
-    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    const error = (await client()
+      .POST("/v2/fulfillment/users", { body })
+      .catch((e: unknown) => e)) as ConnectAuthError;
     expect(error).toBeInstanceOf(ConnectAuthError);
     expect(error.message).toMatch(/characters an Authorization header cannot carry/);
     expect(inspect(error, { depth: 5 })).not.toContain("X-Evil");
@@ -118,14 +120,18 @@ describe("tokens that cannot be sent, and what the token endpoint echoes", () =>
 
   it("scrubs the secret from the OAuth error name it keeps as `code`", async () => {
     fake.on("POST /v2/oauth/token", { status: 400, body: { error: `bad_secret_${SECRET}` } });
-    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    const error = (await client()
+      .POST("/v2/fulfillment/users", { body })
+      .catch((e: unknown) => e)) as ConnectAuthError;
     expect(error.code).toBe("bad_secret_[redacted]");
     expect(JSON.stringify(error) + inspect(error, { depth: 5, showHidden: true })).not.toContain(SECRET);
   });
 
   it("keeps no cause quoting a token endpoint's invalid JSON", async () => {
     fake.on("POST /v2/oauth/token", { raw: `{"access_token": "tok-SECRET-VALUE"`, headers: { "content-type": "application/json" } });
-    const error = (await client().POST("/v2/fulfillment/users", { body }).catch((e: unknown) => e)) as ConnectAuthError;
+    const error = (await client()
+      .POST("/v2/fulfillment/users", { body })
+      .catch((e: unknown) => e)) as ConnectAuthError;
     expect(error.message).toMatch(/answered with invalid JSON/);
     expect(inspect(error, { depth: 5, showHidden: true })).not.toContain("tok-SECRET-VALUE");
   });
@@ -152,9 +158,10 @@ describe("token cache bounds and revocation", () => {
     };
     fake.on("POST /v2/oauth/token/revoke", { body: {}, delay: 20 });
     const connect = client({ fetch });
-    for (let i = 0; i < 20; i++) await connect.forUser(`u-${i}`).POST("/v2/recommendations/replacement_items", {
-      body: { location_code: "3012", items: [{ item: { upc: "1" } }] },
-    });
+    for (let i = 0; i < 20; i++)
+      await connect.forUser(`u-${i}`).POST("/v2/recommendations/replacement_items", {
+        body: { location_code: "3012", items: [{ item: { upc: "1" } }] },
+      });
     expect(await connect.revokeTokens()).toEqual({ revoked: 20, failed: [] });
     expect(fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(20);
     expect(peak).toBe(8);

@@ -66,13 +66,16 @@ describe("forUser", () => {
   });
 
   it("keeps client-credentials tokens for back-end operations", async () => {
-    await client().forUser("johnsmith6000").POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
+    await client()
+      .forUser("johnsmith6000")
+      .POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
     expect(tokenBodies()[0]!.grant_type).toBe("client_credentials");
   });
 
   it("caches user tokens per user, and shares the cache with the base client", async () => {
     const connect = client();
-    const call = (user: string) => connect.forUser(user).POST("/v2/recommendations/complementary_items", { body: { location_code: "3012", items } });
+    const call = (user: string) =>
+      connect.forUser(user).POST("/v2/recommendations/complementary_items", { body: { location_code: "3012", items } });
     await call("ada");
     await call("ada");
     await call("grace");
@@ -122,7 +125,10 @@ describe("development-only operations", () => {
     });
     const connect = createConnectClient({ server: "development", clientId: "a", clientSecret: "b", fetch });
     await connect.POST("/v2/fulfillment_sandbox/shoppers", shopper);
-    expect(seen).toEqual(["https://connect.dev.instacart.tools/v2/oauth/token", "https://connect.dev.instacart.tools/v2/fulfillment_sandbox/shoppers"]);
+    expect(seen).toEqual([
+      "https://connect.dev.instacart.tools/v2/oauth/token",
+      "https://connect.dev.instacart.tools/v2/fulfillment_sandbox/shoppers",
+    ]);
   });
 });
 
@@ -199,7 +205,9 @@ describe("retries of safe methods (GET)", () => {
     }
     const error = await call;
     expect(error).toBeInstanceOf(ConnectTimeoutError);
-    expect((error as ConnectTimeoutError).message).toContain("getInstacartAccountInfo (GET /v2/fulfillment/users/{user_id}/link) timed out after 100 ms (attempt 2 of 2)");
+    expect((error as ConnectTimeoutError).message).toContain(
+      "getInstacartAccountInfo (GET /v2/fulfillment/users/{user_id}/link) timed out after 100 ms (attempt 2 of 2)",
+    );
     expect(fake.calls(ACCOUNT)).toHaveLength(2);
   });
 

@@ -27,7 +27,8 @@ const USERS = "POST /v2/fulfillment/users";
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
   createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, clock, ...extra });
 /** Resolves once the fake server has received `count` requests on `route`. */
-const received = (route: string, count = 1) => vi.waitFor(() => expect(fake.calls(route).length).toBeGreaterThanOrEqual(count), { interval: 2 });
+const received = (route: string, count = 1) =>
+  vi.waitFor(() => expect(fake.calls(route).length).toBeGreaterThanOrEqual(count), { interval: 2 });
 const createUser = (connect: ReturnType<typeof client>, init: Record<string, unknown> = {}) =>
   connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" }, ...init });
 
@@ -294,7 +295,12 @@ describe("hooks", () => {
     expect(seen).toEqual(["request 1", "response 200", "token", "request 1", "response 429", "retry", "request 2", "response 200"]);
     const apiRequest = onRequest.mock.calls.find(([info]) => (info as { operationId?: string }).operationId === "createUser")![0];
     expect(apiRequest.headers.authorization).toBe("Bearer [redacted]");
-    expect(onTokenRefresh).toHaveBeenCalledWith({ grant: "client_credentials", scope: "connect:fulfillment", userId: undefined, expiresIn: 86_400 });
+    expect(onTokenRefresh).toHaveBeenCalledWith({
+      grant: "client_credentials",
+      scope: "connect:fulfillment",
+      userId: undefined,
+      expiresIn: 86_400,
+    });
   });
 
   it("still runs openapi-fetch middleware, which never sees the token", async () => {
