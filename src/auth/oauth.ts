@@ -47,6 +47,38 @@ function refusal(error: unknown, statusText: string): { message: string; code: n
   return { message: parsed?.item.message || text || statusText, code: parsed?.item.code ?? parsed?.item.key };
 }
 
+/** openapi-fetch's client for the OAuth paths (its requests are CallRequests: this client has no middleware). */
+type OAuthClient = ReturnType<typeof createClient<paths>>;
+
+/** `POST /v2/oauth/token` for `request`; a failure to get any answer is a ConnectAuthError without secrets. */
+async function postTokenRequest(
+  client: OAuthClient,
+  options: OAuthOptions,
+  send: (request: Request) => Promise<Response>,
+  request: TokenRequest,
+  what: string,
+) {
+  const { clientId, clientSecret, redactor } = options;
+  try {
+    return await client.POST("/v2/oauth/token", {
+      fetch: send,
+      body: {
+        client_id: clientId,
+        client_secret: clientSecret,
+        grant_type: request.grant,
+        ...(request.scope ? { scope: request.scope } : {}),
+        ...(request.userId !== undefined ? { assertion: userAssertion(request.userId) } : {}),
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConnectAuthError) throw error;
+    // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
+    if (error instanceof SyntaxError) throw new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
+    const message = redactor.redact(error instanceof Error ? error.message : String(error));
+    throw new ConnectAuthError(`${what} failed: ${message}`, { cause: error });
+  }
+}
+
 export function createOAuth(options: OAuthOptions): OAuth {
   const { clientId, clientSecret, redactor } = options;
   const client = createClient<paths>({
@@ -59,27 +91,7 @@ export function createOAuth(options: OAuthOptions): OAuth {
   const sendRevoke = via("/v2/oauth/token/revoke");
   const redactCode = (code: number | string | null | undefined) => (typeof code === "string" ? redactor.redact(code) : code);
 
-  async function post(request: TokenRequest, what: string) {
-    try {
-      return await client.POST("/v2/oauth/token", {
-        fetch: sendToken,
-        body: {
-          client_id: clientId,
-          client_secret: clientSecret,
-          grant_type: request.grant,
-          ...(request.scope ? { scope: request.scope } : {}),
-          ...(request.userId !== undefined ? { assertion: userAssertion(request.userId) } : {}),
-        },
-      });
-    } catch (error) {
-      if (error instanceof ConnectAuthError) throw error;
-      // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
-      if (error instanceof SyntaxError) throw new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
-      throw new ConnectAuthError(`${what} failed: ${redactor.redact(error instanceof Error ? error.message : String(error))}`, {
-        cause: error,
-      });
-    }
-  }
+  const post = (request: TokenRequest, what: string) => postTokenRequest(client, options, sendToken, request, what);
 
   return {
     async requestToken(request) {

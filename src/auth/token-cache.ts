@@ -37,6 +37,25 @@ interface CachedToken {
 /** Cached tokens kept at most (expired ones are swept first); user tokens make one entry per user. */
 const MAX_CACHED_TOKENS = 10_000;
 
+/** Caches a token, sweeping expired entries (and then the oldest ones) to keep the cache bounded. */
+function store(cache: Map<string, CachedToken>, key: string, entry: CachedToken, now: number): void {
+  cache.delete(key);
+  cache.set(key, entry);
+  if (cache.size <= MAX_CACHED_TOKENS) return;
+  for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
+  for (const k of cache.keys()) {
+    if (cache.size <= MAX_CACHED_TOKENS) break;
+    cache.delete(k);
+  }
+}
+
+/** The lifetime of a token in ms, from the token endpoint's `expires_in` (0 when it is not a positive number). */
+function lifetimeOf(data: AccessToken): number {
+  const seconds = data.expires_in;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
+
+/** One closure holds the cache, the requests in flight and the epoch, shared by its four operations. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
   const { clock, refreshMargin } = options;
   const cache = new Map<string, CachedToken>();
@@ -44,35 +63,21 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
   /** Bumped by `drain`: a token request that started before it does not fill the emptied cache. */
   let epoch = 0;
 
-  /** Caches a token, sweeping expired entries (and the oldest ones) to keep the cache bounded. */
-  function store(key: string, entry: CachedToken): void {
-    cache.delete(key);
-    cache.set(key, entry);
-    if (cache.size <= MAX_CACHED_TOKENS) return;
-    const now = clock.now();
-    for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
-    for (const k of cache.keys()) {
-      if (cache.size <= MAX_CACHED_TOKENS) break;
-      cache.delete(k);
-    }
-  }
-
   async function fetchAndCache(request: KeyedTokenRequest): Promise<CachedToken> {
     // `expires_in` counts from when Instacart issued the token, somewhere between sending the request
     // and reading the answer: count from the request, so a slow answer never stretches the token's life.
     const requestedAt = clock.now();
     const startedIn = epoch;
     const data = await options.fetchToken(request);
-    const seconds = typeof data.expires_in === "number" && Number.isFinite(data.expires_in) && data.expires_in > 0 ? data.expires_in : 0;
-    const lifetime = seconds * 1000;
+    const lifetime = lifetimeOf(data);
     const entry: CachedToken = {
       token: data.access_token,
       expiresAt: requestedAt + lifetime,
       // Never renew earlier than half-way: a margin longer than the lifetime would cache nothing.
       refreshAt: requestedAt + lifetime - Math.min(refreshMargin, lifetime / 2),
     };
-    if (startedIn === epoch) store(request.key, entry);
-    options.onFetched(request, seconds);
+    if (startedIn === epoch) store(cache, request.key, entry, clock.now());
+    options.onFetched(request, lifetime / 1000);
     return entry;
   }
 

@@ -4,7 +4,6 @@
  */
 import { ConnectRequestError, describeTarget, type CallTarget } from "../errors.js";
 import { checkInteger, MAX_RETRIES, MAX_TIMEOUT } from "./options.js";
-import { PATH_PARAM } from "./operations.js";
 
 /**
  * What a call may pass besides `timeout`, `maxRetries` and `idempotent`: openapi-fetch's request
@@ -59,28 +58,6 @@ export function splitCallOptions(
     maxRetries: checkInteger("maxRetries", maxRetries, 0, MAX_RETRIES, target) ?? defaults.maxRetries,
     idempotent: idempotent === true,
     request,
-  };
-}
-
-/** Path templates split once (`/users/{user_id}` → `["/users/", "user_id", ""]`); at most this many kept. */
-const MAX_TEMPLATES = 512;
-
-/** The path serializer of a client: percent-encodes every path parameter as one segment (`/`, `?`, `#`, `%`, spaces, non-ASCII). */
-export function createPathSerializer(): (pathname: string, params: Record<string, unknown>) => string {
-  const templates = new Map<string, readonly string[]>();
-  return (pathname, params) => {
-    let parts = templates.get(pathname);
-    if (parts === undefined) {
-      parts = pathname.split(PATH_PARAM);
-      if (templates.size < MAX_TEMPLATES) templates.set(pathname, parts);
-    }
-    // Even indexes hold the text between parameters, odd ones the parameter names.
-    let out = "";
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] ?? "";
-      out += i % 2 === 0 ? part : encodeURIComponent(String(params[part]));
-    }
-    return out;
   };
 }
 

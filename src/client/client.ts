@@ -12,10 +12,9 @@ import { accessTokenSource, credentialsTokenSource, type TokenSource } from "../
 import type { AccessToken, AccessTokenOption } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
 import { fetchOf } from "../transport/attempt.js";
-import type { OutgoingRequest } from "../transport/fast-path.js";
+import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
 import { createTransport, type CallContext } from "../transport/transport.js";
-import { createPathSerializer } from "./call-options.js";
 import { createCall, type Call } from "./call.js";
 import { createOperationLookup } from "./operations.js";
 import { resolveOptions, type ClientSettings, type ConnectClientOptions } from "./options.js";
@@ -42,8 +41,10 @@ function createTokens(
     clock: settings.clock,
     refreshMargin: settings.refreshMargin,
     fetchToken: (request) => oauth.requestToken(request),
-    onFetched: ({ grant, scope, userId }, expiresIn) =>
-      callHook("onTokenRefresh", settings.hooks.onTokenRefresh, () => ({ grant, scope, userId, expiresIn }), onHookError),
+    onFetched({ grant, scope, userId }, expiresIn) {
+      const { onTokenRefresh } = settings.hooks;
+      if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
+    },
   });
   return { tokens: credentialsTokenSource(cache, oauth), cache };
 }

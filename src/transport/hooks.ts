@@ -56,11 +56,10 @@ export function warnHookError(redact: (text: string) => string): HookErrorReport
   };
 }
 
-/** Calls `hook` with the info `info()` builds (only when there is a hook); an exception in it is reported, never thrown. */
-export function callHook<Info>(name: string, hook: ((info: Info) => void) | undefined, info: () => Info, report: HookErrorReporter): void {
-  if (!hook) return;
+/** Calls `hook` with `info`; an exception in it is reported, never thrown. (Callers build `info` only when there is a hook.) */
+export function callHook<Info>(name: string, hook: (info: Info) => void, info: Info, report: HookErrorReporter): void {
   try {
-    hook(info());
+    hook(info);
   } catch (error) {
     report(name, error);
   }

@@ -58,18 +58,21 @@ export type Transport = (request: OutgoingRequest, context: CallContext) => Prom
 interface CallState extends AuthorizedCall {
   readonly context: CallContext;
   readonly parts: RequestParts;
+  /** Whether repeating the request is harmless (its method, or the caller says so). */
+  readonly safe: boolean;
   /** Attempts sent so far. */
   attempt: number;
   /** Retries made so far (a fresh token after a 401 is not a retry). */
   retries: number;
 }
 
-/** The typed error of an attempt that got no response. `attempts`: how many this kind of failure could get. */
-function failureError(failure: AttemptFailure, state: CallState, safe: boolean): ConnectError {
+/** The typed error of an attempt that got no response. */
+function failureError(failure: AttemptFailure, state: CallState): ConnectError {
   const { target, timeout, maxRetries } = state.context;
-  // "attempt n of m": m counts the attempts this kind of failure could get (a POST that timed out gets one).
+  // "attempt n of m": m counts the attempts this kind of failure could get (a POST that timed out gets one;
+  // a fresh token after a 401 is an attempt beyond the retries).
   const extra = state.attempt - 1 - state.retries;
-  const attempts = canRetry(failure, safe) ? maxRetries + 1 + extra : state.attempt;
+  const attempts = canRetry(failure, state.safe) ? maxRetries + 1 + extra : state.attempt;
   return failure.failure === "timeout"
     ? new ConnectTimeoutError(target, state.attempt, attempts, timeout)
     : new ConnectNetworkError(target, state.attempt, attempts, failure.cause);
@@ -84,113 +87,122 @@ function checkIntegers(response: Response, context: CallContext): void {
   const [first] = found;
   if (first === undefined) return;
   const listed = found.map(({ field, digits }) => `${field || "the body"} = ${digits}`).join(", ");
-  throw new ConnectResponseError(
-    context.target,
-    response.status,
-    `integers a JavaScript number cannot hold exactly (${listed}): the client never rounds an ID`,
-    {
-      field: first.field,
-      exactValue: first.digits,
-    },
+  const problem = `integers a JavaScript number cannot hold exactly (${listed}): the client never rounds an ID`;
+  throw new ConnectResponseError(context.target, response.status, problem, { field: first.field, exactValue: first.digits });
+}
+
+/** One attempt (hooks told, deprecation headers reported); the auth hook calls it once, or twice after a 401. */
+async function sendAttempt(options: TransportOptions, state: CallState): Promise<Response> {
+  const { hooks, onHookError } = options;
+  const { target, timeout, operation } = state.context;
+  const { url, headers } = state.parts;
+  const attempt = ++state.attempt;
+  if (hooks.onRequest) callHook("onRequest", hooks.onRequest, { ...target, url, attempt, headers: redactHeaders(headers) }, onHookError);
+  const started = hooks.onResponse ? performance.now() : 0;
+  const response = await timedAttempt(options.fetch, state.parts, { timeout, clock: options.clock, target });
+  state.context.status = response.status;
+  if (hooks.onResponse) {
+    const { status } = response;
+    const duration = performance.now() - started;
+    const info = {
+      ...target,
+      url,
+      attempt,
+      headers: redactHeaders(headers),
+      status,
+      duration,
+      responseHeaders: redactHeaders(response.headers),
+    };
+    callHook("onResponse", hooks.onResponse, info, onHookError);
+  }
+  try {
+    warnDeprecationHeaders(options.onDeprecation, target, response.headers, operation?.replacedBy);
+  } catch (error) {
+    onHookError("onDeprecation", error);
+  }
+  return response;
+}
+
+/** The delay before the next attempt, or undefined: the response is returned (or the failure thrown). */
+function retryDelay(options: TransportOptions, outcome: AttemptOutcome, state: CallState): number | undefined {
+  const { retries, safe } = state;
+  return shouldRetry(
+    outcome,
+    { retries, maxRetries: state.context.maxRetries, safe, now: options.clock.now(), random: Math.random },
+    options.retry,
   );
 }
 
-export function createTransport(options: TransportOptions): Transport {
-  const { hooks, retry, clock, onHookError } = options;
-
-  /** One attempt (hooks told, deprecation headers reported); the auth hook calls it once, or twice after a 401. */
-  async function attempt(state: CallState): Promise<Response> {
-    const { target } = state.context;
-    const { url, headers } = state.parts;
-    const attemptNo = ++state.attempt;
-    callHook("onRequest", hooks.onRequest, () => ({ ...target, url, attempt: attemptNo, headers: redactHeaders(headers) }), onHookError);
-    const started = hooks.onResponse ? performance.now() : 0;
-    const response = await timedAttempt(options.fetch, state.parts, { timeout: state.context.timeout, clock, target });
-    state.context.status = response.status;
-    callHook(
-      "onResponse",
-      hooks.onResponse,
-      () => ({
-        ...target,
-        url,
-        attempt: attemptNo,
-        headers: redactHeaders(headers),
-        status: response.status,
-        duration: performance.now() - started,
-        responseHeaders: redactHeaders(response.headers),
-      }),
-      onHookError,
-    );
-    try {
-      warnDeprecationHeaders(options.onDeprecation, target, response.headers, state.context.operation?.replacedBy);
-    } catch (error) {
-      onHookError("onDeprecation", error);
-    }
-    return response;
+/** Tells `onRetry`, then waits `delay` ms (the caller's signal ends the wait). */
+async function waitToRetry(
+  options: TransportOptions,
+  state: CallState,
+  delay: number,
+  reason: { status?: number; error?: ConnectError },
+): Promise<void> {
+  const { target } = state.context;
+  const { onRetry } = options.hooks;
+  state.retries += 1;
+  if (onRetry) {
+    const info = { ...target, url: state.parts.url, attempt: state.attempt, delay, status: reason.status, error: reason.error };
+    callHook("onRetry", onRetry, info, options.onHookError);
   }
+  await sleep(options.clock, delay, state.signal, target);
+}
 
-  /** The delay before the next attempt, or undefined: the response is returned (or the failure thrown). */
-  function retryDelay(outcome: AttemptOutcome, state: CallState, safe: boolean): number | undefined {
-    const { maxRetries } = state.context;
-    return shouldRetry(outcome, { retries: state.retries, maxRetries, safe, now: clock.now(), random: Math.random }, retry);
-  }
+/** The progress of a new call of `context` with `parts`. */
+function startCall(context: CallContext, parts: RequestParts): CallState {
+  const { target, operation, userId } = context;
+  const safe = isSafeToRepeat(parts.method, context.idempotent);
+  return {
+    context,
+    parts,
+    safe,
+    target,
+    operation,
+    userId,
+    signal: parts.signal,
+    headers: parts.headers,
+    refreshed: false,
+    attempt: 0,
+    retries: 0,
+  };
+}
 
-  async function wait(state: CallState, delay: number, status: number | undefined, error: ConnectError | undefined): Promise<void> {
-    const { target } = state.context;
-    const attemptNo = state.attempt;
-    state.retries += 1;
-    callHook("onRetry", hooks.onRetry, () => ({ ...target, url: state.parts.url, attempt: attemptNo, delay, status, error }), onHookError);
-    await sleep(clock, delay, state.signal, target);
-  }
-
-  return async function send(request, context) {
-    const { target } = context;
-    // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
-    if (!request.url.startsWith(`${options.baseUrl}/`)) {
-      throw new ConnectRequestError(
-        `${describeTarget(target)}: refusing to send a request outside ${options.baseUrl} (${new URL(request.url).origin}).`,
-        {
-          target,
-        },
-      );
-    }
-    const pending = requestParts(request);
-    const parts = pending instanceof Promise ? await pending : pending;
-    const safe = isSafeToRepeat(parts.method, context.idempotent);
-    const state: CallState = {
-      context,
-      parts,
+/** Sends one call: attempts through the auth hook until one is returned, or a failure is not retried. */
+async function send(options: TransportOptions, request: OutgoingRequest, context: CallContext): Promise<Response> {
+  const { target } = context;
+  // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
+  if (!request.url.startsWith(`${options.baseUrl}/`)) {
+    const origin = new URL(request.url).origin;
+    throw new ConnectRequestError(`${describeTarget(target)}: refusing to send a request outside ${options.baseUrl} (${origin}).`, {
       target,
-      operation: context.operation,
-      userId: context.userId,
-      signal: parts.signal,
-      headers: parts.headers,
-      refreshed: false,
-      attempt: 0,
-      retries: 0,
-    };
-    const send = (): Promise<Response> => attempt(state);
-    for (;;) {
-      let response: Response;
-      try {
-        response = await options.authorize(state, send);
-      } catch (error) {
-        if (!(error instanceof AttemptFailure)) throw error;
-        const failure = failureError(error, state, safe);
-        const delay = retryDelay(error, state, safe);
-        if (delay === undefined) throw failure;
-        await wait(state, delay, undefined, failure);
-        continue;
-      }
-      if (!response.ok) {
-        const delay = retryDelay(response, state, safe);
-        if (delay !== undefined) {
-          await wait(state, delay, response.status, undefined);
-          continue;
-        }
-      }
+    });
+  }
+  const pending = requestParts(request);
+  const state = startCall(context, pending instanceof Promise ? await pending : pending);
+  const attempt = (): Promise<Response> => sendAttempt(options, state);
+  for (;;) {
+    let response: Response;
+    try {
+      response = await options.authorize(state, attempt);
+    } catch (error) {
+      if (!(error instanceof AttemptFailure)) throw error;
+      const failure = failureError(error, state);
+      const delay = retryDelay(options, error, state);
+      if (delay === undefined) throw failure;
+      await waitToRetry(options, state, delay, { error: failure });
+      continue;
+    }
+    const delay = response.ok ? undefined : retryDelay(options, response, state);
+    if (delay === undefined) {
       checkIntegers(response, context);
       return response;
     }
-  };
+    await waitToRetry(options, state, delay, { status: response.status });
+  }
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  return (request, context) => send(options, request, context);
 }
