@@ -69,7 +69,7 @@ const FAULTS: Fault[] = [
   },
 ];
 
-/** Three attempts of TIMEOUT ms, two backoffs of at most 20 ms, the token request, and a second of slack. */
+/** Three attempts of TIMEOUT ms (no backoff), the token request, and a second of slack. */
 const GET_BUDGET = 3 * TIMEOUT + 1_000;
 const POST_BUDGET = TIMEOUT + 1_000;
 

@@ -3,12 +3,13 @@
  * refusal) and recovering. A call that cannot get a token ends with a ConnectAuthError that says
  * why, sends nothing to the API, and the next call tries again.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectAbortError, ConnectAuthError } from "../../src/index.ts";
 import { RETRIES, createOrder, createUser, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
 import { outcome, within } from "./support/harness.ts";
 import { TOKEN_ROUTE, type HttpReply } from "./support/http-fault-server.ts";
 import { randomSecret } from "./support/leaks.ts";
+import { createTestClock } from "../support/clock.ts";
 
 const suite = httpFaultSuite("token-faults");
 const { leaks, table, client } = suite;
@@ -254,10 +255,13 @@ describe("a token endpoint that never answers", () => {
       const controller = new AbortController();
       const userId = `tok-abort-${randomSecret(6)}`;
       const usersBefore = suite.server.count(routes.createUser);
+      const tokensBefore = suite.server.count(TOKEN_ROUTE);
       const pending = within(1_000, () =>
         connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada" }, signal: controller.signal }),
       );
-      setTimeout(() => controller.abort(new Error("user navigated away")), 100);
+      // The token request is in flight (and will never be answered): the caller gives up.
+      await vi.waitFor(() => expect(suite.server.count(TOKEN_ROUTE)).toBeGreaterThan(tokensBefore), { interval: 2 });
+      controller.abort(new Error("user navigated away"));
       const settled = await pending;
       leaks.error(settled.error);
       expect(settled.error).toBeInstanceOf(ConnectAbortError);
@@ -265,7 +269,7 @@ describe("a token endpoint that never answers", () => {
       expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was aborted by the caller");
       expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
       table.add({
-        fault: "token endpoint never answers; the caller aborts after 100 ms",
+        fault: "token endpoint never answers; the caller aborts while waiting for it",
         expected: "ConnectAbortError at once, nothing sent to the API",
         observed: outcome(settled),
       });
@@ -277,26 +281,31 @@ describe("a token endpoint that never answers", () => {
 
 describe("a slow token response", () => {
   it("does not stretch the token's life: expires_in counts from the token request, so the client never sends an expired token", async () => {
-    // The server issues a 1 s token when the request arrives and answers 500 ms later. Counted from
-    // the answer, the client would believe the token valid until 1.5 s after it was issued.
-    suite.server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1, delay: 500 });
-    const connect = client({ tokenRefreshMargin: 0, timeout: 5_000 });
+    // The server issues a 1 s token; on the client's clock its answer takes 500 ms. Counted from the
+    // answer, the client would believe the token valid until 1.5 s after it was issued.
+    suite.server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1 });
+    const clock = createTestClock();
+    const slowTokenAnswers = async (request: Request): Promise<Response> => {
+      const response = await fetch(request);
+      if (request.url.endsWith("/v2/oauth/token")) await clock.advance(500);
+      return response;
+    };
+    const connect = client({ tokenRefreshMargin: 0, timeout: 5_000, clock, fetch: slowTokenAnswers });
     const path = ids("tok");
     const route = routes.createOrder(path);
     const before = { tokens: suite.server.count(TOKEN_ROUTE), refused: suite.server.unauthorized };
     try {
       const first = await within(2_000, () => createUser(connect, `slow-token-${path.user_id}`));
       expect(first.value!.response.status).toBe(200);
-      const issuedAt = suite.server.tokens.at(-1)!.issuedAt;
-      // 1.2 s after the token was issued: expired for the server, "valid" if counted from the answer.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, issuedAt + 1_200 - Date.now())));
+      // 1.2 s after the token request: expired, but "valid" if counted from the answer.
+      await clock.advance(700);
       const second = await within(2_000, () => createOrder(connect, path));
       expect(second.value!.response.status).toBe(200);
       expect(suite.server.unauthorized - before.refused).toBe(0);
       expect(suite.server.count(route)).toBe(1);
       expect(suite.server.count(TOKEN_ROUTE) - before.tokens).toBe(2);
       table.add({
-        fault: "token answer 500 ms late, 1 s lifetime, no refresh margin",
+        fault: "token answer 500 ms late (client clock), 1 s lifetime, no refresh margin",
         expected: "lifetime counted from the request: renewed before use, no 401, the create sent once",
         observed: `${outcome(second)}; ${suite.server.unauthorized - before.refused} 401s; ${suite.server.count(route)} create request; ${suite.server.count(TOKEN_ROUTE) - before.tokens} token requests`,
       });
