@@ -148,10 +148,12 @@ export class ConnectAuthError extends ConnectCallError {
       status?: number | undefined;
       code?: number | string | null | undefined;
       target?: CallTarget | undefined;
+      /** The operation alone, when there is no target (the 0.1.0 form of this option). */
+      operationId?: string | undefined;
       cause?: unknown;
     } = {},
   ) {
-    super(message, options);
+    super(message, { target: options.target ?? { operationId: options.operationId }, cause: options.cause });
     this.status = options.status;
     this.code = options.code;
   }
