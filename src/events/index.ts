@@ -4,25 +4,16 @@
  * operation table, so a callback receiver starts lighter. Every export is the very object the
  * package root exports (one module graph), so `instanceof` works across the two entries.
  */
-export { ConnectConfigError, ConnectError } from "./errors.js";
-export {
-  ConnectCallbackError,
-  createCallbackHandler,
-  createMemoryEventStore,
-  isKnownCallbackEvent,
-  parseCallbackEvent,
-} from "./events.js";
+export { ConnectConfigError, ConnectError } from "../errors.js";
+export { ConnectCallbackError } from "./callback-error.js";
+export type { CallbackErrorReason } from "./callback-error.js";
+export { isKnownCallbackEvent, parseCallbackEvent } from "./parse.js";
 export type {
   AcknowledgedEvent,
   AtStoreEtaEvent,
   BrandNewEvent,
-  CallbackClaim,
-  CallbackErrorReason,
   CallbackEvent,
   CallbackEventMap,
-  CallbackEventStore,
-  CallbackFailureStage,
-  CallbackHandlerOptions,
   CanceledEvent,
   ChatMessageCreatedEvent,
   CheckoutEvent,
@@ -33,12 +24,19 @@ export type {
   KnownCallbackEventName,
   LateDeliveryEvent,
   LatePickupEvent,
-  MemoryEventStoreOptions,
   PickingEvent,
   RescheduledEvent,
   StagedEvent,
   UnknownCallbackEvent,
-} from "./events.js";
-export { createCallbackTokenHandler } from "./callback-token.js";
-export type { CallbackAccessTokenGrant, CallbackTokenHandlerOptions } from "./callback-token.js";
-export type { webhooks } from "../generated/schema.js";
+} from "./parse.js";
+export { createCallbackHandler } from "./handler.js";
+export type { CallbackEventContext, CallbackFailureStage, CallbackHandlerOptions } from "./handler.js";
+export { ConnectEventStoreError } from "./store.js";
+export type { CallbackClaim, CallbackEventLease, CallbackEventStore } from "./store.js";
+export { createMemoryEventStore } from "./memory-store.js";
+export type { MemoryEventStoreOptions } from "./memory-store.js";
+export { createCallbackTokenHandler } from "./token-endpoint.js";
+export type { CallbackAccessTokenGrant, CallbackTokenHandlerOptions } from "./token-endpoint.js";
+export { createCallbackTokenVerifier } from "./signed-token.js";
+export type { CallbackSigningSecret, CallbackTokenVerifierOptions } from "./signed-token.js";
+export type { webhooks } from "../../generated/schema.js";

@@ -48,7 +48,6 @@ describe("parseCallbackEvent: precision", () => {
   it("returns small event_ids as decimal strings too, so the type never changes", () => {
     expect(parseCallbackEvent(CHAT_DOCS).event_id).toBe("1368");
     expect(parseCallbackEvent(eventBody("-5", "x")).event_id).toBe("-5");
-    expect(parseCallbackEvent(eventBody("1e3", "x")).event_id).toBe("1000");
   });
 
   it("keeps other integers beyond 2^53 exact as strings and leaves other numbers as numbers", () => {
@@ -205,6 +204,50 @@ describe("parseCallbackEvent: malformed JSON", () => {
   });
 });
 
+describe("parseCallbackEvent: event_id is only what an integer ID can be", () => {
+  const withId = (id: string): string => eventBody(id, "fulfillment.brand_new");
+
+  it.each([
+    ["a whole number written with a fraction, that would round onto another ID", "9007199254741001.0"],
+    ["a small whole number written with a fraction", "1.0"],
+    ["an exponent", "1e21"],
+    ["an exponent whose value is a small integer", "1E3"],
+    ["a negative exponent", "100e-2"],
+    ["an integer beyond 64 bits", "9223372036854775808"],
+    ["a negative integer beyond 64 bits", "-9223372036854775809"],
+    ["a string of digits beyond 64 bits", '"99999999999999999999"'],
+    ["a string with a fraction", '"1.0"'],
+    ["a string with an exponent", '"1e3"'],
+    ["a string with a plus sign", '"+1"'],
+    ["a hexadecimal string", '"0x10"'],
+    ["a string with spaces", '" 12"'],
+    ["an empty string", '""'],
+    ["a string of digits and letters", '"12a"'],
+  ])("refuses %s as invalid_envelope (%s)", (_, id) => {
+    const error = refusal(withId(id));
+    expect(error.reason).toBe("invalid_envelope");
+    expect(error.path).toBe("event_id");
+  });
+
+  it("accepts a string of digits, as third-party test data sends it, as the same exact ID as the number", () => {
+    expect(parseCallbackEvent(withId('"1201895966044343904"')).event_id).toBe("1201895966044343904");
+    expect(parseCallbackEvent(withId('"9223372036854775807"')).event_id).toBe("9223372036854775807");
+    expect(parseCallbackEvent(withId('"007"')).event_id).toBe(parseCallbackEvent(withId("7")).event_id);
+  });
+
+  it("refuses a body with more than one byte order mark, as text and as bytes", () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    expect(refusal(`\ufeff\ufeff${CHAT_DOCS}`).reason).toBe("invalid_envelope");
+    expect(refusal(new Uint8Array([...bom, ...bom, ...new TextEncoder().encode(CHAT_DOCS)])).reason).toBe("invalid_envelope");
+    expect(refusal(new Uint8Array([...bom, ...bom, ...bom, ...new TextEncoder().encode(CHAT_DOCS)])).reason).toBe("invalid_envelope");
+  });
+
+  it("still reads other fractions and exponents as JSON.parse does", () => {
+    const event = parseCallbackEvent(eventBody("1", "x", { a: 1.5, b: 1e3, c: 1e21, d: -0.25e1 }));
+    expect(event.event_metadata).toStrictEqual({ a: 1.5, b: 1000, c: 1e21, d: -2.5 });
+  });
+});
+
 describe("parseCallbackEvent: validation", () => {
   const envelope = (overrides: Record<string, string | undefined>): string => {
     const fields: Record<string, string | undefined> = {
@@ -223,8 +266,7 @@ describe("parseCallbackEvent: validation", () => {
     ["a body that is a string", '"event"', "invalid_envelope", "", /must be a JSON object/],
     ["a body that is null", "null", "invalid_envelope", "", /not null/],
     ["a missing event_id", envelope({ event_id: undefined }), "invalid_envelope", "event_id", /event_id is required/],
-    ["an event_id given as a string", envelope({ event_id: '"1201895966044343904"' }), "invalid_envelope", "event_id", /must be an integer/],
-    ["a fractional event_id", envelope({ event_id: "1.5" }), "invalid_envelope", "event_id", /must be an integer/],
+    ["a fractional event_id", envelope({ event_id: "1.5" }), "invalid_envelope", "event_id", /64-bit integer written with digits only/],
     ["an event_id beyond 64 bits", envelope({ event_id: "9223372036854775808" }), "invalid_envelope", "event_id", /64-bit integer/],
     ["a missing event_name", envelope({ event_name: undefined }), "invalid_envelope", "event_name", /required/],
     ["an event_name that is a number", envelope({ event_name: "5" }), "invalid_envelope", "event_name", /must be a string/],
