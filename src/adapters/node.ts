@@ -14,7 +14,8 @@
  *   handler fails to read it with an error saying to mount the handler first or use `express.raw()`.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ConnectError } from "../errors.js";
+import type { Socket } from "node:net";
+import { ConnectConfigError, ConnectError } from "../errors.js";
 
 /** What `onError` learns about a failure besides the error. */
 export interface NodeListenerFailure {
@@ -27,6 +28,12 @@ export interface NodeListenerFailure {
 export interface NodeListenerOptions {
   /** Told about every request the adapter refused or could not answer, and every handler that threw. */
   onError?(error: unknown, failure: NodeListenerFailure): void;
+  /**
+   * After an answer that closes the connection, how long the socket stays (not reading) so the
+   * client can read the answer before the close, in ms: closing at once while the client still
+   * sends would reset the connection and could lose the answer. Default 2000.
+   */
+  lingerMs?: number;
 }
 
 /** Methods a Fetch `Request` refuses to carry (Fetch standard, "forbidden method"). */
@@ -44,6 +51,8 @@ export function toNodeListener(
   handler: (request: Request) => Response | Promise<Response>,
   options: NodeListenerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  const lingerMs = options.lingerMs ?? 2000;
+  if (!Number.isSafeInteger(lingerMs) || lingerMs < 0) throw new ConnectConfigError("`lingerMs` must be a non-negative integer.");
   return (req, res) => {
     const fail = (error: unknown, status: number | undefined): void => {
       try {
@@ -52,7 +61,7 @@ export function toNodeListener(
         // a failing logger must not break the answer
       }
     };
-    serve(handler, req as NodeRequest, res, fail).catch((error: unknown) => {
+    serve(handler, req as NodeRequest, res, fail, lingerMs).catch((error: unknown) => {
       fail(error, undefined);
       res.destroy();
     });
@@ -64,18 +73,20 @@ async function serve(
   req: NodeRequest,
   res: ServerResponse,
   fail: (error: unknown, status: number | undefined) => void,
+  lingerMs: number,
 ): Promise<void> {
+  const send = (response: Response): Promise<void> => sendResponse(req, res, response, lingerMs);
   const method = req.method ?? "";
   if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
     fail(new ConnectError(`Refused a ${method} request: a Fetch Request cannot carry this method.`), 405);
-    return send(req, res, plain(405, "method_not_allowed", `${method} is not allowed.`));
+    return send(plain(405, "method_not_allowed", `${method} is not allowed.`));
   }
   let request: Request;
   try {
     request = toRequest(req);
   } catch (cause) {
     fail(new ConnectError(`Refused a request whose URL or headers a Fetch Request cannot hold: ${String(cause)}`, { cause }), 400);
-    return send(req, res, plain(400, "bad_request", "The request line or headers are malformed."));
+    return send(plain(400, "bad_request", "The request line or headers are malformed."));
   }
   let response: Response;
   try {
@@ -85,7 +96,7 @@ async function serve(
     fail(error, 500);
     response = plain(500, "server_error", "The request could not be handled.");
   }
-  return send(req, res, response);
+  return send(response);
 }
 
 /** A small JSON answer of the adapter's own. */
@@ -100,7 +111,8 @@ function plain(status: number, error: string, message: string): Response {
 function toRequest(req: NodeRequest): Request {
   const method = req.method ?? "GET";
   const headers = new Headers();
-  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) headers.append(req.rawHeaders[index]!, req.rawHeaders[index + 1]!);
+  const raw = req.rawHeaders;
+  for (let index = 0; index + 1 < raw.length; index += 2) headers.append(raw[index] ?? "", raw[index + 1] ?? "");
   const hasBody = method !== "GET" && method !== "HEAD";
   return new Request(requestUrl(req), {
     method,
@@ -168,7 +180,7 @@ function streamOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 /** Writes `response` to `res`; closes the connection when the request was not read in full or the answer refuses the sender. */
-async function send(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
+async function sendResponse(req: IncomingMessage, res: ServerResponse, response: Response, lingerMs: number): Promise<void> {
   if (res.headersSent || res.destroyed) return;
   const closing = !req.complete || CLOSING_STATUSES.has(response.status);
   const headers: [string, string][] = [];
@@ -178,13 +190,27 @@ async function send(req: IncomingMessage, res: ServerResponse, response: Respons
   for (const cookie of response.headers.getSetCookie()) headers.push(["set-cookie", cookie]);
   if (closing) headers.push(["connection", "close"]);
   res.writeHead(response.status, headers.flat());
-  if (closing) res.once("finish", () => req.socket.destroySoon());
+  if (closing) res.once("finish", () => lingerThenClose(req.socket, lingerMs));
   if (!response.body || req.method === "HEAD") {
     await response.body?.cancel();
     res.end();
     return;
   }
   await pipeBody(response.body, res);
+}
+
+/**
+ * Node ends a `Connection: close` answer with a FIN and destroys the socket right after it; bytes
+ * the client still sends then make the kernel reset the connection, which can discard the answer
+ * before the client reads it. Instead: stop reading, keep the socket `lingerMs`, then destroy it.
+ */
+function lingerThenClose(socket: Socket, lingerMs: number): void {
+  if (socket.destroyed) return;
+  socket.removeListener("finish", socket.destroy);
+  socket.end();
+  socket.pause();
+  const timer = setTimeout(() => socket.destroy(), lingerMs);
+  socket.once("close", () => clearTimeout(timer));
 }
 
 /** Streams a response body with backpressure; stops reading it when the client goes away. */
@@ -195,11 +221,22 @@ async function pipeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): 
       const { done, value } = await reader.read();
       if (done) break;
       if (res.destroyed) return;
-      if (!res.write(value)) await new Promise<void>((resolve) => (res.once("drain", resolve), res.once("close", resolve)));
+      if (!res.write(value)) await drained(res);
     }
     res.end();
   } finally {
     reader.releaseLock();
     if (!res.writableEnded) await body.cancel().catch(() => undefined);
   }
+}
+
+/** Resolves when `res` can take more data, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off("drain", done).off("close", done);
+      resolve();
+    };
+    res.on("drain", done).on("close", done);
+  });
 }
