@@ -8,8 +8,7 @@ import { request as httpRequest, Agent } from "node:http";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCallbackHandler, createCallbackTokenHandler } from "../../src/index.ts";
-import { toNodeListener } from "./old-node-http.ts";
-type NodeListenerFailure = { status?: number };
+import { toNodeListener, type NodeListenerFailure } from "../../src/adapters/node.ts";
 import { eventBody } from "../unit/callback-server.ts";
 import { listen, rawConnection, type Loopback } from "../support/loopback.ts";
 
