@@ -10,13 +10,7 @@ import { keepLease } from "./lease-keeper.js";
 import { createMemoryEventStore } from "./memory-store.js";
 import { type CallbackEvent, parseCallbackEvent } from "./parse.js";
 import { readBody } from "./read-body.js";
-import {
-  type CallbackEventLease,
-  type CallbackEventStore,
-  checkClaim,
-  checkHeld,
-  ConnectEventStoreError,
-} from "./store.js";
+import { type CallbackEventLease, type CallbackEventStore, checkClaim, checkHeld, ConnectEventStoreError } from "./store.js";
 
 /**
  * Where a callback failed, for `onError`: checking the token, reading the body, the store, the

@@ -65,7 +65,8 @@ function describe(value: unknown): string {
  */
 function exactInt64(value: unknown): string | undefined {
   let text: string;
-  if (typeof value === "number") text = String(value); // the parser returns only safe integer literals as numbers
+  if (typeof value === "number")
+    text = String(value); // the parser returns only safe integer literals as numbers
   else if (value instanceof NumberText && value.isInteger) text = value.text;
   else if (typeof value === "string" && DIGITS.test(value) && value.length <= 40) text = value;
   else return undefined;
@@ -92,7 +93,8 @@ function check(value: unknown, rule: CallbackFieldRule, path: string, reason: Ca
       return exactInt64(value) ?? refuse("a 64-bit integer written with digits only (a number or a string)");
     case "integer": {
       const number = numberOf(value);
-      if (value instanceof NumberText && value.isInteger) refuse("an integer small enough for a JavaScript number (mark it int64 in the spec)");
+      if (value instanceof NumberText && value.isInteger)
+        refuse("an integer small enough for a JavaScript number (mark it int64 in the spec)");
       if (number === undefined || !Number.isInteger(number)) refuse("an integer");
       return number;
     }
@@ -107,7 +109,8 @@ function check(value: unknown, rule: CallbackFieldRule, path: string, reason: Ca
     case "array": {
       if (!Array.isArray(value)) refuse("an array");
       const array = value as unknown[];
-      if (rule.i) for (let index = 0; index < array.length; index++) array[index] = check(array[index], rule.i, `${path}[${index}]`, reason);
+      if (rule.i)
+        for (let index = 0; index < array.length; index++) array[index] = check(array[index], rule.i, `${path}[${index}]`, reason);
       return array;
     }
     case "object":

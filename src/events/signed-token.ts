@@ -21,7 +21,8 @@ export function signingKeys(secret: CallbackSigningSecret): () => Promise<HmacKe
   const secrets = (Array.isArray(secret) ? secret : [secret]) as readonly (string | Uint8Array)[];
   if (secrets.length === 0) throw new ConnectConfigError("`signingSecret` must hold at least one secret.");
   const raw = secrets.map((each) => {
-    const bytes = typeof each === "string" ? new TextEncoder().encode(each) : each instanceof Uint8Array ? Uint8Array.from(each) : undefined;
+    const bytes =
+      typeof each === "string" ? new TextEncoder().encode(each) : each instanceof Uint8Array ? Uint8Array.from(each) : undefined;
     if (bytes === undefined || bytes.byteLength < MIN_SECRET_BYTES) {
       throw new ConnectConfigError(`\`signingSecret\` must be a string or Uint8Array of at least ${MIN_SECRET_BYTES} bytes.`);
     }
@@ -29,7 +30,9 @@ export function signingKeys(secret: CallbackSigningSecret): () => Promise<HmacKe
   });
   let keys: Promise<HmacKey[]> | undefined;
   return () => {
-    keys ??= Promise.all(raw.map((bytes) => crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"])));
+    keys ??= Promise.all(
+      raw.map((bytes) => crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"])),
+    );
     return keys;
   };
 }

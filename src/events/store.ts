@@ -67,13 +67,17 @@ export function checkClaim(answer: unknown, eventId: string): CallbackClaim {
       return { status, lease: { eventId, token: lease.token, leaseMs: lease.leaseMs } };
     }
   }
-  throw new ConnectEventStoreError(`The event store answered claim(${JSON.stringify(eventId)}) with ${describeAnswer(answer)}, not a claim.`);
+  throw new ConnectEventStoreError(
+    `The event store answered claim(${JSON.stringify(eventId)}) with ${describeAnswer(answer)}, not a claim.`,
+  );
 }
 
 /** Checks the answer of `extend`, `complete` or `release`: a boolean, else `ConnectEventStoreError`. */
 export function checkHeld(answer: unknown, method: "extend" | "complete" | "release", eventId: string): boolean {
   if (typeof answer === "boolean") return answer;
-  throw new ConnectEventStoreError(`The event store answered ${method}() of event ${eventId} with ${describeAnswer(answer)}, not a boolean.`);
+  throw new ConnectEventStoreError(
+    `The event store answered ${method}() of event ${eventId} with ${describeAnswer(answer)}, not a boolean.`,
+  );
 }
 
 function describeAnswer(answer: unknown): string {
@@ -87,6 +91,7 @@ function describeAnswer(answer: unknown): string {
 
 /** Checks a positive whole-milliseconds option (a lease, a retention). */
 export function checkMilliseconds(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConnectConfigError(`\`${name}\` must be a positive integer number of milliseconds.`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new ConnectConfigError(`\`${name}\` must be a positive integer number of milliseconds.`);
   return value;
 }

@@ -102,7 +102,10 @@ function scopeSet(scope: string): string {
  */
 export function createCallbackTokenHandler(options: CallbackTokenHandlerOptions): (request: Request) => Promise<Response> {
   const { clientId, clientSecret } = options;
-  for (const [name, value] of [["clientId", clientId], ["clientSecret", clientSecret]] as const) {
+  for (const [name, value] of [
+    ["clientId", clientId],
+    ["clientSecret", clientSecret],
+  ] as const) {
     if (typeof value !== "string" || value === "") throw new ConnectConfigError(`\`${name}\` is required and must be a non-empty string.`);
   }
   const issueToken = chooseIssuer(options);

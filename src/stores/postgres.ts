@@ -149,5 +149,7 @@ function unexpected(operation: string, eventId: string, answer: unknown): Connec
   } catch {
     shown = typeof answer;
   }
-  return new ConnectEventStoreError(`PostgreSQL answered ${operation} of event ${eventId} with ${shown}, which the store's statement never returns.`);
+  return new ConnectEventStoreError(
+    `PostgreSQL answered ${operation} of event ${eventId} with ${shown}, which the store's statement never returns.`,
+  );
 }

@@ -94,5 +94,7 @@ function held(operation: string, lease: CallbackEventLease, answer: unknown): bo
 
 function unexpected(operation: string, eventId: string, answer: unknown): ConnectEventStoreError {
   const shown = typeof answer === "string" ? JSON.stringify(answer.slice(0, 100)) : String(answer);
-  return new ConnectEventStoreError(`Redis answered ${operation} of event ${eventId} with ${shown}, which the store's script never returns.`);
+  return new ConnectEventStoreError(
+    `Redis answered ${operation} of event ${eventId} with ${shown}, which the store's script never returns.`,
+  );
 }

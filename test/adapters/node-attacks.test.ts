@@ -33,7 +33,9 @@ async function receiver(): Promise<Receiver> {
     onEvent: (event) => void events.push(event.event_id),
     onError: (error) => handlerErrors.push(error),
   });
-  const server = await listen(toNodeListener(handler, { onError: (error, failure) => failures.push([error, failure]), lingerMs: LINGER_MS }));
+  const server = await listen(
+    toNodeListener(handler, { onError: (error, failure) => failures.push([error, failure]), lingerMs: LINGER_MS }),
+  );
   servers.push(server);
   return Object.assign(server, { failures, handlerErrors, events });
 }
@@ -50,7 +52,11 @@ describe("toNodeListener: malformed requests are answered, never thrown", () => 
   it.each([
     ["TRACE", "TRACE /callbacks HTTP/1.1\r\nHost: receiver.test\r\n\r\n", 405],
     ["an absolute URL with a broken IPv6 host", "POST http://[/ HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 0\r\n\r\n", 400],
-    ["an absolute URL with a port beyond 65535", "POST http://receiver.test:99999/callbacks HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 0\r\n\r\n", 400],
+    [
+      "an absolute URL with a port beyond 65535",
+      "POST http://receiver.test:99999/callbacks HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 0\r\n\r\n",
+      400,
+    ],
     ["a Host with a port beyond 65535", "POST /callbacks HTTP/1.1\r\nHost: receiver.test:99999\r\nContent-Length: 0\r\n\r\n", 400],
     ["a Host with bad percent-encoding", "POST /callbacks HTTP/1.1\r\nHost: %zz%\r\nContent-Length: 0\r\n\r\n", 400],
     ["an asterisk target", "OPTIONS * HTTP/1.1\r\nHost: receiver.test\r\n\r\n", 400],
@@ -80,7 +86,10 @@ describe("toNodeListener: malformed requests are answered, never thrown", () => 
     ["a path that starts with two slashes (not a host)", "//evil.test/callbacks"],
   ])("passes %s to the handler as a path (401 without a token)", async (_, target) => {
     const server = await receiver();
-    const answer = await exchange(server.port, `POST ${target} HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const answer = await exchange(
+      server.port,
+      `POST ${target} HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
     expect(answer.status).toBe(401);
     expect(server.failures).toEqual([]);
   });
@@ -99,7 +108,10 @@ describe("toNodeListener: malformed requests are answered, never thrown", () => 
 describe("toNodeListener: no unauthenticated sender holds a socket", () => {
   it("closes the connection of a sender that drips its body after the 401, before it is done dripping", async () => {
     const server = await receiver();
-    const connection = await rawConnection(server.port, "POST /callbacks HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 100000\r\n\r\n{");
+    const connection = await rawConnection(
+      server.port,
+      "POST /callbacks HTTP/1.1\r\nHost: receiver.test\r\nContent-Length: 100000\r\n\r\n{",
+    );
     let dripped = 0;
     let closed = false;
     void connection.closed.then(() => (closed = true));
@@ -143,7 +155,9 @@ describe("toNodeListener with Express", () => {
     app.use(express.json(), express.urlencoded());
     app.post(
       "/callbacks",
-      toNodeListener(createCallbackHandler({ authorize: () => true, onEvent: () => undefined, onError: (error) => handlerErrors.push(error) })),
+      toNodeListener(
+        createCallbackHandler({ authorize: () => true, onEvent: () => undefined, onError: (error) => handlerErrors.push(error) }),
+      ),
     );
     app.post(
       "/oauth/token",
@@ -169,19 +183,25 @@ describe("toNodeListener with Express", () => {
     });
     expect([callback.status, token.status]).toEqual([500, 500]);
     expect(handlerErrors).toHaveLength(2);
-    for (const error of handlerErrors) expect(String(error)).toMatch(/already parsed into req\.body \(object\).*express\.json\(\).*before body parsers.*express\.raw\(\)/);
+    for (const error of handlerErrors)
+      expect(String(error)).toMatch(/already parsed into req\.body \(object\).*express\.json\(\).*before body parsers.*express\.raw\(\)/);
   });
 
   it("reads a body express.raw() kept as bytes, and serves a handler mounted before the parsers", async () => {
     const events: string[] = [];
-    const callbacks = toNodeListener(createCallbackHandler({ authorize: () => true, onEvent: (event) => void events.push(event.event_id) }));
+    const callbacks = toNodeListener(
+      createCallbackHandler({ authorize: () => true, onEvent: (event) => void events.push(event.event_id) }),
+    );
     const app = express();
     app.post("/first", callbacks);
     app.post("/raw", express.raw({ type: "*/*" }), callbacks);
     app.use(express.json());
     const server = await listen(app);
     servers.push(server);
-    for (const [path, id] of [["/first", "1"], ["/raw", "2"]] as const) {
+    for (const [path, id] of [
+      ["/first", "1"],
+      ["/raw", "2"],
+    ] as const) {
       const response = await fetch(`${server.origin}${path}`, {
         method: "POST",
         headers: { authorization: "Bearer t", "content-type": "application/json" },
@@ -207,7 +227,9 @@ function post(agent: Agent, port: number, body: string, options: { chunked?: boo
       (response) => {
         let text = "";
         response.setEncoding("utf8").on("data", (chunk: string) => (text += chunk));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? JSON.parse(text) : undefined }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     request.on("error", reject);

@@ -20,4 +20,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeStoreContract("createPostgresEventStore on PostgreSQL 15 with pg", postgresTarget({ query: (sql, params) => pool.query(sql, params) }));
+describeStoreContract(
+  "createPostgresEventStore on PostgreSQL 15 with pg",
+  postgresTarget({ query: (sql, params) => pool.query(sql, params) }),
+);

@@ -46,16 +46,20 @@ function redisTarget(client: () => RedisClient, shape: "node-redis" | "ioredis")
     },
     misbehaving: (answer) =>
       createRedisEventStore(
-        shape === "ioredis"
-          ? { eval: async () => answer, defineCommand: () => undefined }
-          : { eval: async () => answer },
+        shape === "ioredis" ? { eval: async () => answer, defineCommand: () => undefined } : { eval: async () => answer },
       ),
     unexpectedAnswers: UNEXPECTED,
   };
 }
 
-describeStoreContract("createRedisEventStore with node-redis", redisTarget(() => nodeRedis, "node-redis"));
-describeStoreContract("createRedisEventStore with ioredis", redisTarget(() => ioredis, "ioredis"));
+describeStoreContract(
+  "createRedisEventStore with node-redis",
+  redisTarget(() => nodeRedis, "node-redis"),
+);
+describeStoreContract(
+  "createRedisEventStore with ioredis",
+  redisTarget(() => ioredis, "ioredis"),
+);
 
 describe("createRedisEventStore: keys and lifetimes", () => {
   it("holds a claim for leaseMs, extends it by leaseMs, and keeps a processed ID for processedTtlMs", async () => {

@@ -31,15 +31,34 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
 
 export async function startPostgresServer(): Promise<PostgresServer> {
   const install = "apt-get install -y postgresql";
-  const initdb = findBinary(BIN.map((dir) => join(dir, "initdb")), install);
-  const postgres = findBinary(BIN.map((dir) => join(dir, "postgres")), install);
+  const initdb = findBinary(
+    BIN.map((dir) => join(dir, "initdb")),
+    install,
+  );
+  const postgres = findBinary(
+    BIN.map((dir) => join(dir, "postgres")),
+    install,
+  );
   const user = await postgresUser();
   const dir = await mkdtemp(join(tmpdir(), "postgres-"));
   if (user) await chown(dir, user.uid, user.gid);
   const data = join(dir, "data");
   await run(initdb, ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "--no-instructions"], { ...user });
   const port = await freePort();
-  const args = ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"];
+  const args = [
+    "-D",
+    data,
+    "-p",
+    String(port),
+    "-k",
+    dir,
+    "-c",
+    "listen_addresses=127.0.0.1",
+    "-c",
+    "fsync=off",
+    "-c",
+    "max_connections=200",
+  ];
   const child = await startChild(postgres, args, /database system is ready to accept connections/, { ...user });
   return {
     port,

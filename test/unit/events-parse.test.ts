@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ConnectCallbackError,
-  ConnectError,
-  isKnownCallbackEvent,
-  parseCallbackEvent,
-  type CallbackErrorReason,
-} from "../../src/index.ts";
+import { ConnectCallbackError, ConnectError, isKnownCallbackEvent, parseCallbackEvent, type CallbackErrorReason } from "../../src/index.ts";
 import { eventBody } from "./callback-server.ts";
 
 const BRAND_NEW_DOCS = `{
@@ -193,9 +187,7 @@ describe("parseCallbackEvent: malformed JSON", () => {
   });
 
   it("stores a __proto__ key as an own property without touching any prototype", () => {
-    const event = parseCallbackEvent(
-      eventBody("1", "x").replace('"event_metadata":{', '"event_metadata":{"__proto__":{"polluted":true},'),
-    );
+    const event = parseCallbackEvent(eventBody("1", "x").replace('"event_metadata":{', '"event_metadata":{"__proto__":{"polluted":true},'));
     const metadata = event.event_metadata as Record<string, unknown>;
     expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
     expect(Object.hasOwn(metadata, "__proto__")).toBe(true);
@@ -257,7 +249,9 @@ describe("parseCallbackEvent: validation", () => {
       event_metadata: '{"order_id":"o-1"}',
       ...overrides,
     };
-    const parts = Object.entries(fields).filter(([, value]) => value !== undefined).map(([key, value]) => `"${key}":${value}`);
+    const parts = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `"${key}":${value}`);
     return `{${parts.join(",")}}`;
   };
 
@@ -272,12 +266,36 @@ describe("parseCallbackEvent: validation", () => {
     ["an event_name that is a number", envelope({ event_name: "5" }), "invalid_envelope", "event_name", /must be a string/],
     ["an empty event_name", envelope({ event_name: '""' }), "invalid_envelope", "event_name", /at least 1/],
     ["a missing event_timestamp", envelope({ event_timestamp: undefined }), "invalid_envelope", "event_timestamp", /required/],
-    ["an event_timestamp that is not ISO 8601", envelope({ event_timestamp: '"07/07/2020"' }), "invalid_envelope", "event_timestamp", /ISO 8601/],
-    ["an impossible event_timestamp", envelope({ event_timestamp: '"2020-13-45T99:00:00Z"' }), "invalid_envelope", "event_timestamp", /ISO 8601/],
+    [
+      "an event_timestamp that is not ISO 8601",
+      envelope({ event_timestamp: '"07/07/2020"' }),
+      "invalid_envelope",
+      "event_timestamp",
+      /ISO 8601/,
+    ],
+    [
+      "an impossible event_timestamp",
+      envelope({ event_timestamp: '"2020-13-45T99:00:00Z"' }),
+      "invalid_envelope",
+      "event_timestamp",
+      /ISO 8601/,
+    ],
     ["a missing event_metadata", envelope({ event_metadata: undefined }), "invalid_envelope", "event_metadata", /required/],
     ["an event_metadata that is an array", envelope({ event_metadata: "[]" }), "invalid_envelope", "event_metadata", /JSON object/],
-    ["a Brand new event without order_id", envelope({ event_metadata: "{}" }), "invalid_payload", "event_metadata.order_id", /event_metadata.order_id is required/],
-    ["a Brand new event whose order_id is a number", envelope({ event_metadata: '{"order_id":42}' }), "invalid_payload", "event_metadata.order_id", /must be a string, not number 42/],
+    [
+      "a Brand new event without order_id",
+      envelope({ event_metadata: "{}" }),
+      "invalid_payload",
+      "event_metadata.order_id",
+      /event_metadata.order_id is required/,
+    ],
+    [
+      "a Brand new event whose order_id is a number",
+      envelope({ event_metadata: '{"order_id":42}' }),
+      "invalid_payload",
+      "event_metadata.order_id",
+      /must be a string, not number 42/,
+    ],
     [
       "a chat event without topic_id",
       envelope({ event_name: '"chat_message_created"', event_metadata: '{"order_id":"o-1"}' }),

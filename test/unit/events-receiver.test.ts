@@ -222,7 +222,10 @@ describe("createCallbackHandler: refusals", () => {
 
   it("answers 400 to a broken envelope or known payload without calling the handler", async () => {
     const { origin, events } = await receiver();
-    const noId = await deliver(origin, '{"event_name":"fulfillment.brand_new","event_timestamp":"2020-07-07T16:35:22Z","event_metadata":{}}');
+    const noId = await deliver(
+      origin,
+      '{"event_name":"fulfillment.brand_new","event_timestamp":"2020-07-07T16:35:22Z","event_metadata":{}}',
+    );
     expect(noId.status).toBe(400);
     expect(noId.body).toMatchObject({ error: "invalid_envelope", message: "event_id is required" });
     const noOrder = await deliver(origin, eventBody("1", "fulfillment.brand_new", {}));

@@ -106,11 +106,15 @@ describe("signed callback tokens", () => {
 });
 
 describe("the token syntax the endpoint issues is the one the handler accepts (RFC 6750 b64token)", () => {
-  it.each(["tenant:uuid", "abc=def", "tok,1", "two words", "quote\"d", "ü-umlaut", `${"a".repeat(4097)}`])(
+  it.each(["tenant:uuid", "abc=def", "tok,1", "two words", 'quote"d', "ü-umlaut", `${"a".repeat(4097)}`])(
     "refuses to issue %j from a custom issuer: 500 server_error, reported to onError",
     async (accessToken) => {
       const errors: unknown[] = [];
-      const handler = createCallbackTokenHandler({ ...CLIENT, issueToken: () => ({ accessToken, expiresIn: 60 }), onError: (e) => errors.push(e) });
+      const handler = createCallbackTokenHandler({
+        ...CLIENT,
+        issueToken: () => ({ accessToken, expiresIn: 60 }),
+        onError: (e) => errors.push(e),
+      });
       const { status, body } = await requestToken(handler);
       expect(status).toBe(500);
       expect(body.error).toBe("server_error");
