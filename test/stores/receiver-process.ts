@@ -26,7 +26,7 @@ const leaseMs = Number(LEASE_MS);
 
 async function connectStore(): Promise<{ store: CallbackEventStore; close(): Promise<void> }> {
   if (STORE === "redis") {
-    const redis = createClient({ url: STORE_URL });
+    const redis = createClient({ url: STORE_URL ?? "" });
     await redis.connect();
     return { store: createRedisEventStore(redis, { leaseMs, keyPrefix: KEY_PREFIX ?? "" }), close: () => redis.close() };
   }
