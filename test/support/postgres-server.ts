@@ -1,9 +1,10 @@
 /**
- * A throwaway PostgreSQL (Debian's postgresql-15) on 127.0.0.1 and a free port: `initdb` into a
+ * A throwaway PostgreSQL (Debian's postgresql) on 127.0.0.1 and a free port: `initdb` into a
  * temporary folder, then `postgres` in the foreground (the PID held is the server), stopped by PID.
  * As root, both run as the `postgres` user (PostgreSQL refuses to run as root).
  */
 import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,16 @@ import { findBinary, startChild } from "./child-server.ts";
 import { freePort } from "./free-port.ts";
 
 const run = promisify(execFile);
-const BIN = ["/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin"];
+/** Debian's versioned folders, newest first, then the usual bin folders. */
+function binFolders(): string[] {
+  let versions: string[] = [];
+  try {
+    versions = readdirSync("/usr/lib/postgresql").sort((a, b) => Number(b) - Number(a));
+  } catch {
+    // not a Debian layout
+  }
+  return [...versions.map((version) => `/usr/lib/postgresql/${version}/bin`), "/usr/local/bin", "/usr/bin"];
+}
 
 export interface PostgresServer {
   readonly port: number;
