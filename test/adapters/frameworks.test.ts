@@ -7,7 +7,7 @@
 import { serve as serveHono } from "@hono/node-server";
 import Fastify from "fastify";
 import { Hono } from "hono";
-import { NextRequest } from "next/server";
+import { NextRequest } from "next/server.js";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { toNodeListener } from "../../src/adapters/node.ts";
@@ -96,7 +96,8 @@ describe("mounting the handlers", () => {
     const { events, tokenEndpoint, callbacks } = receiver();
     // app/oauth/token/route.ts and app/instacart/callbacks/route.ts:
     const routes = { "/oauth/token": { POST: tokenEndpoint }, "/instacart/callbacks": { POST: callbacks } };
-    const call = (path: keyof typeof routes, init: RequestInit) => routes[path].POST(new NextRequest(`https://retailer.test${path}`, init));
+    const call = (path: keyof typeof routes, init: { method: string; headers?: Record<string, string>; body: string | URLSearchParams }) =>
+      routes[path].POST(new NextRequest(`https://retailer.test${path}`, init));
     const token = await call("/oauth/token", { method: "POST", body: new URLSearchParams(FORM) });
     expect(token.status).toBe(200);
     const { access_token } = (await token.json()) as { access_token: string };
