@@ -41,7 +41,8 @@ export function signingKeys(secret: CallbackSigningSecret): () => Promise<HmacKe
 export async function signToken(keys: () => Promise<HmacKey[]>, expiresAt: number): Promise<string> {
   const body = `${PREFIX}.${expiresAt}.${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`;
   const [key] = await keys();
-  const signature = await crypto.subtle.sign("HMAC", key!, new TextEncoder().encode(body));
+  if (key === undefined) throw new ConnectConfigError("`signingSecret` holds no secret.");
+  const signature = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body));
   return `${body}.${toBase64Url(new Uint8Array(signature))}`;
 }
 
@@ -49,7 +50,7 @@ export async function signToken(keys: () => Promise<HmacKey[]>, expiresAt: numbe
 export async function verifyToken(keys: () => Promise<HmacKey[]>, token: string, nowSeconds: number): Promise<boolean> {
   const match = TOKEN.exec(token);
   if (!match || Number(match[1]) <= nowSeconds) return false;
-  const signature = fromBase64Url(match[3]!);
+  const signature = fromBase64Url(match[3] ?? "");
   if (signature === undefined) return false;
   const body = new TextEncoder().encode(token.slice(0, token.lastIndexOf(".")));
   for (const key of await keys()) {

@@ -57,7 +57,7 @@ function chooseIssuer(options: CallbackTokenHandlerOptions): Issuer {
   }
   const expiresIn = options.expiresIn ?? 3600;
   if (!Number.isSafeInteger(expiresIn) || expiresIn < 1) throw new ConnectConfigError("`expiresIn` must be a positive integer (seconds).");
-  const keys = signingKeys(signingSecret!);
+  const keys = signingKeys(signingSecret as CallbackSigningSecret);
   return async () => ({ accessToken: await signToken(keys, Math.floor(Date.now() / 1000) + expiresIn), expiresIn });
 }
 
@@ -143,7 +143,7 @@ export function createCallbackTokenHandler(options: CallbackTokenHandlerOptions)
 /** The token request's form, or the 405, 400, 413 or 500 answer. */
 async function readForm(request: Request, report: (error: unknown) => void): Promise<URLSearchParams | Response> {
   if (request.method !== "POST") return oauthError(405, "invalid_request", "The token endpoint accepts POST only.", { allow: "POST" });
-  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded") {
     return oauthError(400, "invalid_request", "The body must be application/x-www-form-urlencoded.");
   }

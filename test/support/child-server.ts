@@ -43,8 +43,12 @@ export async function startChild(
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("error", (error) => (clearTimeout(timer), reject(error)));
-    void exited.then(() => (clearTimeout(timer), reject(new Error(`${binary} exited before it was ready:\n${output}`))));
+    const fail = (error: Error): void => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    child.once("error", fail);
+    void exited.then(() => fail(new Error(`${binary} exited before it was ready:\n${output}`)));
   });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${binary} has no PID`);

@@ -65,7 +65,10 @@ describe("createCallbackHandler: leases", () => {
       store: { ...store, extend: () => false },
       onEvent: (_, { signal }) =>
         new Promise((_, reject) => {
-          signal.addEventListener("abort", () => reject((reason = signal.reason)));
+          signal.addEventListener("abort", () => {
+            reason = signal.reason;
+            reject(reason);
+          });
         }),
       onError: (error, stage) => failures.push([stage, error]),
     });
