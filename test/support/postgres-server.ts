@@ -42,8 +42,14 @@ async function postgresUser(): Promise<{ uid: number; gid: number } | undefined>
 export async function startPostgresServer(): Promise<PostgresServer> {
   const install = "apt-get install -y postgresql";
   const bin = binFolders();
-  const initdb = findBinary(bin.map((dir) => join(dir, "initdb")), install);
-  const postgres = findBinary(bin.map((dir) => join(dir, "postgres")), install);
+  const initdb = findBinary(
+    bin.map((dir) => join(dir, "initdb")),
+    install,
+  );
+  const postgres = findBinary(
+    bin.map((dir) => join(dir, "postgres")),
+    install,
+  );
   const user = await postgresUser();
   const dir = await mkdtemp(join(tmpdir(), "postgres-"));
   if (user) await chown(dir, user.uid, user.gid);
