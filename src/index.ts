@@ -32,12 +32,14 @@ export type { components, operations, paths } from "../generated/schema.js";
 // The event-callback side, as `instacart-connect/events` exports it (the same objects: one module graph).
 export {
   ConnectCallbackError,
+  ConnectEventStoreError,
   createCallbackHandler,
   createCallbackTokenHandler,
+  createCallbackTokenVerifier,
   createMemoryEventStore,
   isKnownCallbackEvent,
   parseCallbackEvent,
-} from "./events-index.js";
+} from "./events/index.js";
 export type {
   AcknowledgedEvent,
   AtStoreEtaEvent,
@@ -46,11 +48,15 @@ export type {
   CallbackClaim,
   CallbackErrorReason,
   CallbackEvent,
+  CallbackEventContext,
+  CallbackEventLease,
   CallbackEventMap,
   CallbackEventStore,
   CallbackFailureStage,
   CallbackHandlerOptions,
+  CallbackSigningSecret,
   CallbackTokenHandlerOptions,
+  CallbackTokenVerifierOptions,
   CanceledEvent,
   ChatMessageCreatedEvent,
   CheckoutEvent,
@@ -59,8 +65,12 @@ export type {
   FulfillmentEvent,
   KnownCallbackEvent,
   KnownCallbackEventName,
+  LateDeliveryEvent,
+  LatePickupEvent,
   MemoryEventStoreOptions,
   PickingEvent,
+  RescheduledEvent,
+  StagedEvent,
   UnknownCallbackEvent,
   webhooks,
-} from "./events-index.js";
+} from "./events/index.js";

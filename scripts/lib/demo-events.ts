@@ -13,7 +13,7 @@ import {
   isKnownCallbackEvent,
   type CallbackEvent,
 } from "../../src/index.ts";
-import { toNodeListener } from "./node-http.ts";
+import { toNodeListener } from "../../src/adapters/node.ts";
 
 /** The docs' Brand new example, as raw JSON text (its `order_id` is cut in the docs: zero-filled here). */
 const BRAND_NEW_EXAMPLE = `{
