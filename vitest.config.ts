@@ -7,6 +7,7 @@ export default defineConfig({
       "test/contract/**/*.test.ts",
       "test/reliability/**/*.test.ts",
       "test/package/**/*.test.ts",
+      "test/simulator/**/*.test.ts",
     ],
     globalSetup: ["test/setup/prism.ts"],
     testTimeout: 20_000,
