@@ -96,8 +96,8 @@ export function createCallbackQueue(options: CallbackOptions, clock: InternalClo
     let stop: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<never>((_, reject) => {
       stop = setTimeout(() => {
+        reject(new Error(`no answer within ${timeout} ms`)); // first: the abort below would reject too
         controller.abort();
-        reject(new Error(`no answer within ${timeout} ms`));
       }, timeout);
       controller.signal.addEventListener("abort", () => reject(new Error("the simulator was closed")), { once: true });
     });

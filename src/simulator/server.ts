@@ -29,6 +29,7 @@ export function inProcessFetch(dispatch: Dispatch, hangs: Hangs, isClosed: () =>
     if (outcome.kind === "reset") throw networkError("ECONNRESET", "read ECONNRESET");
     return new Promise<never>((_, reject) => {
       const release = (): void => reject(networkError("ECONNRESET", "socket hang up (the simulator closed)"));
+      if (isClosed()) return release(); // closed while this request was on its way in
       hangs.add(release);
       signal.addEventListener("abort", () => (hangs.delete(release), reject(signal.reason)), { once: true });
     });

@@ -97,7 +97,7 @@ async function serve(route: (request: Request) => Promise<Response>, req: Incomi
 }
 
 /** A client of the simulator: through `sim.fetch` (no socket) or over HTTP with the global fetch. */
-export function clientFor(sim: Simulator, transport: Transport, extra: { maxRetries?: number; timeout?: number } = {}): ConnectClient {
+export function clientFor(sim: Simulator, transport: Transport, extra: { maxRetries?: number; timeout?: number; retryDelay?: number } = {}): ConnectClient {
   return createConnectClient({
     server: sim.url,
     clientId: sim.clientId,
