@@ -12,7 +12,7 @@ import { createDispatcher } from "./dispatch.js";
 import { createEventSink } from "./events.js";
 import { createFaults, type Faults } from "./faults.js";
 import type { World } from "./handlers/context.js";
-import { handlerTable, STATEFUL_HANDLERS } from "./handlers/index.js";
+import { handlerTable } from "./handlers/index.js";
 import { DEFAULT_STORES } from "./handlers/stores.js";
 import { checkOptions, type SimulatorOptions } from "./options.js";
 import { createRandom } from "./random.js";
@@ -63,12 +63,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-function operationsOf(world: World): Simulator["operations"] {
-  return [...world.contract.operations.values()].map(({ operationId }) => ({
-    operationId,
-    answer: STATEFUL_HANDLERS[operationId] ? ("stateful" as const) : ("example" as const),
-  }));
-}
 
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   checkOptions(options);
@@ -89,9 +83,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const events = createEventSink({ contract, clock, random, log: logs.events, violations: logs.violations, deliver: queue && ((event) => queue.enqueue(event)) });
   const world: World = { state: createState(options.stores ?? DEFAULT_STORES, limits.maxRecords), clock, random, events, oauth, contract };
   const faults = createFaults(random, options.faults);
+  const handlers = handlerTable(contract);
   const dispatch = createDispatcher({
     world,
-    handlerFor: handlerTable(contract),
+    handlerFor: handlers.handlerFor,
     decideFaults: (operationId) => faults.decide(operationId),
     requests: logs.requests,
     violations: logs.violations,
@@ -121,7 +116,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     get orders() {
       return [...world.state.orders.values()].map(snapshot);
     },
-    operations: operationsOf(world),
+    operations: [...handlers.answers].map(([operationId, answer]) => ({ operationId, answer })),
     settle: async ({ timeout = 30_000 } = {}) => queue?.settle(timeout),
     reset() {
       resetState(world.state);

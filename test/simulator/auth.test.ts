@@ -63,7 +63,7 @@ describe("simulated OAuth", () => {
     expect(await post("/v2/oauth/token", credentials({ scope: "connect:post_checkout" }))).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
 
     const connect = createConnectClient({ server: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret, fetch: sim.fetch, scope: "connect:fulfillment" });
-    const refused = await connect.POST("/v2/recommendations/users/{user_id}/replacement_items", { params: { path: { user_id: "u-1" } }, body: { items: [{ line_num: "1", item: { upc: "1" } }] } });
+    const refused = await connect.POST("/v2/recommendations/users/{user_id}/replacement_items", { params: { path: { user_id: "u-1" } }, body: { items: [{ line_num: "1", item: { upc: "1" } }], location_code: "1001" } });
     expect(refused.response.status).toBe(403);
   });
 

@@ -55,8 +55,14 @@ export const EXAMPLE_ANSWERED: readonly string[] = [
   "validateItems",
 ];
 
+export interface HandlerTable {
+  handlerFor(operation: OperationInfo): Handler;
+  /** How each operation is answered: by a stateful handler, or with the spec's example. */
+  answers: ReadonlyMap<string, "stateful" | "example">;
+}
+
 /** The handler of every operation of the contract, resolved once. */
-export function handlerTable(contract: Contract): (operation: OperationInfo) => Handler {
+export function handlerTable(contract: Contract): HandlerTable {
   const pathKey = (operation: OperationInfo): string => `${operation.method === "GET" ? "read" : "write"} ${operation.path}`;
   const byPath = new Map<string, Handler>();
   for (const operation of contract.operations.values()) {
@@ -64,9 +70,11 @@ export function handlerTable(contract: Contract): (operation: OperationInfo) => 
     if (handler && !byPath.has(pathKey(operation))) byPath.set(pathKey(operation), handler);
   }
   const table = new Map<string, Handler>();
+  const answers = new Map<string, "stateful" | "example">();
   for (const operation of contract.operations.values()) {
-    const example: Handler = () => contract.example(operation.operationId);
-    table.set(operation.operationId, STATEFUL_HANDLERS[operation.operationId] ?? byPath.get(pathKey(operation)) ?? example);
+    const handler = STATEFUL_HANDLERS[operation.operationId] ?? byPath.get(pathKey(operation));
+    table.set(operation.operationId, handler ?? (() => contract.example(operation.operationId)));
+    answers.set(operation.operationId, handler ? "stateful" : "example");
   }
-  return (operation) => table.get(operation.operationId)!;
+  return { handlerFor: (operation) => table.get(operation.operationId)!, answers };
 }
