@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, join, sep } from "node:path";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { root } from "./paths.ts";
@@ -25,7 +25,11 @@ export const shippedSpec = join(distDir, "openapi.json");
 export const entryPoints = {
   ".": "src/index.ts",
   "./events": "src/events-index.ts",
+  "./simulator": "src/simulator/index.ts",
 } as const;
+
+/** Modules built besides the entry points: the `bin` (`instacart-connect simulate`). */
+export const binEntries = ["src/simulator/cli.ts"] as const;
 
 /** `src/x.ts` → `src/x` (the path of its outputs below dist/esm and dist/cjs). */
 const stem = (source: string): string => source.replace(/\.ts$/, "");
@@ -41,9 +45,9 @@ export const generatedTypesOnly = "generated/schema.ts";
  * declarations, the bundled spec, and the package's own documents. Nothing else may ship.
  */
 export function expectedTarballFiles(): string[] {
-  const sources = readdirSync(join(root, "src"))
+  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))
-    .map((name) => `src/${name}`);
+    .map((name) => `src/${name.split(sep).join("/")}`);
   const files = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/openapi.json", "dist/cjs/package.json"];
   for (const source of [...sources, ...generatedRuntime]) {
     for (const format of ["esm", "cjs"]) files.push(`dist/${format}/${stem(source)}.js`, `dist/${format}/${stem(source)}.d.ts`);

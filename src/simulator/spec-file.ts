@@ -7,10 +7,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** This module's directory: `__dirname` in CommonJS, `import.meta.url` in an ES module. */
+/**
+ * This module's directory: from `import.meta.url` in an ES module, from `__dirname` in the CommonJS
+ * build (where esbuild leaves `import.meta` empty). import.meta comes first: `node -e` and some test
+ * runners define a global `__dirname` that has nothing to do with this file.
+ */
 function moduleDir(): string {
-  // `typeof` does not throw on an undeclared name, so the CommonJS build never reaches import.meta.
-  return typeof __dirname === "string" ? __dirname : dirname(fileURLToPath(import.meta.url));
+  const url = (import.meta as { url?: string }).url;
+  if (typeof url === "string" && url.startsWith("file:")) return dirname(fileURLToPath(url));
+  return __dirname;
 }
 
 /** Where the spec is, seen from src/simulator/ (repository) or dist/{esm,cjs}/src/simulator/ (package). */
