@@ -51,6 +51,8 @@ export interface CallbackOptions {
 
 export interface CallbackQueue {
   enqueue(event: RecordedEvent): void;
+  /** Sends an event again, as a new delivery (Instacart's "same callback more than once"). */
+  resend(event: RecordedEvent): void;
   /** Resolves when nothing is pending; rejects after `timeoutMs` (real time) with what is left. */
   settle(timeoutMs: number): Promise<void>;
   pending(): number;
@@ -221,6 +223,11 @@ export function createCallbackQueue(options: CallbackOptions, clock: InternalClo
       schedule(event, 0);
       if (duplicate > 0 && random.next() < duplicate) schedule(event, 1);
       // After the current request is answered: a callback never delays the API response.
+      queueMicrotask(wake);
+    },
+    resend(event) {
+      if (closed) return;
+      schedule(event, event.deliveries.length);
       queueMicrotask(wake);
     },
     pending: () => jobs.length + (busy ? 1 : 0),

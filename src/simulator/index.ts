@@ -57,6 +57,11 @@ export interface Simulator {
    * (default 30 000) of real time.
    */
   settle(options?: { timeout?: number }): Promise<void>;
+  /**
+   * Sends a recorded event again, as a new delivery with the same `event_id` (like resending a
+   * webhook from a dashboard): a receiver must process it once. Throws for an event that is not sent.
+   */
+  resend(eventId: string): void;
   /** Forgets users, orders, tokens and logs (stores, clock and faults stay). */
   reset(): void;
   /** Stops the HTTP server, releases hanging requests and stops callback deliveries. */
@@ -118,6 +123,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     operations: [...handlers.answers].map(([operationId, answer]) => ({ operationId, answer })),
     settle: async ({ timeout = 30_000 } = {}) => queue?.settle(timeout),
+    resend(eventId) {
+      const event = logs.events.entries().find((candidate) => candidate.eventId === eventId);
+      if (event === undefined) throw new RangeError(`sim.resend: no recorded event ${eventId}`);
+      if (event.notSent !== undefined || queue === undefined) throw new RangeError(`sim.resend: event ${eventId} is not sent: ${event.notSent ?? "no callbacks"}`);
+      queue.resend(event);
+    },
     reset() {
       resetState(world.state);
       oauth.clear();

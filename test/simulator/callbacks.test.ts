@@ -90,6 +90,19 @@ describe("event callbacks", () => {
     expect(processedIds).not.toEqual(sent.map((event) => event.eventId)); // they did arrive out of order
   });
 
+  it("resends a recorded event on demand, and the receiver does not process it twice", async () => {
+    const { sim, receiver } = await setUp();
+    await oneEvent(sim);
+    await sim.settle();
+    const [event] = sim.events;
+    sim.resend(event!.eventId);
+    await sim.settle();
+    expect(event!.deliveries.map((delivery) => [delivery.copy, delivery.status])).toEqual([[0, "delivered"], [1, "delivered"]]);
+    expect(receiver.posts()).toBe(2);
+    expect(receiver.processed).toHaveLength(1);
+    expect(() => sim.resend("42")).toThrow("no recorded event 42");
+  });
+
   it("retries a receiver that answers 500 twice and delivers the event on the third try", async () => {
     const { sim, receiver } = await setUp();
     receiver.failNext(2);

@@ -19,7 +19,7 @@ const options: ts.CompilerOptions = {
   skipLibCheck: true,
   allowImportingTsExtensions: true,
   baseUrl: root,
-  paths: { "instacart-connect": ["src/index.ts"], "instacart-connect/schema": ["generated/schema.ts"] },
+  paths: { "instacart-connect": ["src/index.ts"], "instacart-connect/simulator": ["src/simulator/index.ts"], "instacart-connect/schema": ["generated/schema.ts"] },
 };
 
 /**
