@@ -82,104 +82,112 @@ function assertedUser(assertion: string | undefined): string {
   return userId;
 }
 
+interface OAuthContext {
+  readonly options: OAuthOptions;
+  readonly tokens: Map<string, TokenRecord>;
+  /** Which grants may carry each scope. */
+  readonly scopeGrants: Map<string, Set<string>>;
+  readonly random: Random;
+  readonly now: () => number;
+}
+
+/** The scopes a token gets: the requested ones (comma or space separated), or every allowed one its grant can carry. */
+function grantScopes(context: OAuthContext, grant: string, requested: string | undefined): Set<string> {
+  const allowed = new Set(context.options.scopes);
+  const fits = (scope: string): boolean => context.scopeGrants.get(scope)?.has(grant) ?? false;
+  if (requested === undefined || requested.trim() === "") return new Set([...allowed].filter(fits));
+  const scopes = new Set(requested.split(/[\s,]+/).filter(Boolean));
+  for (const scope of scopes) {
+    if (!allowed.has(scope)) throw oauthError(400, "invalid_scope", `The application may not use the scope ${scope}.`);
+    if (!fits(scope)) throw oauthError(400, "invalid_scope", `The scope ${scope} is not available with grant_type ${grant}.`);
+  }
+  return scopes;
+}
+
+/** Keeps a new token; when full, expired and revoked ones go first, then the oldest (it then answers 401). */
+function storeToken(context: OAuthContext, record: TokenRecord): string {
+  const { tokens, options, now } = context;
+  if (tokens.size >= options.maxTokens) {
+    for (const [value, entry] of tokens) if (entry.expiresAt <= now() || entry.revoked) tokens.delete(value);
+    if (tokens.size >= options.maxTokens) tokens.delete(tokens.keys().next().value as string);
+  }
+  const value = context.random.token(43);
+  tokens.set(value, record);
+  return value;
+}
+
+function exchangeCode(context: OAuthContext, body: AccessTokenRequest, codes: Map<string, SimAuthorizationCode>): TokenRecord {
+  const { now, options } = context;
+  const code = body.code === undefined ? undefined : codes.get(body.code);
+  if (code === undefined || code.expiresAt <= now()) throw oauthError(400, "invalid_grant", "The authorization code is invalid or has expired.");
+  if (body.redirect_uri !== code.redirectUri) throw oauthError(400, "invalid_grant", "`redirect_uri` does not match the one of the authorization.");
+  codes.delete(body.code!); // one use only
+  const expiresAt = now() + options.tokenLifetime * 1000;
+  return { grant: AUTHORIZATION_CODE, scopes: new Set([ACCOUNT_LINKING]), userId: undefined, instacartUserId: code.instacartUserId, expiresAt, revoked: false };
+}
+
+function checkClient(options: OAuthOptions, clientId: string, clientSecret: string, status: number, error: string): void {
+  if (clientId !== options.clientId || clientSecret !== options.clientSecret) throw oauthError(status, error, "Client authentication failed.");
+}
+
+/** The record of the grant the request asks for. */
+function grantRecord(context: OAuthContext, body: AccessTokenRequest, codes: Map<string, SimAuthorizationCode>): TokenRecord {
+  const expiresAt = context.now() + context.options.tokenLifetime * 1000;
+  const base = { instacartUserId: undefined, expiresAt, revoked: false };
+  if (body.grant_type === CLIENT_CREDENTIALS) {
+    return { ...base, grant: CLIENT_CREDENTIALS, scopes: grantScopes(context, CLIENT_CREDENTIALS, body.scope), userId: undefined };
+  }
+  if (USER_GRANTS.has(body.grant_type)) {
+    const userId = assertedUser(body.assertion);
+    return { ...base, grant: body.grant_type, scopes: grantScopes(context, body.grant_type, body.scope), userId };
+  }
+  if (body.grant_type === AUTHORIZATION_CODE) return exchangeCode(context, body, codes);
+  throw oauthError(400, "unsupported_grant_type", `grant_type ${body.grant_type} is not supported.`);
+}
+
+/** A request's token for `operation`, or the documented refusal. */
+function authenticate(context: OAuthContext, authorization: string | null, operation: OperationInfo): TokenRecord | undefined {
+  if (operation.scopes === undefined) return undefined;
+  const value = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
+  if (value === undefined) throw apiError(401, "Unauthorized: the access token is missing");
+  const record = context.tokens.get(value);
+  if (record === undefined) throw apiError(401, "Unauthorized: the access token is invalid");
+  if (record.revoked) throw apiError(401, "Unauthorized: the access token was revoked");
+  if (record.expiresAt <= context.now()) throw apiError(401, "Unauthorized: the access token has expired");
+  if (!operation.grants.includes(record.grant)) {
+    // A back-end token on a front-end operation: the post-checkout error tables' answer (A).
+    if (record.grant === CLIENT_CREDENTIALS) throw apiError(400, "User ID not found", 4001);
+    throw apiError(403, `Forbidden: a ${record.grant} token cannot call ${operation.operationId}`, null);
+  }
+  const missing = operation.scopes.filter((scope) => !record.scopes.has(scope));
+  if (missing.length > 0) throw apiError(403, `Forbidden: the access token's scope does not include ${missing.join(", ")}`, null);
+  return record;
+}
+
 export function createOAuthServer(options: OAuthOptions, contract: Contract, random: Random, now: () => number): OAuthServer {
-  const tokens = new Map<string, TokenRecord>();
-  const scopeGrants = grantsByScope(contract);
-  const allowed = new Set(options.scopes);
-
-  /** The scopes a token gets: the requested ones (comma or space separated), or every allowed one its grant can carry. */
-  function grantScopes(grant: string, requested: string | undefined): Set<string> {
-    const fits = (scope: string): boolean => scopeGrants.get(scope)?.has(grant) ?? false;
-    if (requested === undefined || requested.trim() === "") return new Set([...allowed].filter(fits));
-    const scopes = new Set(requested.split(/[\s,]+/).filter(Boolean));
-    for (const scope of scopes) {
-      if (!allowed.has(scope)) throw oauthError(400, "invalid_scope", `The application may not use the scope ${scope}.`);
-      if (!fits(scope)) throw oauthError(400, "invalid_scope", `The scope ${scope} is not available with grant_type ${grant}.`);
-    }
-    return scopes;
-  }
-
-  function store(record: TokenRecord): string {
-    if (tokens.size >= options.maxTokens) {
-      for (const [value, entry] of tokens) if (entry.expiresAt <= now() || entry.revoked) tokens.delete(value);
-      // Still full: forget the oldest (it then answers 401, like an expired token).
-      if (tokens.size >= options.maxTokens) tokens.delete(tokens.keys().next().value as string);
-    }
-    const value = random.token(43);
-    tokens.set(value, record);
-    return value;
-  }
-
-  function exchangeCode(body: AccessTokenRequest, codes: Map<string, SimAuthorizationCode>): TokenRecord {
-    const code = body.code === undefined ? undefined : codes.get(body.code);
-    if (code === undefined || code.expiresAt <= now()) throw oauthError(400, "invalid_grant", "The authorization code is invalid or has expired.");
-    if (body.redirect_uri !== code.redirectUri) throw oauthError(400, "invalid_grant", "`redirect_uri` does not match the one of the authorization.");
-    codes.delete(body.code!); // one use only
-    const expiresAt = now() + options.tokenLifetime * 1000;
-    return { grant: AUTHORIZATION_CODE, scopes: new Set([ACCOUNT_LINKING]), userId: undefined, instacartUserId: code.instacartUserId, expiresAt, revoked: false };
-  }
-
-  function checkClient(clientId: string, clientSecret: string, status: number, error: string): void {
-    if (clientId !== options.clientId || clientSecret !== options.clientSecret) {
-      throw oauthError(status, error, "Client authentication failed.");
-    }
-  }
-
+  const context: OAuthContext = { options, tokens: new Map(), scopeGrants: grantsByScope(contract), random, now };
   return {
     issue(body, codes) {
-      checkClient(body.client_id, body.client_secret, 401, "invalid_client");
-      const expiresAt = now() + options.tokenLifetime * 1000;
-      let record: TokenRecord;
-      if (body.grant_type === CLIENT_CREDENTIALS) {
-        record = { grant: CLIENT_CREDENTIALS, scopes: grantScopes(CLIENT_CREDENTIALS, body.scope), userId: undefined, instacartUserId: undefined, expiresAt, revoked: false };
-      } else if (USER_GRANTS.has(body.grant_type)) {
-        const userId = assertedUser(body.assertion);
-        record = { grant: body.grant_type, scopes: grantScopes(body.grant_type, body.scope), userId, instacartUserId: undefined, expiresAt, revoked: false };
-      } else if (body.grant_type === AUTHORIZATION_CODE) {
-        record = exchangeCode(body, codes);
-      } else {
-        throw oauthError(400, "unsupported_grant_type", `grant_type ${body.grant_type} is not supported.`);
-      }
-      const answer: AccessToken = {
-        access_token: store(record),
-        token_type: "Bearer",
-        expires_in: options.tokenLifetime,
-        created_at: Math.floor(now() / 1000),
-      };
+      checkClient(options, body.client_id, body.client_secret, 401, "invalid_client");
+      const record = grantRecord(context, body, codes);
+      const answer: AccessToken = { access_token: storeToken(context, record), token_type: "Bearer", expires_in: options.tokenLifetime, created_at: Math.floor(now() / 1000) };
       // The docs' examples carry `scope` only when one was requested (auth.md §1).
       if (body.scope !== undefined || record.grant === AUTHORIZATION_CODE) answer.scope = [...record.scopes].join(",");
       return answer;
     },
     revoke(body) {
       // Only the application that issued a token may revoke it (auth.md §2).
-      checkClient(body.client_id, body.client_secret, 403, "unauthorized_client");
-      const record = tokens.get(body.token);
+      checkClient(options, body.client_id, body.client_secret, 403, "unauthorized_client");
+      const record = context.tokens.get(body.token);
       if (record) record.revoked = true;
     },
-    authenticate(authorization, operation) {
-      if (operation.scopes === undefined) return undefined;
-      const value = /^Bearer +(\S+) *$/i.exec(authorization ?? "")?.[1];
-      if (value === undefined) throw apiError(401, "Unauthorized: the access token is missing");
-      const record = tokens.get(value);
-      if (record === undefined) throw apiError(401, "Unauthorized: the access token is invalid");
-      if (record.revoked) throw apiError(401, "Unauthorized: the access token was revoked");
-      if (record.expiresAt <= now()) throw apiError(401, "Unauthorized: the access token has expired");
-      if (!operation.grants.includes(record.grant)) {
-        // A back-end token on a front-end operation: the post-checkout error tables' answer (A).
-        if (record.grant === CLIENT_CREDENTIALS) throw apiError(400, "User ID not found", 4001);
-        throw apiError(403, `Forbidden: a ${record.grant} token cannot call ${operation.operationId}`, null);
-      }
-      const missing = operation.scopes.filter((scope) => !record.scopes.has(scope));
-      if (missing.length > 0) throw apiError(403, `Forbidden: the access token's scope does not include ${missing.join(", ")}`, null);
-      return record;
-    },
+    authenticate: (authorization, operation) => authenticate(context, authorization, operation),
     linkingToken(value) {
-      const record = tokens.get(value);
+      const record = context.tokens.get(value);
       return record && record.grant === AUTHORIZATION_CODE && !record.revoked && record.expiresAt > now() ? record : undefined;
     },
     clear() {
-      tokens.clear();
+      context.tokens.clear();
     },
   };
 }
-

@@ -13,6 +13,7 @@
  */
 import { isoSeconds, type InternalClock } from "./clock.js";
 import type { Random } from "./random.js";
+import { createCallbackSender, type CallbackSender } from "./callback-sender.js";
 import type { EventDelivery, RecordedEvent } from "./record.js";
 
 /** Where the retailer receives callbacks (the Developer Dashboard's webhook configuration). */
@@ -69,191 +70,159 @@ interface Job {
 /** Pending deliveries kept at most; beyond that a delivery fails at once (the queue stays bounded). */
 const MAX_PENDING = 10_000;
 
-const describeError = (error: unknown): string =>
-  error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ""}` : String(error);
+/** The pending deliveries, earliest due first (then in arrival order). */
+function createJobs() {
+  const jobs: Job[] = [];
+  let sequence = 0;
+  return {
+    get size() {
+      return jobs.length;
+    },
+    add(job: Omit<Job, "seq">): void {
+      jobs.push({ ...job, seq: sequence++ });
+    },
+    /** Removes and returns the earliest job if it is due (or any, when `force`). */
+    take(now: number, force: boolean): Job | undefined {
+      let best: Job | undefined;
+      for (const job of jobs) if (!best || job.dueAt < best.dueAt || (job.dueAt === best.dueAt && job.seq < best.seq)) best = job;
+      if (!best || (!force && best.dueAt > now)) return undefined;
+      jobs.splice(jobs.indexOf(best), 1);
+      return best;
+    },
+    earliestDue: (): number => Math.min(...jobs.map((job) => job.dueAt)),
+  };
+}
+
+type Jobs = ReturnType<typeof createJobs>;
+
+/** One queue's state, shared by the functions below. */
+interface Queue {
+  readonly sender: CallbackSender;
+  readonly clock: InternalClock;
+  readonly random: Random;
+  readonly settings: { duplicate: number; reorder: number; maxAttempts: number; retryDelay: number; maxRetryDelay: number };
+  readonly jobs: Jobs;
+  /** `settle()` calls waiting for an empty queue. */
+  readonly waiters: Set<() => void>;
+  busy: boolean;
+  /** `settle()` calls running: due times are ignored while it is above 0. */
+  forcing: number;
+  closed: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+async function attempt(queue: Queue, job: Job): Promise<void> {
+  const { clock, settings, jobs } = queue;
+  const at = isoSeconds(clock.now());
+  const { status, error } = await queue.sender.post(job.event.body);
+  job.delivery.attempts.push({ at, status, error });
+  const failures = job.delivery.attempts.length;
+  if (error === undefined) job.delivery.status = "delivered";
+  else if (failures >= settings.maxAttempts || queue.closed) job.delivery.status = "failed";
+  else jobs.add({ ...job, dueAt: clock.now() + Math.min(settings.maxRetryDelay, settings.retryDelay * 2 ** (failures - 1)) });
+}
+
+/** Waits for the next due retry: a real timer when the clock runs; `clock.advance` when it is frozen. */
+function arm(queue: Queue): void {
+  clearTimeout(queue.timer);
+  queue.timer = undefined;
+  if (queue.closed || queue.clock.frozen || queue.jobs.size === 0) return;
+  queue.timer = setTimeout(() => wake(queue), Math.max(0, queue.jobs.earliestDue() - queue.clock.now()));
+  queue.timer.unref?.();
+}
+
+/** Delivers what is due (everything while `settle` forces), one at a time, in due order. */
+async function pump(queue: Queue): Promise<void> {
+  queue.busy = true;
+  const next = (): Job | undefined => (queue.closed ? undefined : queue.jobs.take(queue.clock.now(), queue.forcing > 0));
+  try {
+    for (let job = next(); job !== undefined; job = next()) await attempt(queue, job);
+  } finally {
+    queue.busy = false;
+  }
+  arm(queue);
+  if (queue.jobs.size === 0) for (const resolve of queue.waiters) resolve();
+}
+
+function wake(queue: Queue): void {
+  if (!queue.busy && !queue.closed) void pump(queue);
+}
+
+function schedule(queue: Queue, event: RecordedEvent, copy: number): void {
+  const { clock, jobs, settings } = queue;
+  const delivery: EventDelivery = { copy, status: "pending", attempts: [] };
+  event.deliveries.push(delivery);
+  if (jobs.size >= MAX_PENDING) {
+    delivery.status = "failed";
+    delivery.attempts.push({ at: isoSeconds(clock.now()), status: undefined, error: `more than ${MAX_PENDING} deliveries pending` });
+    return;
+  }
+  jobs.add({ event, delivery, dueAt: clock.now() + (settings.reorder > 0 ? queue.random.int(0, settings.reorder) : 0) });
+}
+
+const pending = (queue: Queue): number => queue.jobs.size + (queue.busy ? 1 : 0);
+
+async function settle(queue: Queue, timeoutMs: number): Promise<void> {
+  if (pending(queue) === 0) return;
+  queue.forcing += 1;
+  let resolveIdle: (() => void) | undefined;
+  let limit: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      resolveIdle = resolve;
+      queue.waiters.add(resolve);
+      limit = setTimeout(() => reject(new Error(`sim.settle(): ${pending(queue)} callback deliveries still pending after ${timeoutMs} ms`)), timeoutMs);
+      wake(queue);
+    });
+  } finally {
+    queue.forcing -= 1;
+    clearTimeout(limit);
+    if (resolveIdle) queue.waiters.delete(resolveIdle);
+  }
+}
+
+const share = (value: number | boolean | undefined, whenTrue: number): number => (value === true ? whenTrue : value === false ? 0 : (value ?? 0));
 
 export function createCallbackQueue(options: CallbackOptions, clock: InternalClock, random: Random): CallbackQueue {
-  const send = options.fetch ?? ((request: Request) => fetch(request));
-  const duplicate = options.duplicate === true ? 1 : options.duplicate === false ? 0 : (options.duplicate ?? 0);
-  const reorder = options.reorder === true ? 5000 : options.reorder === false ? 0 : (options.reorder ?? 0);
-  const maxAttempts = options.maxAttempts ?? 5;
-  const retryDelay = options.retryDelay ?? 1000;
-  const maxRetryDelay = options.maxRetryDelay ?? 60_000;
-  const timeout = options.timeout ?? 10_000;
-
-  const jobs: Job[] = [];
-  const waiters = new Set<{ resolve: () => void; reject: (error: Error) => void }>();
-  const inFlight = new Set<AbortController>();
-  let sequence = 0;
-  let busy = false;
-  let forcing = 0;
-  let closed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let token: { value: string; expiresAt: number } | undefined;
-
-  /** One request with a real-time limit, even if the injected fetch ignores its signal. */
-  async function timed(request: Request): Promise<Response> {
-    const controller = new AbortController();
-    inFlight.add(controller);
-    let stop: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      stop = setTimeout(() => {
-        reject(new Error(`no answer within ${timeout} ms`)); // first: the abort below would reject too
-        controller.abort();
-      }, timeout);
-      controller.signal.addEventListener("abort", () => reject(new Error("the simulator was closed")), { once: true });
-    });
-    expired.catch(() => undefined); // settled after the race when the simulator closes later
-    try {
-      return await Promise.race([send(new Request(request, { signal: controller.signal })), expired]);
-    } finally {
-      clearTimeout(stop);
-      inFlight.delete(controller);
-    }
-  }
-
-  async function currentToken(): Promise<string> {
-    if (token && clock.now() < token.expiresAt) return token.value;
-    const form = new URLSearchParams({ client_id: options.clientId, client_secret: options.clientSecret, grant_type: "client_credentials" });
-    if (options.scope !== undefined) form.set("scope", options.scope);
-    if (options.resource !== undefined) form.set("resource", options.resource);
-    const response = await timed(
-      new Request(options.tokenUrl, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: form.toString(),
-      }),
-    );
-    const text = await response.text();
-    if (!response.ok) throw new Error(`the token URL answered HTTP ${response.status}`);
-    let grant: { access_token?: unknown; expires_in?: unknown };
-    try {
-      grant = JSON.parse(text) as typeof grant;
-    } catch {
-      throw new Error("the token URL answered something that is not JSON");
-    }
-    const lifetime = Number(grant.expires_in);
-    if (typeof grant.access_token !== "string" || grant.access_token === "" || !(lifetime > 0)) {
-      throw new Error("the token URL's answer lacks access_token or a positive expires_in");
-    }
-    token = { value: grant.access_token, expiresAt: clock.now() + lifetime * 1000 };
-    return token.value;
-  }
-
-  async function attempt(job: Job): Promise<void> {
-    const at = isoSeconds(clock.now());
-    let status: number | undefined;
-    let error: string | undefined;
-    try {
-      const bearer = await currentToken();
-      const response = await timed(
-        new Request(options.url, {
-          method: "POST",
-          headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
-          body: job.event.body,
-        }),
-      );
-      status = response.status;
-      await response.body?.cancel();
-      if (status === 401) token = undefined; // refused: get a fresh token for the retry
-      if (status < 200 || status > 299) error = `the callback URL answered HTTP ${status}`;
-    } catch (caught) {
-      error = describeError(caught);
-    }
-    job.delivery.attempts.push({ at, status, error });
-    if (error === undefined) {
-      job.delivery.status = "delivered";
-    } else if (job.delivery.attempts.length >= maxAttempts || closed) {
-      job.delivery.status = "failed";
-    } else {
-      const backoff = Math.min(maxRetryDelay, retryDelay * 2 ** (job.delivery.attempts.length - 1));
-      jobs.push({ ...job, dueAt: clock.now() + backoff, seq: sequence++ });
-    }
-  }
-
-  /** The earliest job (due time, then arrival); only a due one unless `settle` is forcing. */
-  function nextJob(): Job | undefined {
-    let best: Job | undefined;
-    for (const job of jobs) if (!best || job.dueAt < best.dueAt || (job.dueAt === best.dueAt && job.seq < best.seq)) best = job;
-    if (!best || (forcing === 0 && best.dueAt > clock.now())) return undefined;
-    jobs.splice(jobs.indexOf(best), 1);
-    return best;
-  }
-
-  function arm(): void {
-    clearTimeout(timer);
-    timer = undefined;
-    if (closed || clock.frozen || jobs.length === 0) return;
-    const due = Math.min(...jobs.map((job) => job.dueAt));
-    timer = setTimeout(wake, Math.max(0, due - clock.now()));
-    timer.unref?.();
-  }
-
-  async function pump(): Promise<void> {
-    busy = true;
-    try {
-      for (let job = nextJob(); job !== undefined && !closed; job = nextJob()) await attempt(job);
-    } finally {
-      busy = false;
-    }
-    arm();
-    if (jobs.length === 0) for (const waiter of waiters) waiter.resolve();
-  }
-
-  function wake(): void {
-    if (!busy && !closed) void pump();
-  }
-
-  function schedule(event: RecordedEvent, copy: number): void {
-    const delivery: EventDelivery = { copy, status: "pending", attempts: [] };
-    event.deliveries.push(delivery);
-    if (jobs.length >= MAX_PENDING) {
-      delivery.status = "failed";
-      delivery.attempts.push({ at: isoSeconds(clock.now()), status: undefined, error: `more than ${MAX_PENDING} deliveries pending` });
-      return;
-    }
-    jobs.push({ event, delivery, dueAt: clock.now() + (reorder > 0 ? random.int(0, reorder) : 0), seq: sequence++ });
-  }
-
-  clock.onAdvance(wake);
-
+  const queue: Queue = {
+    sender: createCallbackSender(options, clock),
+    clock,
+    random,
+    settings: {
+      duplicate: share(options.duplicate, 1),
+      reorder: share(options.reorder, 5000),
+      maxAttempts: options.maxAttempts ?? 5,
+      retryDelay: options.retryDelay ?? 1000,
+      maxRetryDelay: options.maxRetryDelay ?? 60_000,
+    },
+    jobs: createJobs(),
+    waiters: new Set(),
+    busy: false,
+    forcing: 0,
+    closed: false,
+    timer: undefined,
+  };
+  clock.onAdvance(() => wake(queue));
   return {
     enqueue(event) {
-      if (closed) return;
-      schedule(event, 0);
-      if (duplicate > 0 && random.next() < duplicate) schedule(event, 1);
+      if (queue.closed) return;
+      schedule(queue, event, 0);
+      if (queue.settings.duplicate > 0 && random.next() < queue.settings.duplicate) schedule(queue, event, 1);
       // After the current request is answered: a callback never delays the API response.
-      queueMicrotask(wake);
+      queueMicrotask(() => wake(queue));
     },
     resend(event) {
-      if (closed) return;
-      schedule(event, event.deliveries.length);
-      queueMicrotask(wake);
+      if (queue.closed) return;
+      schedule(queue, event, event.deliveries.length);
+      queueMicrotask(() => wake(queue));
     },
-    pending: () => jobs.length + (busy ? 1 : 0),
-    async settle(timeoutMs) {
-      if (jobs.length === 0 && !busy) return;
-      forcing += 1;
-      let entry: { resolve: () => void; reject: (error: Error) => void } | undefined;
-      let limit: ReturnType<typeof setTimeout> | undefined;
-      try {
-        await new Promise<void>((resolve, reject) => {
-          entry = { resolve, reject };
-          waiters.add(entry);
-          limit = setTimeout(() => reject(new Error(`sim.settle(): ${jobs.length + (busy ? 1 : 0)} callback deliveries still pending after ${timeoutMs} ms`)), timeoutMs);
-          wake();
-        });
-      } finally {
-        forcing -= 1;
-        clearTimeout(limit);
-        if (entry) waiters.delete(entry);
-      }
-    },
+    pending: () => pending(queue),
+    settle: (timeoutMs) => settle(queue, timeoutMs),
     close() {
-      closed = true;
-      clearTimeout(timer);
-      for (const controller of inFlight) controller.abort();
-      for (const waiter of waiters) waiter.reject(new Error("the simulator was closed"));
+      queue.closed = true;
+      clearTimeout(queue.timer);
+      queue.sender.abortAll();
+      for (const resolve of queue.waiters) resolve(); // nothing more will be delivered
     },
   };
 }

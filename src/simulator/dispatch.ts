@@ -36,6 +36,7 @@ const JSON_HEADERS = { "content-type": "application/json; charset=utf-8" };
 
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
@@ -67,42 +68,51 @@ function parseBody(text: string, operation: OperationInfo): unknown {
   }
 }
 
+/** Reads, authenticates and validates the request, then runs the operation's handler. */
+async function answer(options: DispatchOptions, request: Request, url: URL, operation: OperationInfo, record: { body: unknown }): Promise<Answer> {
+  const { world } = options;
+  const text = await readText(request, options.maxBodyBytes);
+  if (text === undefined) throw apiError(413, `The body is larger than ${options.maxBodyBytes} bytes`);
+  const body = parseBody(text, operation);
+  record.body = redactBody(body);
+  const query = Object.fromEntries(url.searchParams);
+  const oauthEndpoint = operation.scopes === undefined;
+  if (oauthEndpoint && (url.searchParams.has("client_id") || url.searchParams.has("client_secret"))) {
+    throw oauthError(403, "query_params_forbidden", "Credentials were sent as query parameters; rotate them.");
+  }
+  const token: TokenRecord | undefined = world.oauth.authenticate(request.headers.get("authorization"), operation);
+  const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value]));
+  const { issues, params } = world.contract.validateRequest(operation.operationId, { method: request.method, path: url.pathname, headers, query, body });
+  if (issues.length > 0) {
+    if (!oauthEndpoint) throw validationError(issues);
+    const fields = fieldErrors(issues).map((item) => `${item.meta?.key ?? "body"} ${item.error.message}`);
+    throw oauthError(400, "invalid_request", fields.join("; "));
+  }
+  const context: HandlerContext = { operation, params, query, headers, body, token, world };
+  const result = await options.handlerFor(operation)(context);
+  return { status: 200, body: result ?? {}, headers: {} };
+}
+
+/** Checks the answer against the spec; a mismatch is a simulator bug, answered loudly as a 500. */
+function checked(options: DispatchOptions, operation: OperationInfo, result: Answer, at: string): Answer {
+  if (!options.validateResponses) return result;
+  const problems = options.world.contract.validateResponse(operation.operationId, result.status, result.body);
+  if (problems.length === 0) return result;
+  options.violations.push({ at, where: `${operation.operationId} ${result.status}`, problems });
+  const message = `The simulator's answer does not match the spec (a simulator bug): ${problems.join("; ")}`;
+  return { status: 500, body: { error: { message, code: 5000 }, meta: {} }, headers: {} };
+}
+
+/** The answer of a thrown error: the one a handler meant, or a loud 500 for a crash (a simulator bug). */
+function failure(options: DispatchOptions, operation: OperationInfo, error: unknown, at: string): Answer {
+  if (error instanceof SimulatedError) return { status: error.status, body: error.body, headers: error.headers };
+  const message = error instanceof Error ? error.message : String(error);
+  options.violations.push({ at, where: `${operation.operationId} crashed`, problems: [message] });
+  return { status: 500, body: { error: { message: `The simulator failed: ${message}`, code: 5000 }, meta: {} }, headers: {} };
+}
+
 export function createDispatcher(options: DispatchOptions): (request: Request, signal?: AbortSignal) => Promise<Outcome> {
-  const { world, requests, violations } = options;
-
-  async function answer(request: Request, url: URL, operation: OperationInfo, record: { body: unknown }): Promise<Answer> {
-    const text = await readText(request, options.maxBodyBytes);
-    if (text === undefined) throw apiError(413, `The body is larger than ${options.maxBodyBytes} bytes`);
-    const body = parseBody(text, operation);
-    record.body = redactBody(body);
-    const query = Object.fromEntries(url.searchParams);
-    const oauthEndpoint = operation.scopes === undefined;
-    if (oauthEndpoint && (url.searchParams.has("client_id") || url.searchParams.has("client_secret"))) {
-      throw oauthError(403, "query_params_forbidden", "Credentials were sent as query parameters; rotate them.");
-    }
-    const token: TokenRecord | undefined = world.oauth.authenticate(request.headers.get("authorization"), operation);
-    const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value]));
-    const { issues, params } = world.contract.validateRequest(operation.operationId, { method: request.method, path: url.pathname, headers, query, body });
-    if (issues.length > 0) {
-      if (!oauthEndpoint) throw validationError(issues);
-      const fields = fieldErrors(issues).map((item) => `${item.meta?.key ?? "body"} ${item.error.message}`);
-      throw oauthError(400, "invalid_request", fields.join("; "));
-    }
-    const context: HandlerContext = { operation, params, query, headers, body, token, world };
-    const result = await options.handlerFor(operation)(context);
-    return { status: 200, body: result ?? {}, headers: {} };
-  }
-
-  /** Checks the answer against the spec; a mismatch is a simulator bug, answered loudly as a 500. */
-  function checked(operation: OperationInfo, result: Answer, at: string): Answer {
-    if (!options.validateResponses) return result;
-    const problems = world.contract.validateResponse(operation.operationId, result.status, result.body);
-    if (problems.length === 0) return result;
-    violations.push({ at, where: `${operation.operationId} ${result.status}`, problems });
-    const message = `The simulator's answer does not match the spec (a simulator bug): ${problems.join("; ")}`;
-    return { status: 500, body: { error: { message, code: 5000 }, meta: {} }, headers: {} };
-  }
-
+  const { world, requests } = options;
   return async function dispatch(request, signal) {
     const url = new URL(request.url);
     const at = isoSeconds(world.clock.now());
@@ -114,28 +124,14 @@ export function createDispatcher(options: DispatchOptions): (request: Request, s
       const headers = { ...JSON_HEADERS, ...result.headers };
       return { kind: "response", response: new Response(JSON.stringify(result.body), { status: result.status, headers }) };
     };
-    if (operation === undefined) {
-      return finish({ status: 404, body: { error: { message: "Resource not found", code: 4000 } }, headers: {} }, undefined);
-    }
+    if (operation === undefined) return finish({ status: 404, body: { error: { message: "Resource not found", code: 4000 } }, headers: {} }, undefined);
     const decision = options.decideFaults(operation.operationId);
     const fault = decision.applied.length > 0 ? decision.applied.join("+") : undefined;
     if (decision.delayMs > 0) await delay(decision.delayMs, signal);
     if (decision.answer?.kind === "reset" || decision.answer?.kind === "hang") return finish(undefined, decision.answer.kind);
     const injected = faultAnswer(decision);
-    if (injected) return finish(checked(operation, injected, at), fault);
-    let result: Answer;
-    try {
-      result = await answer(request, url, operation, record);
-    } catch (error) {
-      if (error instanceof SimulatedError) {
-        result = { status: error.status, body: error.body, headers: error.headers };
-      } else {
-        // A crash in a handler is a simulator bug: answer it loudly and keep it for the test to see.
-        const message = error instanceof Error ? error.message : String(error);
-        violations.push({ at, where: `${operation.operationId} crashed`, problems: [message] });
-        result = { status: 500, body: { error: { message: `The simulator failed: ${message}`, code: 5000 }, meta: {} }, headers: {} };
-      }
-    }
-    return finish(checked(operation, result, at), fault);
+    if (injected) return finish(checked(options, operation, injected, at), fault);
+    const result = await answer(options, request, url, operation, record).catch((error: unknown) => failure(options, operation, error, at));
+    return finish(checked(options, operation, result, at), fault);
   };
 }

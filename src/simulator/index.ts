@@ -6,7 +6,7 @@
  * loads it (nor openapi-backend and Ajv, which it needs).
  */
 import { createOAuthServer } from "./auth.js";
-import { createCallbackQueue, type CallbackQueue } from "./callbacks.js";
+import { createCallbackQueue } from "./callbacks.js";
 import { createClock, type SimulatorClock } from "./clock.js";
 import { createDispatcher } from "./dispatch.js";
 import { createEventSink } from "./events.js";
@@ -69,23 +69,24 @@ export interface Simulator {
 }
 
 
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  checkOptions(options);
+/** Everything one simulator is made of, before it listens. */
+async function assemble(options: SimulatorOptions) {
   const contract = await loadContract();
   const limits = { maxRecords: 10_000, maxLogEntries: 10_000, maxBodyBytes: 1024 * 1024, maxTokens: 10_000, ...options.limits };
   const clock = createClock(options.clock);
   const random = createRandom(options.seed ?? 1);
   const clientId = options.clientId ?? "simulator-client-id";
   const clientSecret = options.clientSecret ?? "simulator-client-secret";
-  const logs = { requests: createLog<RecordedRequest>(limits.maxLogEntries), events: createLog<RecordedEvent>(limits.maxLogEntries), violations: createLog<ContractViolation>(limits.maxLogEntries) };
-  const queue: CallbackQueue | undefined = options.callbacks ? createCallbackQueue(options.callbacks, clock, random) : undefined;
-  const oauth = createOAuthServer(
-    { clientId, clientSecret, scopes: options.scopes ?? contract.scopes, tokenLifetime: options.tokenLifetime ?? 86_400, maxTokens: limits.maxTokens },
-    contract,
-    random,
-    clock.now,
-  );
-  const events = createEventSink({ contract, clock, random, log: logs.events, violations: logs.violations, deliver: queue && ((event) => queue.enqueue(event)) });
+  const logs = {
+    requests: createLog<RecordedRequest>(limits.maxLogEntries),
+    events: createLog<RecordedEvent>(limits.maxLogEntries),
+    violations: createLog<ContractViolation>(limits.maxLogEntries),
+  };
+  const queue = options.callbacks ? createCallbackQueue(options.callbacks, clock, random) : undefined;
+  const scopes = options.scopes ?? contract.scopes;
+  const oauth = createOAuthServer({ clientId, clientSecret, scopes, tokenLifetime: options.tokenLifetime ?? 86_400, maxTokens: limits.maxTokens }, contract, random, clock.now);
+  const deliver = queue && ((event: RecordedEvent) => queue.enqueue(event));
+  const events = createEventSink({ contract, clock, random, log: logs.events, violations: logs.violations, deliver });
   const world: World = { state: createState(options.stores ?? DEFAULT_STORES, limits.maxRecords), clock, random, events, oauth, contract };
   const faults = createFaults(random, options.faults);
   const handlers = handlerTable(contract);
@@ -98,16 +99,21 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     validateResponses: options.validateResponses ?? true,
     maxBodyBytes: limits.maxBodyBytes,
   });
+  return { clientId, clientSecret, logs, queue, world, faults, handlers, dispatch };
+}
+
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  checkOptions(options);
+  const { clientId, clientSecret, logs, queue, world, faults, handlers, dispatch } = await assemble(options);
   const hangs: Hangs = new Set();
   let closed = false;
   const server: HttpServer | undefined = options.listen === false ? undefined : await listen(dispatch, options.port ?? 0, hangs);
-
   return {
     url: server?.url ?? "http://127.0.0.1",
     fetch: inProcessFetch(dispatch, hangs, () => closed),
     clientId,
     clientSecret,
-    clock,
+    clock: world.clock,
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     get requests() {
       return logs.requests.entries();
@@ -131,7 +137,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     reset() {
       resetState(world.state);
-      oauth.clear();
+      world.oauth.clear();
       for (const log of Object.values(logs)) log.clear();
     },
     async close() {

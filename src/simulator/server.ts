@@ -28,8 +28,11 @@ export function inProcessFetch(dispatch: Dispatch, hangs: Hangs, isClosed: () =>
     if (outcome.kind === "response") return outcome.response;
     if (outcome.kind === "reset") throw networkError("ECONNRESET", "read ECONNRESET");
     return new Promise<never>((_, reject) => {
-      const release = (): void => reject(networkError("ECONNRESET", "socket hang up (the simulator closed)"));
+      // `release` keeps `request` reachable (through `hangs`) while it hangs: undici links a Request's
+      // signal to the caller's only while the Request lives, so a collected one would miss the abort.
+      const release = (): void => reject(networkError("ECONNRESET", `socket hang up: the simulator closed during ${request.method} ${new URL(request.url).pathname}`));
       if (isClosed()) return release(); // closed while this request was on its way in
+      if (signal.aborted) return reject(signal.reason); // the caller gave up before the hang began
       hangs.add(release);
       signal.addEventListener("abort", () => (hangs.delete(release), reject(signal.reason)), { once: true });
     });

@@ -1,5 +1,7 @@
 /** Faults on demand: the client's retry, timeout and error paths meet them over HTTP and in-process alike. */
-import { afterEach, describe, expect, it } from "vitest";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConnectNetworkError, ConnectTimeoutError, unwrap } from "../../src/index.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/index.ts";
 import { clientFor, type Transport } from "./support.ts";
@@ -54,6 +56,18 @@ describe.each<Transport>(["in-process", "http"])("faults (%s)", (transport) => {
     expect(slow).toBeInstanceOf(ConnectTimeoutError);
     sim.faults.add({ fault: "latency", operation: "createUser", ms: 1 });
     await unwrap(clientFor(sim, transport).POST("/v2/fulfillment/users", createUser("u-2")));
+  });
+});
+
+describe("a hanging in-process request", () => {
+  it("still sees the client's timeout after a garbage collection (undici links a Request's signal only while it lives)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    sim = await createSimulator({ listen: false, faults: [{ fault: "hang", operation: "createUser" }] });
+    const call = unwrap(clientFor(sim, "in-process", { maxRetries: 0, timeout: 200 }).POST("/v2/fulfillment/users", createUser("u-1"))).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(statuses(sim!, "createUser")).toEqual(["hang"])); // the request is hanging now
+    gc();
+    expect(await call).toBeInstanceOf(ConnectTimeoutError);
   });
 });
 
