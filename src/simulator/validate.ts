@@ -1,13 +1,15 @@
 /**
- * The contract: the bundled OpenAPI document compiled once per process by openapi-backend (routing
- * by path and method, request and response validation with Ajv and ajv-formats). Nothing here is
- * written by hand from the docs: operations, scopes, grant types, webhooks and their `event_name`s,
- * and example answers are all read from the document.
+ * The contract: the bundled OpenAPI document, compiled once per process. openapi-backend routes by
+ * path and method and validates requests (parameters with type coercion, bodies) with Ajv and
+ * ajv-formats; answers and event payloads are checked with Ajv against the document's own schemas
+ * (schemas.ts). Nothing here is written by hand from the docs: operations, scopes, grant types,
+ * webhooks and their `event_name`s, and example answers are all read from the document.
  */
 import type { ErrorObject } from "ajv";
 import { Ajv } from "ajv";
 import formats from "ajv-formats";
 import { OpenAPIBackend, type Operation } from "openapi-backend";
+import { createDocumentSchemas } from "./schemas.js";
 import { locateSpec, readSpec } from "./spec-file.js";
 
 export type ValidationIssue = ErrorObject;
@@ -67,8 +69,6 @@ type BackendOptions = ConstructorParameters<typeof OpenAPIBackend>[0];
 type AnyOperation = Operation & { "x-grant-types"?: unknown; security?: Record<string, string[]>[] };
 type Schema = Record<string, unknown>;
 
-const describe = (errors: readonly ErrorObject[] | null | undefined): string[] =>
-  (errors ?? []).map((error) => `${error.instancePath || "(root)"} ${error.message ?? error.keyword}`);
 
 function operationInfo(operation: AnyOperation): OperationInfo {
   const security = operation.security ?? [];
@@ -98,39 +98,54 @@ export function constEventName(schema: Schema | undefined): string | undefined {
   return undefined;
 }
 
+/** The JSON payload of each webhook (the retailer's token request is a form, not an event). */
 function webhookSchemas(document: Schema): Map<string, { schema: Schema; title: string }> {
   const result = new Map<string, { schema: Schema; title: string }>();
   for (const [key, item] of Object.entries((document.webhooks as Record<string, Schema> | undefined) ?? {})) {
     const post = item.post as Schema | undefined;
     const content = (post?.requestBody as Schema | undefined)?.content as Record<string, Schema> | undefined;
     const schema = content?.["application/json"]?.schema as Schema | undefined;
-    // JSON payloads only: the token request the retailer's endpoint receives is a form, not an event.
     if (schema) result.set(key, { schema, title: typeof post?.summary === "string" ? post.summary : key });
   }
   return result;
 }
 
-async function compile(specPath: string): Promise<Contract> {
+function declaredScopes(document: Schema): string[] {
+  const oauthScheme = ((document.components as Schema).securitySchemes as Record<string, Schema>).connectOAuth as Schema;
+  const flows = Object.values((oauthScheme.flows as Record<string, Schema>) ?? {});
+  return [...new Set(flows.flatMap((flow) => Object.keys((flow.scopes as Schema) ?? {})))];
+}
+
+/** Routing and request validation: openapi-backend over the dereferenced document. */
+async function requestBackend(document: Schema): Promise<OpenAPIBackend> {
+  // One Ajv per validation context (request body, parameters…), not one per validator: creating an
+  // Ajv and adding the formats is most of the cost of compiling a validator.
+  const ajvs = new Map<string, Ajv>();
   const api = new OpenAPIBackend({
-    definition: readSpec(specPath) as unknown as BackendOptions["definition"],
+    definition: document as unknown as BackendOptions["definition"],
     quick: true, // lazy validators (only the operations used are compiled), and it accepts OpenAPI 3.1
     validate: true,
     coerceTypes: true, // path, query and header values are strings on the wire
     ajvOpts: { allErrors: true, strict: false },
-    customizeAjv: (ajv) => (formats.default(ajv), ajv),
+    customizeAjv: (ajv, _options, context) => {
+      const shared = ajvs.get(context) ?? formats.default(ajv);
+      ajvs.set(context, shared);
+      return shared;
+    },
   });
-  await api.init();
+  return api.init();
+}
+
+async function compile(specPath: string): Promise<Contract> {
+  const raw = readSpec(specPath);
+  const api = await requestBackend(structuredClone(raw));
+  const schemas = createDocumentSchemas(raw);
   const document = api.definition as unknown as Schema;
   const operations = new Map(api.getOperations().map((operation) => [operation.operationId!, operationInfo(operation as AnyOperation)]));
-  const eventAjv = formats.default(new Ajv({ allErrors: true, strict: false }));
-  const webhookEntries = webhookSchemas(document);
-  const eventValidators = new Map([...webhookEntries].map(([key, { schema }]) => [key, eventAjv.compile(schema)]));
   const webhooks = new Map(
-    [...webhookEntries].map(([key, { schema, title }]): [string, WebhookInfo] => [key, { key, title, eventName: constEventName(schema) }]),
+    [...webhookSchemas(document)].map(([key, { schema, title }]): [string, WebhookInfo] => [key, { key, title, eventName: constEventName(schema) }]),
   );
-  const oauthScheme = ((document.components as Schema).securitySchemes as Record<string, Schema>).connectOAuth as Schema;
-  const flows = Object.values((oauthScheme.flows as Record<string, Schema>) ?? {});
-  const scopes = [...new Set(flows.flatMap((flow) => Object.keys((flow.scopes as Schema) ?? {})))];
+  const scopes = declaredScopes(document);
 
   return {
     operations,
@@ -147,12 +162,13 @@ async function compile(specPath: string): Promise<Contract> {
       return { issues: result.errors ?? [], params: coerced?.params ?? {} };
     },
     validateResponse(operationId, status, body) {
-      return describe(api.validateResponse(body, operationId, status).errors);
+      const operation = operations.get(operationId);
+      const location = operation && schemas.responseSchema(operation.path, operation.method, status);
+      return location === undefined ? [] : schemas.check(location, body);
     },
     validateEvent(webhook, payload) {
-      const validator = eventValidators.get(webhook);
-      if (!validator) return [`the spec has no webhook "${webhook}"`];
-      return validator(payload) ? [] : describe(validator.errors);
+      if (!webhooks.has(webhook)) return [`the spec has no webhook "${webhook}"`];
+      return schemas.check(["webhooks", webhook, "post", "requestBody", "content", "application/json", "schema"], payload);
     },
     example(operationId) {
       return api.mockResponseForOperation(operationId).mock as unknown;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
+import { parseCommandLine } from "../../src/simulator/cli-args.ts";
 
 const cli = join(root, "src", "simulator", "cli.ts");
 let child: ChildProcess | undefined;
@@ -50,14 +51,29 @@ describe("instacart-connect simulate", () => {
     await expect(fetch(`${url}/v2/oauth/token`, { method: "POST" })).rejects.toThrow();
   });
 
-  it("refuses an unknown command or half the callback options, with exit code 2", async () => {
-    for (const args of [["serve"], ["simulate", "--callback-url", "http://127.0.0.1:1/c"]]) {
-      const refused = spawn(process.execPath, ["--import", "tsx", cli, ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-      child = refused;
-      let errors = "";
-      refused.stderr!.on("data", (chunk: Buffer) => (errors += chunk.toString()));
-      expect(await exited(refused)).toBe(2);
-      expect(errors).toMatch(/^instacart-connect: (unknown command "serve"|--callback-url, --callback-token-url)/);
-    }
+  it("refuses an unknown command with exit code 2 and the usage on stderr", async () => {
+    const refused = spawn(process.execPath, ["--import", "tsx", cli, "serve"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    child = refused;
+    let errors = "";
+    refused.stderr!.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+    expect(await exited(refused)).toBe(2);
+    expect(errors).toMatch(/^instacart-connect: unknown command "serve"\n\nUsage: instacart-connect simulate/);
+  });
+});
+
+describe("the simulate command line", () => {
+  it("turns the options into simulator options", () => {
+    const callback = ["--callback-url", "http://127.0.0.1:3000/cb", "--callback-token-url", "http://127.0.0.1:3000/token", "--callback-client-id", "ic", "--callback-client-secret", "s"];
+    expect(parseCommandLine(["simulate", "--port", "4010", "--seed", "7", ...callback])).toEqual({
+      help: false,
+      options: { port: 4010, seed: 7, callbacks: { url: "http://127.0.0.1:3000/cb", tokenUrl: "http://127.0.0.1:3000/token", clientId: "ic", clientSecret: "s" } },
+    });
+    expect(parseCommandLine(["--help"])).toEqual({ help: true });
+  });
+
+  it("refuses half the callback options, a port that is not a number and unknown options", () => {
+    expect(() => parseCommandLine(["simulate", "--callback-url", "http://127.0.0.1:1/c"])).toThrow("--callback-url, --callback-token-url, --callback-client-id and --callback-client-secret go together");
+    expect(() => parseCommandLine(["simulate", "--port", "http"])).toThrow('--port needs a whole number, got "http"');
+    expect(() => parseCommandLine(["simulate", "--verbose"])).toThrow(/Unknown option '--verbose'/);
   });
 });
