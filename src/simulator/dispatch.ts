@@ -10,7 +10,7 @@ import { apiError, oauthError, SimulatedError, validationError, fieldErrors } fr
 import type { FaultDecision } from "./faults.js";
 import type { Handler, HandlerContext, World } from "./handlers/context.js";
 import type { TokenRecord } from "./auth.js";
-import { redactBody, type ContractViolation, type Log, type RecordedRequest } from "./record.js";
+import { redactBody, redactPath, type ContractViolation, type Log, type RecordedRequest } from "./record.js";
 import type { OperationInfo } from "./validate.js";
 
 /** What the transport does: send a response, drop the connection, or never answer. */
@@ -117,7 +117,7 @@ export function createDispatcher(options: DispatchOptions): (request: Request, s
     const url = new URL(request.url);
     const at = isoSeconds(world.clock.now());
     const operation = world.contract.match(request.method, url.pathname);
-    const record = { at, method: request.method, path: `${url.pathname}${url.search}`, operationId: operation?.operationId, body: undefined as unknown };
+    const record = { at, method: request.method, path: redactPath(url), operationId: operation?.operationId, body: undefined as unknown };
     const finish = (result: Answer | undefined, fault: string | undefined): Outcome => {
       requests.push({ ...record, status: result?.status, response: redactBody(result?.body), fault });
       if (result === undefined) return { kind: fault === "hang" ? "hang" : "reset" };

@@ -112,7 +112,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     url: server?.url ?? "http://127.0.0.1",
     fetch: inProcessFetch(dispatch, hangs, () => closed),
     clientId,
-    clientSecret,
+    // A getter: `util.inspect(sim)` and test-runner dumps show [Getter], not the secret.
+    get clientSecret() {
+      return clientSecret;
+    },
     clock: world.clock,
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     get requests() {

@@ -87,6 +87,14 @@ export function createLog<T>(limit: number): Log<T> {
 
 const SECRET_FIELDS = new Set(["client_secret", "assertion", "token", "code", "linking_token", "password", "access_token"]);
 
+/** A path with its query, secrets in the query replaced (credentials sent there are refused, but still logged). */
+export function redactPath(url: URL): string {
+  const query = new URLSearchParams(url.search);
+  for (const name of [...query.keys()]) if (SECRET_FIELDS.has(name)) query.set(name, "[redacted]");
+  const search = query.toString();
+  return `${url.pathname}${search === "" ? "" : `?${search}`}`;
+}
+
 /** A copy of a request or response body with credentials and tokens replaced, fit for a log a test may print. */
 export function redactBody(body: unknown): unknown {
   if (body === null || typeof body !== "object" || Array.isArray(body)) return body;

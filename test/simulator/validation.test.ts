@@ -1,4 +1,5 @@
 /** Requests the spec refuses get Instacart's own error envelope, naming the field. */
+import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator, type Simulator } from "../../src/simulator/index.ts";
 
@@ -103,5 +104,13 @@ describe("request validation", () => {
     expect(tokenRequest.response).toMatchObject({ access_token: "[redacted]", token_type: "Bearer" });
     expect(JSON.stringify(sim.requests)).not.toContain(sim.clientSecret);
     expect(sim.violations).toEqual([]);
+  });
+
+  it("keeps secrets out of its logs and of util.inspect, even credentials sent in the query string", async () => {
+    const refused = await sim.fetch(`${sim.url}/v2/oauth/token?client_id=${sim.clientId}&client_secret=${sim.clientSecret}`, { method: "POST", body: "{}" });
+    expect(refused.status).toBe(403);
+    expect(sim.requests.at(-1)!.path).toBe(`/v2/oauth/token?client_id=${sim.clientId}&client_secret=%5Bredacted%5D`);
+    expect(JSON.stringify(sim.requests)).not.toContain(sim.clientSecret);
+    expect(inspect(sim, { depth: 5 })).not.toContain(sim.clientSecret);
   });
 });
