@@ -24,17 +24,17 @@ export type ExactIntegers<T, M> = {
  * | Checkout | `fulfillment.checkout` (D) | partial | `CheckoutEvent` |
  * | Delivering | `fulfillment.delivering` (D) | partial | `DeliveringEvent` |
  * | Order location | not public | unknown | `FulfillmentEvent` |
- * | Late delivery | not public | unknown | `FulfillmentEvent` |
+ * | Late delivery | `fulfillment.late_delivery` (D) | partial | `LateDeliveryEvent` |
  * | Customer missing | not public | unknown | `FulfillmentEvent` |
- * | Staged | not public | unknown | `FulfillmentEvent` |
+ * | Staged | `fulfillment.staged` (D) | partial | `StagedEvent` |
  * | Customer acknowledged | not public | unknown | `FulfillmentEvent` |
  * | Pickup runner started | not public | unknown | `FulfillmentEvent` |
  * | Unable to find customer | not public | unknown | `FulfillmentEvent` |
  * | Runner not found | not public | unknown | `FulfillmentEvent` |
  * | Pickup Geofence reached | not public | unknown | `FulfillmentEvent` |
- * | Late pickup | not public | unknown | `FulfillmentEvent` |
+ * | Late pickup | `fulfillment.late_pickup` (D) | partial | `LatePickupEvent` |
  * | Delivered | `fulfillment.delivered` (D) | partial | `DeliveredEvent` |
- * | Rescheduled | not public | unknown | `FulfillmentEvent` |
+ * | Rescheduled | `fulfillment.rescheduled` (D) | partial | `RescheduledEvent` |
  * | Canceled | `fulfillment.canceled` (D) | partial | `CanceledEvent` |
  * | Tip adjustment | not public | unknown | `FulfillmentEvent` |
  * | At store | not public | unknown | `FulfillmentEvent` |
@@ -67,12 +67,11 @@ export type AcknowledgedEvent = ExactIntegers<S["AcknowledgedEvent"], { "event_i
 export type PickingEvent = ExactIntegers<S["PickingEvent"], { "event_id": true }>;
 
 /**
- * The callbacks Order item replacement, Order item refund, Order location, Late delivery, Customer
- * missing, Staged, Customer acknowledged, Pickup runner started, Unable to find customer, Runner
- * not found, Pickup Geofence reached, Late pickup, Rescheduled, Tip adjustment, At store,
- * Acknowledged for delivery, Bags verified, Arrival at customer, Rating updated, Rating reminder
- * (schema `FulfillmentEvent`). Their `event_name` is not public: at run time they are
- * `UnknownCallbackEvent`s.
+ * The callbacks Order item replacement, Order item refund, Order location, Customer missing,
+ * Customer acknowledged, Pickup runner started, Unable to find customer, Runner not found, Pickup
+ * Geofence reached, Tip adjustment, At store, Acknowledged for delivery, Bags verified, Arrival at
+ * customer, Rating updated, Rating reminder (schema `FulfillmentEvent`). Their `event_name` is not
+ * public: at run time they are `UnknownCallbackEvent`s.
  */
 export type FulfillmentEvent = ExactIntegers<S["FulfillmentEvent"], { "event_id": true }>;
 
@@ -89,10 +88,31 @@ export type CheckoutEvent = ExactIntegers<S["CheckoutEvent"], { "event_id": true
 export type DeliveringEvent = ExactIntegers<S["DeliveringEvent"], { "event_id": true }>;
 
 /**
+ * The Late delivery callback (schema `LateDeliveryEvent`). `event_name`
+ * `fulfillment.late_delivery` (source trust D).
+ */
+export type LateDeliveryEvent = ExactIntegers<S["LateDeliveryEvent"], { "event_id": true }>;
+
+/** The Staged callback (schema `StagedEvent`). `event_name` `fulfillment.staged` (source trust D). */
+export type StagedEvent = ExactIntegers<S["StagedEvent"], { "event_id": true }>;
+
+/**
+ * The Late pickup callback (schema `LatePickupEvent`). `event_name` `fulfillment.late_pickup`
+ * (source trust D).
+ */
+export type LatePickupEvent = ExactIntegers<S["LatePickupEvent"], { "event_id": true }>;
+
+/**
  * The Delivered callback (schema `DeliveredEvent`). `event_name` `fulfillment.delivered` (source
  * trust D).
  */
 export type DeliveredEvent = ExactIntegers<S["DeliveredEvent"], { "event_id": true }>;
+
+/**
+ * The Rescheduled callback (schema `RescheduledEvent`). `event_name` `fulfillment.rescheduled`
+ * (source trust D).
+ */
+export type RescheduledEvent = ExactIntegers<S["RescheduledEvent"], { "event_id": true }>;
 
 /**
  * The Canceled callback (schema `CanceledEvent`). `event_name` `fulfillment.canceled` (source
@@ -122,7 +142,11 @@ export type KnownCallbackEvent =
   | PickingEvent
   | CheckoutEvent
   | DeliveringEvent
+  | LateDeliveryEvent
+  | StagedEvent
+  | LatePickupEvent
   | DeliveredEvent
+  | RescheduledEvent
   | CanceledEvent
   | ChatMessageCreatedEvent;
 
@@ -136,7 +160,11 @@ export interface CallbackEventMap {
   "fulfillment.picking": PickingEvent;
   "fulfillment.checkout": CheckoutEvent;
   "fulfillment.delivering": DeliveringEvent;
+  "fulfillment.late_delivery": LateDeliveryEvent;
+  "fulfillment.staged": StagedEvent;
+  "fulfillment.late_pickup": LatePickupEvent;
   "fulfillment.delivered": DeliveredEvent;
+  "fulfillment.rescheduled": RescheduledEvent;
   "fulfillment.canceled": CanceledEvent;
   "chat_message_created": ChatMessageCreatedEvent;
 }
@@ -164,7 +192,11 @@ export const callbackEventRules: { readonly [eventName: string]: CallbackFieldRu
   "fulfillment.picking": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
   "fulfillment.checkout": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
   "fulfillment.delivering": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
+  "fulfillment.late_delivery": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
+  "fulfillment.staged": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
+  "fulfillment.late_pickup": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
   "fulfillment.delivered": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
+  "fulfillment.rescheduled": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
   "fulfillment.canceled": {"t":"object","p":{"event_metadata":{"t":"object","r":["order_id"],"p":{"order_id":{"t":"string","n":1}}}}},
   "chat_message_created": {"t":"object","p":{"event_metadata":{"t":"object","r":["topic_id"],"p":{"topic_id":{"t":"string","n":1}}}}},
 };

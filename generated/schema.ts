@@ -350,7 +350,8 @@ export interface paths {
          *     quantity because it is out of stock and no replacement fits (`to_refund`, with `delivered_count`
          *     0). The item starts as `not_found`.
          *
-         *     The reference page documents `PUT`; the how-to guides send the same body with `POST` to this path.
+         *     The reference page documents `PUT`; the how-to guides send the same body with `POST` to this path
+         *     (described as `updateSandboxShopperOrderItemPost`).
          *
          *     **Development servers only.** The Sandbox API is enabled only on development servers (for example
          *     `https://connect.dev.instacart.tools`), never in production.
@@ -359,7 +360,25 @@ export interface paths {
          *     scope works on the development server (seen in an Instacart employee's test suite, trust grade C).
          */
         put: operations["updateSandboxShopperOrderItem"];
-        post?: never;
+        /**
+         * Update an order item as a shopper (POST form)
+         * @description The same update as `updateSandboxShopperOrderItem`, sent with `POST` instead of `PUT`: the Sandbox
+         *     how-to guides send these item calls as `POST` to this path, while the reference page documents
+         *     `PUT`. Use `PUT` (`updateSandboxShopperOrderItem`), the reference page's method; this form exists
+         *     so that requests copied from the how-to guides are described (and accepted by a mock built from
+         *     this document) too.
+         *
+         *     Source: the Sandbox how-to guides on docs.instacart.com (trust grade A for what the guides send;
+         *     the reference page, also grade A, says `PUT`; that the server answers `POST` like `PUT` is
+         *     inferred from the guides). Same path parameters, body and response as the `PUT` form.
+         *
+         *     **Development servers only.** The Sandbox API is enabled only on development servers (for example
+         *     `https://connect.dev.instacart.tools`), never in production.
+         *
+         *     Token: client credentials. The Sandbox API's scope value is not public; a token requested without a
+         *     scope works on the development server (seen in an Instacart employee's test suite, trust grade C).
+         */
+        post: operations["updateSandboxShopperOrderItemPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -472,21 +491,26 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Stage a last mile or dispatch order (old URI)
-         * @deprecated
-         * @description The old URI of stage a last mile delivery order, without `user_id`; same body and response.
-         *     Staging tells Instacart the order is picked and staged, and dispatches a shopper.
+         * Stage a dispatch last mile delivery order
+         * @description Marks a dispatch last mile delivery order as staged and ready for delivery: this triggers an event
+         *     that dispatches a shopper to the store. Dispatch orders only ("This endpoint works only with
+         *     dispatch last mile delivery orders"). Every body field is optional: the number of items and bags,
+         *     the weight of the items in pounds, and the bag label.
          *
-         *     Deprecated for last mile delivery orders: use
-         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`) instead.
-         *     Deprecated operations stay supported for at least six months after the announcement and may be
-         *     removed later.
+         *     Deprecated use: this path was also the old URI to stage a last mile delivery order
+         *     (`stageLastMileOrderLegacy`, with the same body plus `bag_scan_codes`, and the Order response).
+         *     That use is deprecated: stage last mile orders with
+         *     `POST /v2/fulfillment/users/{user_id}/orders/{order_id}/staged` (`stageLastMileOrder`). The path
+         *     itself is current for dispatch orders, so no deprecation warning applies to it.
          *
-         *     Dispatch last mile orders: the dispatch overview says they are staged under
-         *     `/v2/fulfillment/lastmile/orders`, which makes this path their staging call. Only the deprecated
-         *     last mile page of this path is public, so the dispatch use is not documented in detail.
+         *     The request body is closed: the dispatch page's table (four fields) and the deprecated last mile
+         *     page's table (the same four and `bag_scan_codes`) are both complete, so the body of this path is
+         *     their union. `bag_scan_codes` belongs to the deprecated use only and is marked deprecated.
+         *
+         *     The dispatch page's response table is not in the reference: the response is the Order, the
+         *     documented response of the path's last mile use.
          */
-        post: operations["stageLastMileOrderLegacy"];
+        post: operations["stageDispatchLastMileOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1065,8 +1089,9 @@ export interface paths {
          *     shopper to the store. Last mile orders only. Every field is optional; `bag_scan_codes` are the
          *     barcodes on the bag labels, which the shopper scans at pickup to check the order.
          *
-         *     This operation replaces the deprecated `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`
-         *     for last mile orders.
+         *     For last mile orders, this operation replaces the deprecated use of
+         *     `POST /v2/fulfillment/lastmile/orders/{order_id}/staged`; that path is current for dispatch last
+         *     mile orders (`stageDispatchLastMileOrder`), and this one does not accept them.
          */
         post: operations["stageLastMileOrder"];
         delete?: never;
@@ -2388,10 +2413,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Canceled callback. Sent for delivery,
          *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name`, `fulfillment.canceled`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.canceled`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `cancellation_reason`
+         *     come from that load test (grade D), are never required, and are typed but not checked at run time.
          *
          *     When Instacart cannot fulfill a dispatch last mile delivery order, it cancels the order and sends
          *     this callback. On a development server the Sandbox can fire it on demand
@@ -2522,10 +2548,11 @@ export interface webhooks {
          *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
          *     callbacks).
          *
-         *     Its `event_name`, `fulfillment.delivered`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.delivered`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `order_items[]` come
+         *     from that load test (grade D), are never required, and are typed but not checked at run time.
          */
         post: operations["deliveredEvent"];
         delete?: never;
@@ -2548,10 +2575,12 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Delivering callback. Sent for
          *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name`, `fulfillment.delivering`, comes from third-party code only (grade D); the docs do
-         *     not show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.delivering`, comes from third-party code only (grade D: webhook
+         *     handlers and a commercial integrator's callback load test); the docs do not show it. If Instacart
+         *     sends another value, `parseCallbackEvent` returns the event as an unknown event instead of failing.
+         *     Beyond the envelope and `event_metadata.order_id`, the payload is not public: `order_items[]` and
+         *     `delivery_window` (`starts_at`, `ends_at`) come from that load test (grade D), are never required,
+         *     and are typed but not checked at run time.
          */
         post: operations["deliveringEvent"];
         delete?: never;
@@ -2574,9 +2603,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Late delivery callback. Sent for
          *     delivery and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.late_delivery`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
          *     `late_delivery`: the value of the simulate request, not necessarily the callback's `event_name`).
@@ -2602,9 +2633,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Late pickup callback. Sent for pickup
          *     orders.
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.late_pickup`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          */
         post: operations["latePickupEvent"];
         delete?: never;
@@ -2702,10 +2735,12 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Picking callback. Sent for delivery
          *     and pickup orders.
          *
-         *     Its `event_name`, `fulfillment.picking`, comes from third-party code only (grade D); the docs do not
-         *     show it. If Instacart sends another value, `parseCallbackEvent` returns the event as an unknown
-         *     event instead of failing. The payload beyond the envelope and `event_metadata.order_id` is not
-         *     public.
+         *     Its `event_name`, `fulfillment.picking`, comes from third-party code only (grade D: webhook handlers
+         *     and a commercial integrator's callback load test); the docs do not show it. If Instacart sends
+         *     another value, `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond
+         *     the envelope and `event_metadata.order_id`, the payload is not public: `order_url` and
+         *     `store_location` come from that load test (grade D), are never required, and are typed but not
+         *     checked at run time.
          *
          *     For delivery orders, `store_location` may be missing from callbacks until after this one.
          */
@@ -2837,9 +2872,11 @@ export interface webhooks {
          *     delivery, pickup and last mile delivery orders (dispatch last mile delivery uses the last mile
          *     callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.rescheduled`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `new_window` (`starts_at`, `ends_at`) come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     On a development server the Sandbox can fire it on demand (`simulateSandboxOrderCallback` with
          *     `rescheduled`: the value of the simulate request, not necessarily the callback's `event_name`).
@@ -2890,9 +2927,11 @@ export interface webhooks {
          * @description Instacart posts this event to the retailer's callback URL: the Staged callback. Sent for delivery,
          *     pickup and last mile delivery orders (dispatch last mile delivery uses the last mile callbacks).
          *
-         *     Its `event_name` is not public (the docs show only the display name), so it is left open and no
-         *     value is guessed: a receiver gets this event as an unknown event, with its raw `event_name`. The
-         *     payload beyond the envelope and `event_metadata.order_id` is not public.
+         *     Its `event_name`, `fulfillment.staged`, comes from third-party code only (grade D: a commercial integrator's
+         *     callback load test); the docs show only the display name. If Instacart sends another value,
+         *     `parseCallbackEvent` returns the event as an unknown event instead of failing. Beyond the envelope
+         *     and `event_metadata.order_id`, the payload is not public: `status_link`, `pickup_link` and `order_items[]` come from the same test data
+         *     (grade D), are never required, and are typed but not checked at run time.
          *
          *     For delivery orders it is sent only when the shopper who picks the order is not the one who
          *     delivers it.
@@ -3094,7 +3133,7 @@ export interface components {
             upc?: string;
             /** @description Weight, for products sold by weight. Must be greater than 0. */
             weight?: number;
-        };
+        } & unknown;
         /**
          * AtStoreEtaEvent
          * @description At store ETA: a last mile delivery callback. Its `event_name` is not public (open string, no value
@@ -3146,6 +3185,48 @@ export interface components {
             reasons?: string[];
         };
         /**
+         * BlackoutPeriod
+         * @description One blackout period of a catalog item (`blackout_times`): a weekday, the hours and the dates
+         *     during which the item cannot be bought, and the message customers see. Times are in the store's
+         *     local time (not UTC), and a period must be within store hours. The docs' formats are unusual
+         *     (hours like `19:00:00:00+0000`, dates as `MM/DD/YYYY`) and are not enforced here.
+         */
+        BlackoutPeriod: {
+            /**
+             * @description The last date of the blackout period, in the format `MM/DD/YYYY`. Optional.
+             * @example 05/31/2019
+             */
+            end_date?: string;
+            /**
+             * @description The blackout end time, in the same form, for example `24:00:00:00+0000`.
+             * @example 24:00:00:00+0000
+             */
+            end_hour: string;
+            /**
+             * @description The message displayed when a customer attempts to purchase the item during the blackout period.
+             *     Marked required in the docs' table, but absent from one version of the page, so not required
+             *     here.
+             * @example Our deli is closed during these hours.
+             */
+            message?: string;
+            /**
+             * @description The first date of the blackout period, a date without a time, in the format `MM/DD/YYYY`.
+             * @example 02/01/2019
+             */
+            start_date: string;
+            /**
+             * @description The blackout start time (inclusive), a "timestamp" in the docs' form, for example
+             *     `19:00:00:00+0000`.
+             * @example 19:00:00:00+0000
+             */
+            start_hour: string;
+            /**
+             * @description The day of the week of the blackout period.
+             * @enum {string}
+             */
+            weekday: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+        };
+        /**
          * BrandNewEvent
          * @description Brand new: the order was created in Instacart's system. Sent for delivery, pickup and last mile
          *     delivery orders. Only the start of the docs' example is public (the envelope and
@@ -3165,7 +3246,10 @@ export interface components {
             /**
              * @description The order's delivery window. Added to the Brand new callback on 2024-10-10 (changelog).
              *     Its type and fields are not public, and the changelog does not say where in the payload
-             *     it is: it is placed here with the event's other fields (inferred).
+             *     it is: it is placed here with the event's other fields (inferred). A hint at its shape:
+             *     a commercial integrator's callback test data (grade D) sends the Delivering callback a
+             *     `delivery_window` object with `starts_at` and `ends_at` (`CallbackWindow`, zone-less
+             *     times such as `2022-07-30 07:50:00`); no type is imposed here.
              */
             delivery_window?: unknown;
         };
@@ -3254,8 +3338,10 @@ export interface components {
              * @description What happened. Only two values are confirmed by the docs: `fulfillment.brand_new` and
              *     `chat_message_created`. Third-party code uses `fulfillment.acknowledged`,
              *     `fulfillment.picking`, `fulfillment.checkout`, `fulfillment.delivering`,
-             *     `fulfillment.delivered` and `fulfillment.canceled` (unverified). The other callbacks are
-             *     known only by their display names. Treat any other value as a new event, not an error.
+             *     `fulfillment.delivered`, `fulfillment.canceled`, `fulfillment.late_delivery`,
+             *     `fulfillment.late_pickup`, `fulfillment.rescheduled` and `fulfillment.staged` (unverified).
+             *     The other callbacks are known only by their display names. Treat any other value as a new
+             *     event, not an error.
              * @example fulfillment.brand_new
              * @example chat_message_created
              */
@@ -3266,6 +3352,34 @@ export interface components {
              * @example 2020-07-07T16:35:22Z
              */
             event_timestamp: string;
+        };
+        /**
+         * CallbackOrderItem
+         * @description An item in an event callback's `order_items` (Staged, Delivering, Delivered). Known only from
+         *     third-party test data (grade D). Its fields match the documented response item (`line_num`,
+         *     `qty`, `qty_unit`, `replaced`, `scan_code`; see `OrderResponseItem`) and add `refunded`,
+         *     `item_upc` and `item_rrc`. None is required.
+         */
+        CallbackOrderItem: {
+            /** @description Retailer reference code of the item (empty when it is identified by UPC, in the samples). */
+            item_rrc?: string;
+            /** @description UPC of the item (empty when the item is identified by RRC, in the samples). */
+            item_upc?: string;
+            /** @description Line number of the item, as sent in the order request. */
+            line_num?: string;
+            /** @description Quantity, in `qty_unit`. */
+            qty?: number;
+            /**
+             * @description Unit of `qty`; the docs name `each` and `lb` for the response item.
+             * @example each
+             */
+            qty_unit?: string;
+            /** @description Whether the item was refunded. */
+            refunded?: boolean;
+            /** @description Whether the item was replaced. */
+            replaced?: boolean;
+            /** @description Scan code of the item. */
+            scan_code?: string;
         };
         /**
          * CallbackTokenError
@@ -3284,6 +3398,25 @@ export interface components {
             error_description?: string;
         };
         /**
+         * CallbackWindow
+         * @description A window in an event callback (`new_window` of Late delivery, Late pickup and Rescheduled,
+         *     `delivery_window` of Delivering): its start and end. Known only from third-party test data
+         *     (grade D), whose values are space-separated and carry no time zone (`2022-05-06 07:30:00`), so no
+         *     date-time format is imposed and neither field is required.
+         */
+        CallbackWindow: {
+            /**
+             * @description End of the window, as sent.
+             * @example 2022-05-06 09:00:00
+             */
+            ends_at?: string;
+            /**
+             * @description Start of the window, as sent (the samples show `2022-05-06 07:30:00`, without a zone).
+             * @example 2022-05-06 07:30:00
+             */
+            starts_at?: string;
+        };
+        /**
          * CancelDispatchLastMileOrderRequest
          * @description Request body of cancel a dispatch last mile delivery order. The body is optional.
          */
@@ -3294,12 +3427,26 @@ export interface components {
         /**
          * CanceledEvent
          * @description Canceled: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
-         *     and its payload beyond `event_metadata.order_id` is not public.
+         *     and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         CanceledEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["CanceledEventMetadata"];
             /** @constant */
             event_name: "fulfillment.canceled";
+        };
+        /**
+         * CanceledEventMetadata
+         * @description `event_metadata` of the Canceled callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required.
+         */
+        CanceledEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description Why the order was canceled. The sample sends free text; the Order response documents the
+             *     values `customer_driven`, `instacart_driven`, `retailer_driven`, `shopper_driven`,
+             *     `unbatchable` and `other`. No enum is imposed here.
+             */
+            cancellation_reason?: string;
         };
         /**
          * CatalogItem
@@ -3311,7 +3458,7 @@ export interface components {
          *     - Send at least one attribute besides those identifiers, or the update fails.
          *
          *     Only the start of the attribute table is public (up to `cancel_lead_time`); more attributes follow
-         *     (the overview names `price` and `order_lead_time`, for example), so the object stays open. Whether
+         *     (the overview names `price` and `order_lead_time`, modelled below), so the object stays open. Whether
          *     a request can also carry several items (a batch envelope) is not public.
          */
         CatalogItem: {
@@ -3329,17 +3476,35 @@ export interface components {
             /** @description The number of units of this item in this store. */
             balance_on_hand?: number;
             /**
-             * @description Blackout periods during which the item is unavailable, as JSON. Its shape follows the docs'
-             *     blackout period specifications, which are not reproduced here.
+             * @description Blackout periods during which the item cannot be bought: one object per period. Times are in the
+             *     store's local time (not UTC), and a period must be within store hours. Example:
+             *     `[{"weekday": "monday", "start_hour": "6:00:00:00+0000", "end_hour": "10:00:00:00+0000",
+             *     "start_date": "02/01/2019", "end_date": "05/31/2019", "message": "Our deli is closed during these
+             *     hours."}]`.
              */
-            blackout_times?: unknown;
-            /** @description A lead time, in minutes (the rest of the docs' description is not public). */
+            blackout_times?: components["schemas"]["BlackoutPeriod"][];
+            /**
+             * @description Lead time, in minutes, within which a customer cannot cancel a catering item, for example `1440`.
+             * @example 1440
+             */
             cancel_lead_time?: number;
             /**
              * @description The code of the product, such as a PLU or UPC; for scannable barcodes, the code on the product
              *     itself. Include the check digit of UPCs. Required if `retailer_reference_code` is not given.
              */
             lookup_code?: string;
+            /**
+             * @description Lead time, in minutes, required to support item fulfillment, for example `2880`. The Catalog API
+             *     overview names the attribute; its type and unit come from the inventory file's catering
+             *     specifications, which use the same attribute names.
+             * @example 2880
+             */
+            order_lead_time?: number;
+            /**
+             * @description The item's price at this store. The Catalog API overview names the attribute; its type and format
+             *     are not public.
+             */
+            price?: unknown;
             /**
              * @description The retailer's internal code that groups lookup codes into one item. Required if `lookup_code`
              *     is not given.
@@ -3357,25 +3522,34 @@ export interface components {
          *     - Send at least one attribute besides those identifiers, or the update fails.
          *     - `item_name` is required when the product is created.
          *
-         *     Only the start of the attribute table is public (up to `organic`); many more attributes follow
-         *     (the overview names `remote_image_URL`, for example), so the object stays open. The docs' page says
-         *     the request body accepts these attributes; whether a request can also carry several products (a
-         *     batch envelope) is not public.
+         *     Only the start of the attribute table is public (up to `organic`); many more attributes follow, so
+         *     the object stays open. The overview names `remote_image_URL`, for example: it is not modelled,
+         *     because its exact key is not public (the prose spelling differs from the tables' snake case). The
+         *     docs' page says the request body accepts these attributes; whether a request can also carry
+         *     several products (a batch envelope) is not public.
          */
         CatalogProduct: {
-            /** @description Secondary product images, as an array of JSON objects (their fields follow the docs' image specifications, not reproduced here). */
-            additional_images_url?: unknown[];
+            /**
+             * @description Secondary product images: "An array of JSON objects defining secondary image URLs", for example
+             *     `[{"angle": "angle_right", "src": "https://www.example.com/image_url_4011.png"}]`. The element's
+             *     shape comes from the inventory file's image specifications, to which the product API page points
+             *     ("For more information, see Additional images specifications and Image specifications").
+             */
+            additional_images_url?: components["schemas"]["ProductImage"][];
             /** @description The customer-facing brand name. Applied only when the product is created. */
             brand_name?: string;
             /** @description US retailers only. Text required by California law (Proposition 65). */
             ca_prop65_text?: string;
-            /** @description The catalog code set version used to match the submitted code to a product. Default the current catalog version. */
+            /**
+             * @description The catalog code set version to use when matching the submitted code to a product. If not
+             *     provided, defaults to the current catalog version.
+             */
             code_set_version?: number;
             /** @description The department in which the product is displayed. */
             department?: string;
             /**
-             * Format: date-time
-             * @description When the data was generated (ISO 8601), for example `2025-01-15T14:30:00Z`.
+             * @description When the data was generated, in ISO 8601, for example `2025-01-15T14:30:00Z`.
+             * @example 2025-01-15T14:30:00Z
              */
             generated_at?: string;
             /** @description Additional item details or custom content. */
@@ -3504,8 +3678,9 @@ export interface components {
         CreateDeliveryOrderRequest: {
             address: components["schemas"]["Address"];
             /**
-             * @description Initial tip, in cents. The 2021 version of the page marks it required; the current page's mark
-             *     is not public.
+             * @description The pre-delivery tip amount, in cents. Required in the 2021 docs ("initial_tip_cents integer ✅");
+             *     the current page's mark is not visible (update order, newest page, marks it required). Optional
+             *     here so that the spec is not stricter than the docs; send it.
              */
             initial_tip_cents?: number;
             /**
@@ -3555,10 +3730,7 @@ export interface components {
             cart_total?: number;
             /** @description The customer's email address. */
             email?: string;
-            /**
-             * Format: date-time
-             * @description End of the delivery window.
-             */
+            /** @description End of the delivery window, an ISO 8601 timestamp. */
             end_at?: string;
             /**
              * @description When the requested window has no capacity, use the soonest same-day window instead. The window
@@ -3590,10 +3762,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description Start of the delivery window. The window lasts at least 1 hour and starts on the hour.
-             */
+            /** @description Start of the delivery window, an ISO 8601 timestamp. The window lasts at least 1 hour and starts on the hour. */
             start_at: string;
             /**
              * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
@@ -3619,10 +3788,7 @@ export interface components {
             cart_total?: number;
             /** @description Whether the customer opts out of SMS messages. Default `false`. */
             customer_sms_opt_out?: boolean;
-            /**
-             * Format: date-time
-             * @description End of the delivery window.
-             */
+            /** @description End of the delivery window, an ISO 8601 timestamp. */
             end_at?: string;
             /** @description The customer's first name. */
             first_name: string;
@@ -3652,10 +3818,7 @@ export interface components {
             service_option_hold_id: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description Start of the delivery window.
-             */
+            /** @description Start of the delivery window, an ISO 8601 timestamp. */
             start_at?: string;
             /**
              * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
@@ -3862,22 +4025,44 @@ export interface components {
         /**
          * DeliveredEvent
          * @description Delivered: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
-         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         *     docs, and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         DeliveredEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["DeliveredEventMetadata"];
             /** @constant */
             event_name: "fulfillment.delivered";
         };
         /**
+         * DeliveredEventMetadata
+         * @description `event_metadata` of the Delivered callback. Beyond `order_id`, the fields come from third-party
+         *     test data only (grade D): open, never required.
+         */
+        DeliveredEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
+        };
+        /**
          * DeliveringEvent
          * @description Delivering: a Fulfillment callback. Its `event_name` comes from third-party code, not from the
-         *     docs, and its payload beyond `event_metadata.order_id` is not public.
+         *     docs, and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         DeliveringEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["DeliveringEventMetadata"];
             /** @constant */
             event_name: "fulfillment.delivering";
+        };
+        /**
+         * DeliveringEventMetadata
+         * @description `event_metadata` of the Delivering callback. Beyond `order_id`, the fields come from third-party
+         *     test data only (grade D): open, never required.
+         */
+        DeliveringEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The delivery window of the order. */
+            delivery_window?: components["schemas"]["CallbackWindow"];
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
         };
         /**
          * DesiredWindow
@@ -3888,17 +4073,75 @@ export interface components {
          */
         DesiredWindow: {
             /**
-             * Format: date-time
              * @description End of the desired window (ISO 8601).
              * @example 2022-11-02T18:00:00.00000-00:00
              */
             ends_at?: string;
             /**
-             * Format: date-time
              * @description Start of the desired window (ISO 8601).
              * @example 2022-11-02T16:00:00.00000-00:00
              */
             starts_at?: string;
+        };
+        /**
+         * DispatchOrder
+         * @description A dispatch last mile delivery order, as the dispatch get and cancel pages document it: the Order
+         *     fields up to `metadata` and `fulfillment_details`, where their tables end. The deprecated last mile
+         *     get page (the same path) lists the same ten fields. Unlike the Order of the other order operations,
+         *     the dispatch pages do not list `warnings`, `items` or `pos_payment_method`; a response may still
+         *     carry fields that are not public, so the object stays open.
+         */
+        DispatchOrder: {
+            /**
+             * @description Why the order was canceled. Present only on canceled orders.
+             * @enum {string}
+             */
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            /**
+             * Format: date-time
+             * @description When the order was created.
+             */
+            created_at?: string;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            /**
+             * @description The retailer-generated order ID (the `order_id` of the create request).
+             * @example order-20261127-0001
+             */
+            id: string;
+            /**
+             * @deprecated
+             * @description Deprecated: use `is_instacartplus` instead. Default `false`.
+             */
+            is_express?: boolean;
+            /** @description Whether the order got Instacart+ benefits. Default `false`. */
+            is_instacartplus?: boolean;
+            /**
+             * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
+             * @example en_US
+             */
+            locale?: string;
+            /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
+            metadata?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
+             *     that page.
+             */
+            order_url?: string | null;
+            /**
+             * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
+             *     name: `brand_new` (the only status in which update order, update last mile order, and the
+             *     dispatch update and cancel are allowed), `acknowledged` (a shopper is assigned), `picking` (set item
+             *     replacements works up to this status), `staged` (the Post-checkout `workflow_state`
+             *     `ready_for_pickup` corresponds to it). A 2021 example of the last mile stage response shows
+             *     `created`. The Order status callbacks follow the same lifecycle.
+             * @example brand_new
+             * @example acknowledged
+             * @example picking
+             * @example staged
+             */
+            status: string;
         };
         /**
          * ErrorDetail
@@ -4142,7 +4385,7 @@ export interface components {
         /**
          * FulfillmentEvent
          * @description A Fulfillment callback whose `event_name` the docs do not make public (they show only its display
-         *     name, such as Staged or Late delivery). `event_name` stays an open string: no value is guessed, and
+         *     name, such as Order location or Tip adjustment). `event_name` stays an open string: no value is guessed, and
          *     a receiver gets such an event as an unknown event with its raw `event_name`. Only the envelope and
          *     `event_metadata.order_id` are known.
          */
@@ -4176,10 +4419,13 @@ export interface components {
             /** @description The orders to batch. */
             orders: components["schemas"]["SandboxBatchOrder"][];
             /**
-             * @description The shopper's ID, from create a shopper. (An Instacart employee's test suite sends it as a JSON
-             *     string and the development server accepts it; the docs type is integer.)
+             * @description The shopper's ID, from create a shopper: an integer in the docs. An Instacart employee's test
+             *     suite sends it as a JSON string of digits and the development server answers 200, so a string
+             *     of digits is accepted too.
+             * @example 21850710
+             * @example 21850710
              */
-            shopper_id: number;
+            shopper_id: number | string;
             /**
              * @description Initial workflow state of the batch. The states depend on `batch_type` (see advance the batch
              *     status), for example `brand_new`, `acknowledged`, `picking`.
@@ -4200,7 +4446,7 @@ export interface components {
              * @enum {string}
              */
             status: "APPROVED" | "REJECTED";
-        };
+        } & unknown;
         /**
          * InstacartAccountInfo
          * @description The Instacart+ membership of the Instacart account linked to a Connect user.
@@ -4221,7 +4467,8 @@ export interface components {
         };
         /**
          * ItemIdentifier
-         * @description Identifies a product, by UPC or by retailer reference code (RRC).
+         * @description Identifies a product, by UPC or by retailer reference code (RRC): an object with exactly one of
+         *     the two.
          */
         ItemIdentifier: {
             /** @description Universal product code. */
@@ -4249,6 +4496,30 @@ export interface components {
          *     describes the check that failed. Its fields are not public.
          */
         ItemValidationFailure: Record<string, unknown>;
+        /**
+         * LateDeliveryEvent
+         * @description Late delivery: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        LateDeliveryEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.late_delivery";
+        };
+        /**
+         * LatePickupEvent
+         * @description Late pickup: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        LatePickupEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.late_pickup";
+        };
         /**
          * LifecycleMessage
          * @description An automatic notification sent during the order's lifecycle, for example when an item is refunded
@@ -4354,10 +4625,7 @@ export interface components {
         ListLastMileServiceOptionsLegacyRequest: {
             /** @description Total value of the order's items, in cents. */
             cart_total_cents?: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -4367,7 +4635,7 @@ export interface components {
             postal_code?: string;
             /** @description Number of units in the order, counting multiples. */
             units_count?: number;
-        };
+        } & unknown;
         /**
          * ListLastMileServiceOptionsRequest
          * @description Request body of list time slots for last mile delivery. Instacart's page shows `address`,
@@ -4378,10 +4646,7 @@ export interface components {
             address: components["schemas"]["ExpandedAddress"];
             /** @description Total value of the order's items, in cents. */
             cart_total_cents: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -4473,6 +4738,15 @@ export interface components {
             sender_type: "user" | "driver";
         };
         /**
+         * NewWindowEventMetadata
+         * @description `event_metadata` of the Late delivery, Late pickup and Rescheduled callbacks. Beyond `order_id`, the
+         *     fields come from third-party test data only (grade D): open, never required.
+         */
+        NewWindowEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The new window of the order. */
+            new_window?: components["schemas"]["CallbackWindow"];
+        };
+        /**
          * OAuthError
          * @description Error body of the two OAuth endpoints, which use an OAuth-style vocabulary instead of the Connect
          *     error envelope. The docs' error tables give the error name (for example `unauthorized_client`,
@@ -4487,7 +4761,8 @@ export interface components {
         /**
          * Order
          * @description A Fulfillment order: the response of create, get, update, update tip, stage and cancel (delivery,
-         *     pickup, last mile and dispatch last mile orders). The fields up to `items` are confirmed, with
+         *     pickup, last mile and dispatch last mile orders; the dispatch get and cancel pages document fewer
+         *     fields, `DispatchOrder`). The fields up to `items` are confirmed, with
          *     these required marks, by the get orders and update tip pages; `pos_payment_method` comes from
          *     the docs mirror's get order page (required there). Further fields are not public, so the object
          *     stays open.
@@ -4636,13 +4911,23 @@ export interface components {
         /**
          * OrderItem
          * @description An item of a cart or order, in a request (list time slots, create and update orders).
-         *     `line_num` is unique within the order. Either `count` or `weight` is required, depending on the
-         *     product's quantity type in the retailer's catalog; weight is in the catalog unit of the item
-         *     (lb or kg).
+         *     `line_num` is unique within the order. Each item needs `count` or `weight` (or both): the product's
+         *     quantity type in the retailer's catalog decides which one is required. Products sold per unit
+         *     need `count`; a `weight` sent with them is added to the order's special instructions. Products
+         *     sold by weight need `weight`, in the catalog unit of the item (`lb` or `kg`); a `count` sent with
+         *     them is added to the special instructions. Variable-weight products use the catalog's
+         *     `par_weight`. (Docs: "The items[] in these requests accept both count and weight, but the
+         *     product's quantity type determines which field is required", product quantity types page.)
          */
         OrderItem: {
-            /** @description Quantity, for products sold by count. */
+            /** @description Quantity, for products sold per unit. A non-negative integer. */
             count?: number;
+            /**
+             * @description The product, by `upc` or by `rrc`. The Fulfillment pages' 2021 tables list only `upc`; the `rrc`
+             *     form comes from an Instacart employee's test suite, which created a delivery order with
+             *     `{"rrc": "594827"}` and got 200 (trust grade C for this use; Recommendations and the Sandbox
+             *     document `rrc` themselves).
+             */
             item?: components["schemas"]["ItemIdentifier"];
             /** @description Line number, unique within the order. */
             line_num: string;
@@ -4657,9 +4942,9 @@ export interface components {
             replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null;
             /** @description Instructions for the shopper about this item. */
             special_instructions?: string | null;
-            /** @description Weight in the catalog unit of the item, for products sold by weight. */
+            /** @description Weight in the catalog unit of the item (`lb` or `kg`), for products sold by weight. A non-negative number. */
             weight?: number;
-        };
+        } & unknown;
         /**
          * OrderItemSelection
          * @description The customer's preferred replacement for one line item of the order. `count` or `weight` is
@@ -4761,10 +5046,11 @@ export interface components {
          */
         OrderUser: {
             /**
-             * Format: date
-             * @description ISO 8601 date of birth, used to check eligibility for alcohol and other age-restricted items.
-             *     Orders with age-restricted products need it: without it the request fails or the item is
-             *     removed, depending on the retailer's configuration.
+             * @description The user's birthday in ISO 8601 format, used to check eligibility for alcohol and other
+             *     age-restricted items; `YYYY-MM-DD` is the recommended form. Orders with age-restricted products
+             *     need it: without it the request fails or the item is removed, depending on the retailer's
+             *     configuration. No `date` format is enforced: ISO 8601 also covers date-times, and an Instacart
+             *     employee's test suite sent a date in another form and got 200.
              * @example 1990-01-31
              */
             birthday?: string;
@@ -4779,12 +5065,29 @@ export interface components {
         /**
          * PickingEvent
          * @description Picking: a Fulfillment callback. Its `event_name` comes from third-party code, not from the docs,
-         *     and its payload beyond `event_metadata.order_id` is not public.
+         *     and its payload beyond `event_metadata.order_id` is not public: the fields of its
+         *     `event_metadata` come from third-party test data (grade D).
          */
         PickingEvent: components["schemas"]["CallbackEventEnvelope"] & {
-            event_metadata: components["schemas"]["FulfillmentEventMetadata"];
+            event_metadata: components["schemas"]["PickingEventMetadata"];
             /** @constant */
             event_name: "fulfillment.picking";
+        };
+        /**
+         * PickingEventMetadata
+         * @description `event_metadata` of the Picking callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required. The docs note that `store_location` may be missing from
+         *     delivery callbacks until after this one.
+         */
+        PickingEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /**
+             * @description URL of the order (the samples send a string, such as `retailer.com/xyz/picking/orderurl`).
+             *     No type is imposed: the Order response documents `order_url` as a string that is null or
+             *     empty when the retailer opted out of the Instacart-hosted order status page.
+             */
+            order_url?: unknown;
+            /** @description The store that fulfills the order (compare `fulfillment_details.store_location` of the Order). */
+            store_location?: string;
         };
         /**
          * PickupDetails
@@ -4915,9 +5218,6 @@ export interface components {
          *     the current `workflow_state`, the `fulfillment_type` and the start and end of the delivery window,
          *     but only the value tables of `fulfillment_type` and `workflow_state` are public: the JSON names of
          *     the date and window fields, and the required marks, are not. The object stays open.
-         *
-         *     The schedule-pickup page also names a `pickup_category` of the post-checkout order (`curbside` is
-         *     the value it requires); its type and place are not public, so it is not modelled here.
          */
         PostCheckoutOrder: {
             /**
@@ -4927,6 +5227,13 @@ export interface components {
              * @enum {string}
              */
             fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup";
+            /**
+             * @description The kind of pickup, for pickup orders. The docs name `curbside` (the value schedule pickup
+             *     requires); other values are not public (pickup instructions use the categories `curbside`,
+             *     `locker` and `in_store`, but whether this field shares them is not stated).
+             * @example curbside
+             */
+            pickup_category?: string;
             /**
              * @description Where the order is in its workflow. An open list: the docs publish these states (and the
              *     fulfillment types that use them), and later states such as delivery and cancellation are not
@@ -5055,7 +5362,10 @@ export interface components {
             id: string;
             /** @description The items of the transaction. */
             items?: components["schemas"]["PosItem"][];
-            /** @description Last four digits of the primary account number (payment card number), for example `7890`. */
+            /**
+             * @description The last four digits of the primary account number or payment card number, for example `7890`.
+             *     The docs state no format rule, so none is enforced here.
+             */
             last_four: string;
             /** @description Identifier of the store, for example `4211`. */
             store_id: string;
@@ -5070,10 +5380,12 @@ export interface components {
             /** @description Total tax of the transaction. */
             total_tax: number;
             /**
-             * Format: date-time
-             * @description Time of the transaction, with a UTC offset or in UTC (`Z`), for example `2022-03-09T16:37:00Z`.
-             *     (The docs also show `2022-03-09T11:37:00-5:00`; write the offset with two-digit hours,
-             *     `-05:00`, as ISO 8601 requires.)
+             * @description The time of the transaction: append the time zone at the end or use UTC, for example
+             *     `2022-03-09T16:37:00Z`. The docs' other example, `2022-03-09T11:37:00-5:00`, has a one-digit
+             *     offset hour that RFC 3339 date-times refuse, so no `date-time` format is enforced here; write
+             *     the offset with two-digit hours (`-05:00`), as ISO 8601 requires.
+             * @example 2022-03-09T16:37:00Z
+             * @example 2022-03-09T11:37:00-5:00
              */
             transaction_timestamp: string;
         };
@@ -5111,10 +5423,7 @@ export interface components {
         PreviewLastMileServiceOptionsRequest: {
             /** @description Total value of the order's items, in cents. */
             cart_total_cents?: number;
-            /**
-             * Format: date-time
-             * @description Only return time slots that start after this time (ISO 8601).
-             */
+            /** @description Only return time slots that start after this time (ISO 8601). */
             earliest_option_start_at?: string;
             /** @description Number of different item types in the order. */
             items_count?: number;
@@ -5122,7 +5431,7 @@ export interface components {
             location_code?: string;
             /** @description Postal code of the delivery. Required unless `location_code` is given. */
             postal_code?: string;
-        };
+        } & unknown;
         /**
          * PreviewPickupServiceOptionsRequest
          * @description Request body of preview time slots for pickup. The page's prose names `with_priority_eta_options`,
@@ -5139,6 +5448,24 @@ export interface components {
             with_eta_options?: boolean;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Named by the page's prose only. */
             with_priority_eta_options?: boolean;
+        };
+        /**
+         * ProductImage
+         * @description A secondary image of a product (`additional_images_url`): its URL and the angle it shows. URLs
+         *     cannot include spaces and must include the file extension. The docs give the element only as an
+         *     example, so the object stays open and its fields are not required.
+         */
+        ProductImage: {
+            /**
+             * @description The angle of the image, for example `angle_right`.
+             * @example angle_right
+             */
+            angle?: string;
+            /**
+             * @description The image URL, with its file extension and without spaces.
+             * @example https://www.example.com/image_url_4011.png
+             */
+            src?: string;
         };
         /**
          * RecommendationItem
@@ -5217,6 +5544,18 @@ export interface components {
         ReplacementItemsResponse: {
             /** @description The items and their suggested replacement items. */
             items?: components["schemas"]["RecommendationResultLine"][];
+        };
+        /**
+         * RescheduledEvent
+         * @description Rescheduled: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        RescheduledEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["NewWindowEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.rescheduled";
         };
         /**
          * ReserveDesiredWindowServiceOptionRequest
@@ -5316,9 +5655,9 @@ export interface components {
          */
         SchedulePickupRequest: {
             /**
-             * Format: date-time
-             * @description The customer's estimated time of arrival at the store. Sending a new value for the same order
-             *     updates the scheduled pickup.
+             * @description The customer's estimated time of arrival at the store, presumably an ISO 8601 timestamp (no
+             *     format is enforced: the type is not public). Sending a new value for the same order updates the
+             *     scheduled pickup.
              */
             schedule_pickup_eta: string;
         };
@@ -5453,6 +5792,53 @@ export interface components {
             event_name: "canceled" | "rescheduled" | "late_delivery";
         };
         /**
+         * StagedEvent
+         * @description Staged: a Fulfillment callback. Its `event_name` comes from third-party code (a commercial
+         *     integrator's callback load test, grade D), not from the docs, and its payload beyond
+         *     `event_metadata.order_id` is not public: the fields of its `event_metadata` come from the same
+         *     test data.
+         */
+        StagedEvent: components["schemas"]["CallbackEventEnvelope"] & {
+            event_metadata: components["schemas"]["StagedEventMetadata"];
+            /** @constant */
+            event_name: "fulfillment.staged";
+        };
+        /**
+         * StagedEventMetadata
+         * @description `event_metadata` of the Staged callback. Beyond `order_id`, the fields come from third-party test
+         *     data only (grade D): open, never required.
+         */
+        StagedEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
+            /** @description The items of the order and what happened to them. */
+            order_items?: components["schemas"]["CallbackOrderItem"][];
+            /** @description A link for the pickup (the sample sends `retailer.com/xyz1/pickuplink`). */
+            pickup_link?: string;
+            /** @description A link to the order status (the sample sends `delivery.retailer.com/xyz`). */
+            status_link?: string;
+        };
+        /**
+         * StageDispatchLastMileOrderRequest
+         * @description Request body of stage a dispatch last mile delivery order. Every field is optional. The path also
+         *     served the deprecated last mile use, whose body adds `bag_scan_codes` (deprecated with that use).
+         */
+        StageDispatchLastMileOrderRequest: {
+            /** @description Label printed on the bags. */
+            bag_label?: string;
+            /**
+             * @deprecated
+             * @description Deprecated with the last mile use of this path: the barcodes printed on the bag labels, which the
+             *     shopper scans at pickup. The dispatch page does not list it; stage last mile orders, with their
+             *     bag scan codes, through `stageLastMileOrder`.
+             */
+            bag_scan_codes?: string[];
+            /** @description Number of bags. */
+            bags_count?: number;
+            /** @description Number of items. */
+            items_count?: number;
+            /** @description The weight of the items in lbs. */
+            items_weight?: number;
+        };
+        /**
          * StageLastMileOrderRequest
          * @description Request body of stage a last mile delivery order. Every field is optional.
          */
@@ -5503,21 +5889,30 @@ export interface components {
         /**
          * UpdateDispatchLastMileOrderRequest
          * @description Request body of update a dispatch last mile delivery order. Every field is optional, but a new
-         *     window needs both `start_at` and `end_at`. The deprecated last mile use of the same path took the
-         *     parameters of update a last mile delivery order (`UpdateLastMileOrderRequest`, whose table is not
-         *     fully public), so the object stays open.
+         *     window needs both `start_at` and `end_at`.
+         *
+         *     The dispatch page's table is complete (ten fields, all optional, followed by the note on the
+         *     window), so the object is closed. The same path was also the old URI to update a last mile
+         *     delivery order, with the parameters of update a last mile delivery order: of those, only
+         *     `bag_label` is missing from the dispatch table, so it is accepted too, marked deprecated with
+         *     that use. (The rest of that older table is not public; a field from it that is not listed here
+         *     is refused by the mock.)
          */
         UpdateDispatchLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. */
             alcoholic?: boolean;
+            /**
+             * @deprecated
+             * @description Deprecated with the last mile use of this path: the label printed on the bags of a last mile
+             *     delivery order. The dispatch page does not list it; update last mile orders, with their bag
+             *     label, through `updateLastMileOrder`.
+             */
+            bag_label?: string;
             /** @description Number of bags. */
             bags_count?: number;
             /** @description Value of the order. */
             cart_total?: number;
-            /**
-             * Format: date-time
-             * @description New window end; send it with `start_at`.
-             */
+            /** @description New window end, an ISO 8601 timestamp; send it with `start_at`. */
             end_at?: string;
             /** @description Tip, in cents. */
             initial_tip_cents?: number;
@@ -5532,10 +5927,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description New window start; send it with `end_at`. The window lasts at least 1 hour and starts on the hour.
-             */
+            /** @description New window start, an ISO 8601 timestamp; send it with `end_at`. The window lasts at least 1 hour and starts on the hour. */
             start_at?: string;
         } & (unknown & unknown);
         /**
@@ -5552,10 +5944,7 @@ export interface components {
             bags_count?: number;
             /** @description Value of the order. */
             cart_total?: number;
-            /**
-             * Format: date-time
-             * @description New window end; must fall inside the window of the chosen service option.
-             */
+            /** @description New window end, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
             end_at?: string;
             /** @description Tip, in cents. */
             initial_tip_cents?: number;
@@ -5570,10 +5959,7 @@ export interface components {
             service_option_id?: number;
             /** @description Instructions for the driver. */
             special_instructions?: string;
-            /**
-             * Format: date-time
-             * @description New window start; must fall inside the window of the chosen service option.
-             */
+            /** @description New window start, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
             start_at?: string;
         };
         /**
@@ -6551,6 +6937,67 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    updateSandboxShopperOrderItemPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Language of the response (RFC 7231, quality weights allowed). Supported: `en-US`, `en-CA`,
+                 *     `fr-CA`. The default depends on the country (`en-US` in the US, `en-CA` in Canada). A `locale`
+                 *     field in the request body, where an operation has one, overrides this header.
+                 */
+                "Accept-Language"?: components["parameters"]["AcceptLanguageHeader"];
+                /** @description Identifies the retailer banner. **Required for multi-banner retailers**; others leave it out. */
+                "X-Retailer-Id"?: components["parameters"]["RetailerIdHeader"];
+                /**
+                 * @description Listed by the docs on some Post-checkout and Sandbox operations, without a description; the
+                 *     docs' examples send `true`.
+                 */
+                "X-Treat-Ids-As-Internal"?: components["parameters"]["TreatIdsAsInternalHeader"];
+            };
+            path: {
+                /**
+                 * @description The line number of the order item.
+                 * @example 1
+                 */
+                line_num: string;
+                /**
+                 * @description The order ID.
+                 * @example a1b2c3
+                 */
+                order_id: string;
+                /**
+                 * @description The shopper ID, from create a shopper.
+                 * @example 21850710
+                 */
+                shopper_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSandboxShopperOrderItemRequest"];
+            };
+        };
+        responses: {
+            /** @description The item was updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxSuccess"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createDispatchLastMileOrder: {
         parameters: {
             query?: never;
@@ -6643,7 +7090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["DispatchOrder"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6740,7 +7187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Order"];
+                    "application/json": components["schemas"]["DispatchOrder"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6752,7 +7199,7 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
-    stageLastMileOrderLegacy: {
+    stageDispatchLastMileOrder: {
         parameters: {
             query?: never;
             header?: {
@@ -6777,7 +7224,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["StageLastMileOrderRequest"];
+                "application/json": components["schemas"]["StageDispatchLastMileOrderRequest"];
             };
         };
         responses: {
@@ -10086,7 +10533,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["LateDeliveryEvent"];
             };
         };
         responses: {
@@ -10103,7 +10550,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["LatePickupEvent"];
             };
         };
         responses: {
@@ -10256,7 +10703,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["RescheduledEvent"];
             };
         };
         responses: {
@@ -10290,7 +10737,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FulfillmentEvent"];
+                "application/json": components["schemas"]["StagedEvent"];
             };
         };
         responses: {

@@ -1,7 +1,8 @@
 /**
  * npm run build → dist/ (also run by `npm pack` and `npm publish` through `prepack`):
  *
- *   dist/esm/      tsc output of the entry points, the bin, and everything they import (src/, generated/):
+ *   dist/esm/      tsc output of the entry points (package.json `exports` and `bin`) and everything
+ *                  they import (src/, generated/):
  *                  ES modules and their declarations, type-checked with the project's tsconfig
  *   dist/cjs/      the same modules as CommonJS (esbuild transform of the ESM output), the same
  *                  declarations, and a package.json saying `"type": "commonjs"`
@@ -14,7 +15,7 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promi
 import { dirname, join, relative } from "node:path";
 import { transform } from "esbuild";
 import ts from "typescript";
-import { binEntries, cjsDir, distDir, entryPoints, esmDir, generatedTypesOnly, shippedSpec } from "./lib/package.ts";
+import { cjsDir, distDir, entrySources, esmDir, generatedTypesOnly, shippedSpec } from "./lib/package.ts";
 import { bundledSpec, root } from "./lib/paths.ts";
 
 /** Every file below `dir`, as paths relative to it. */
@@ -37,7 +38,7 @@ function emitEsm(): void {
   if (config.error) throw new Error(formatDiagnostics([config.error]));
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const program = ts.createProgram(
-    [...Object.values(entryPoints), ...binEntries].map((entry) => join(root, entry)),
+    entrySources().map((entry) => join(root, entry)),
     {
       ...options,
       noEmit: false,

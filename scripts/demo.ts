@@ -31,7 +31,11 @@ async function deliveryFlow(connect: ConnectClient, step: Step): Promise<Placed>
     { line_num: "1", count: 2, item: { upc: "00041570054161" } },
     { line_num: "2", weight: 1.5, item: { upc: "00011110838926" } },
   ];
-  const user = await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada", last_name: "Lovelace", phone_number: "+18005550100" } }));
+  const user = await unwrap(
+    connect.POST("/v2/fulfillment/users", {
+      body: { user_id: userId, first_name: "Ada", last_name: "Lovelace", phone_number: "+18005550100" },
+    }),
+  );
   step("create user", "POST /v2/fulfillment/users", user);
 
   const { stores = [] } = await unwrap(connect.POST("/v2/fulfillment/stores/delivery", { body: { find_by: address } }));
@@ -40,21 +44,40 @@ async function deliveryFlow(connect: ConnectClient, step: Step): Promise<Placed>
   step("find stores", "POST /v2/fulfillment/stores/delivery", { stores: stores.length, chosen: store });
 
   const { service_options: options } = await unwrap(
-    connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", { params: { path: { user_id: userId } }, body: { address, items, location_code: store.location_code } }),
+    connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
+      params: { path: { user_id: userId } },
+      body: { address, items, location_code: store.location_code },
+    }),
   );
   const option = options.find((o) => o.availability.available) ?? options[0];
   if (!option) throw new Error("no delivery time slot is available");
-  step("time slots", `POST /v2/fulfillment/users/${userId}/service_options/cart/delivery`, { options: options.length, chosen: { id: option.id, window: option.window } });
+  step("time slots", `POST /v2/fulfillment/users/${userId}/service_options/cart/delivery`, {
+    options: options.length,
+    chosen: { id: option.id, window: option.window },
+  });
 
   const { service_option_hold: hold } = await unwrap(
-    connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", { params: { path: { user_id: userId, service_option_id: option.id } } }),
+    connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+      params: { path: { user_id: userId, service_option_id: option.id } },
+    }),
   );
-  step("reserve", `POST /v2/fulfillment/users/${userId}/service_options/${option.id}/reserve`, { hold_id: hold.id, expires_at: hold.expires_at });
+  step("reserve", `POST /v2/fulfillment/users/${userId}/service_options/${option.id}/reserve`, {
+    hold_id: hold.id,
+    expires_at: hold.expires_at,
+  });
 
   const created = await unwrap(
     connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
       params: { path: { user_id: userId } },
-      body: { order_id: orderId, service_option_hold_id: hold.id, location_code: store.location_code, initial_tip_cents: 500, address, items, user: { phone_number: "+18005550100" } },
+      body: {
+        order_id: orderId,
+        service_option_hold_id: hold.id,
+        location_code: store.location_code,
+        initial_tip_cents: 500,
+        address,
+        items,
+        user: { phone_number: "+18005550100" },
+      },
     }),
   );
   step("create order", `POST /v2/fulfillment/users/${userId}/orders/delivery`, { id: created.id, status: created.status });
@@ -62,7 +85,11 @@ async function deliveryFlow(connect: ConnectClient, step: Step): Promise<Placed>
 }
 
 async function getOrder(connect: ConnectClient, placed: Placed, step: Step): Promise<string> {
-  const order = await unwrap(connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: placed.userId, order_id: placed.orderId } } }));
+  const order = await unwrap(
+    connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", {
+      params: { path: { user_id: placed.userId, order_id: placed.orderId } },
+    }),
+  );
   const details = order.fulfillment_details;
   step("get order", `GET /v2/fulfillment/users/${placed.userId}/orders/${placed.orderId}`, {
     id: order.id,
@@ -78,11 +105,16 @@ async function shopperFlow(connect: ConnectClient, placed: Placed, simulated: No
   const { simulator, receiver } = simulated;
   const { id: shopperId } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: { email: "shopper@example.com" } }));
   step("shopper", "POST /v2/fulfillment_sandbox/shoppers", { id: shopperId });
-  const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopperId, batch_type: "delivery", orders: [{ id: placed.orderId }] } }));
+  const batch = await unwrap(
+    connect.POST("/v2/fulfillment_sandbox/batches", {
+      body: { shopper_id: shopperId, batch_type: "delivery", orders: [{ id: placed.orderId }] },
+    }),
+  );
   step("batch", "POST /v2/fulfillment_sandbox/batches", batch);
   await simulator.settle();
   for (let state = batch.workflow_state; state !== "completed"; ) {
-    state = (await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batch.id } } }))).workflow_state!;
+    state = (await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batch.id } } })))
+      .workflow_state!;
     step("advance", `POST /v2/fulfillment_sandbox/batches/${batch.id}/advance`, { workflow_state: state });
     await simulator.settle(); // prints the callbacks this step sent, as the receiver gets them
   }
@@ -113,7 +145,11 @@ async function main(): Promise<void> {
       clientSecret: target.clientSecret,
       hooks: {
         onTokenRefresh: ({ grant, scope, expiresIn }) =>
-          step("token", "POST /v2/oauth/token", `${grant} token for ${scope || "(no scope)"}, expires in ${expiresIn} s (cached, reused by the next calls)`),
+          step(
+            "token",
+            "POST /v2/oauth/token",
+            `${grant} token for ${scope || "(no scope)"}, expires in ${expiresIn} s (cached, reused by the next calls)`,
+          ),
       },
     });
     const placed = await deliveryFlow(connect, step);
@@ -126,8 +162,15 @@ async function main(): Promise<void> {
       out();
       out(`callbacks: ${target.simulated.receiver.processed.map((event) => event.event_name.replace("fulfillment.", "")).join(" → ")}`);
     } else {
-      const canceled = await unwrap(connect.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/cancel", { params: { path: { user_id: placed.userId, order_id: placed.orderId } } }));
-      step("cancel", `POST /v2/fulfillment/users/${placed.userId}/orders/${placed.orderId}/cancel`, { id: canceled.id, status: canceled.status });
+      const canceled = await unwrap(
+        connect.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/cancel", {
+          params: { path: { user_id: placed.userId, order_id: placed.orderId } },
+        }),
+      );
+      step("cancel", `POST /v2/fulfillment/users/${placed.userId}/orders/${placed.orderId}/cancel`, {
+        id: canceled.id,
+        status: canceled.status,
+      });
     }
     out();
     out(`done: ${n} steps in ${Date.now() - started} ms`);

@@ -1,10 +1,12 @@
 /**
  * npm run spec:report: what the spec holds, from generated/openapi.json: operations per API area,
  * deprecated operations, uses, fields and parameters, operations whose schemas are incomplete
- * (`x-incomplete`), facts below the top trust grade (`x-source-trust`), and examples.
+ * (`x-incomplete`), facts below the top trust grade (`x-source-trust`), examples, and every
+ * constraint of the request schemas beyond type, required and enum with its source.
  */
 import { readFileSync } from "node:fs";
 import { bundledSpec } from "./lib/paths.ts";
+import { describePointer, requestConstraints, sourceProblem } from "./lib/constraints.ts";
 import { deref, listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "./lib/spec.ts";
 
 const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
@@ -188,5 +190,23 @@ walkExamples(spec.components, "other");
 out(`request bodies: ${count.request}, success responses: ${count.success}, error responses: ${count.error}, parameters: ${count.parameter}, schema values: ${count.schema}`);
 out(`operations with a success example: ${operations.filter(({ operation }) => Object.entries(operation.responses ?? {}).some(([s, r]) => /^2/.test(s) && JSON.stringify(deref(spec, r)).includes('"example'))).length} of ${operations.length}`);
 out(`scopes used: ${[...new Set(operations.flatMap(({ operation }) => operationScopes(spec, operation)))].sort().join(", ")}`);
+
+out();
+
+const constraints = requestConstraints(spec);
+out(`## Request constraints beyond type, required and enum (${constraints.length})`);
+out();
+out("Each with its source: the complete docs table of a closed object (`x-complete-table`), or the");
+out("docs sentence of any other rule (`x-source`). The spec is never stricter than the docs.");
+out();
+out("| constraint | where | source |");
+out("|---|---|---|");
+const cell = (text: string): string => text.replace(/\s+/g, " ").replace(/\|/g, "\\|");
+for (const constraint of constraints) {
+  const rule = constraint.keyword === "closed" ? "closed object" : `${constraint.keyword}: ${JSON.stringify(constraint.value)}`;
+  const problem = sourceProblem(constraint);
+  const source = problem ? `**missing**: ${problem}` : (constraint.source ?? "");
+  out(`| ${cell(rule.length > 60 ? `${rule.slice(0, 57)}...` : rule)} | ${cell(describePointer(constraint.where))} | ${cell(source)} |`);
+}
 
 console.log(lines.join("\n"));

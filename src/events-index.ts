@@ -31,8 +31,12 @@ export type {
   FulfillmentEvent,
   KnownCallbackEvent,
   KnownCallbackEventName,
+  LateDeliveryEvent,
+  LatePickupEvent,
   MemoryEventStoreOptions,
   PickingEvent,
+  RescheduledEvent,
+  StagedEvent,
   UnknownCallbackEvent,
 } from "./events.js";
 export { createCallbackTokenHandler } from "./callback-token.js";

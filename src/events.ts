@@ -27,7 +27,11 @@ export type {
   FulfillmentEvent,
   KnownCallbackEvent,
   KnownCallbackEventName,
+  LateDeliveryEvent,
+  LatePickupEvent,
   PickingEvent,
+  RescheduledEvent,
+  StagedEvent,
   UnknownCallbackEvent,
 } from "../generated/events.js";
 

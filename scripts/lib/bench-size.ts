@@ -1,19 +1,18 @@
 /**
- * Size: the runtime bundle a user ships, minified and gzipped (esbuild, in-process), against
- * openapi-fetch alone. Three entries: the whole package (`src/index.ts`), only what a client user
- * imports (`createConnectClient`, tree-shaken), and openapi-fetch's own entry.
+ * Size for `npm run bench`: the rows of `size-limit --json` (.size-limit.js: esbuild, minified,
+ * gzipped), the same measurement whose budgets `npm test` enforces.
  */
-import { build } from "esbuild";
-import { gzipSync } from "node:zlib";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { root } from "./paths.ts";
 
+const run = promisify(execFile);
+
 export interface BundleSize {
-  /** Minified bytes. */
-  minified: number;
   /** Minified and gzipped bytes (level 9). */
   gzipped: number;
-  /** The largest inputs, in minified bytes they contribute. */
-  inputs: Record<string, number>;
 }
 
 export interface SizeResults {
@@ -25,31 +24,24 @@ export interface SizeResults {
   openapiFetch: BundleSize;
 }
 
-async function bundle(contents: string): Promise<BundleSize> {
-  const result = await build({
-    stdin: { contents, resolveDir: root, sourcefile: "bench-entry.ts", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  const code = result.outputFiles[0]!.contents;
-  const output = Object.values(result.metafile.outputs)[0]!;
-  const inputs = Object.entries(output.inputs)
-    .map(([file, info]) => [file.replace(/^.*node_modules\//, ""), info.bytesInOutput] as const)
-    .filter(([, bytes]) => bytes > 0)
-    .sort((a, b) => b[1] - a[1]);
-  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength, inputs: Object.fromEntries(inputs) };
-}
+const ROWS = {
+  package: "instacart-connect: every export",
+  client: "instacart-connect: createConnectClient",
+  openapiFetch: "openapi-fetch: createClient",
+} as const;
 
 export async function measureSize(): Promise<SizeResults> {
-  return {
-    package: await bundle(`export * from "./src/index.ts";`),
-    client: await bundle(`export { createConnectClient } from "./src/index.ts";`),
-    openapiFetch: await bundle(`export { default } from "openapi-fetch";`),
+  const bin = join(createRequire(import.meta.url).resolve("size-limit/package.json"), "..", "bin.js");
+  // A bundle over its budget exits 1: the bench still reports the numbers.
+  const { stdout } = await run(process.execPath, [bin, "--json"], { cwd: root }).catch((error: { stdout?: string; message: string }) => {
+    if (error.stdout?.trimStart().startsWith("[")) return { stdout: error.stdout };
+    throw new Error(`size-limit failed: ${error.message}`);
+  });
+  const rows = JSON.parse(stdout) as { name: string; size: number }[];
+  const gzipped = (name: string): BundleSize => {
+    const row = rows.find((candidate) => candidate.name === name);
+    if (!row) throw new Error(`.size-limit.js has no row named "${name}"`);
+    return { gzipped: row.size };
   };
+  return { package: gzipped(ROWS.package), client: gzipped(ROWS.client), openapiFetch: gzipped(ROWS.openapiFetch) };
 }

@@ -59,7 +59,9 @@ export async function startDemoReceiver(print: (line: string) => void): Promise<
     }
     return response;
   };
-  const server = createServer(toNodeListener((request) => (new URL(request.url).pathname === "/oauth/token" ? tokenEndpoint(request) : receive(request))));
+  const server = createServer(
+    toNodeListener((request) => (new URL(request.url).pathname === "/oauth/token" ? tokenEndpoint(request) : receive(request))),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
@@ -70,6 +72,10 @@ export async function startDemoReceiver(print: (line: string) => void): Promise<
     callbacks: { url: `${origin}/instacart/callbacks`, tokenUrl: `${origin}/oauth/token`, clientId, clientSecret },
     processed,
     duplicates: () => duplicates,
-    close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -13,7 +13,11 @@ export interface Target {
 }
 
 /** Where the flow runs: the simulator, or the server named by the environment. */
-export async function chooseTarget(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = () => undefined): Promise<Target> {
+export async function chooseTarget(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void = () => undefined,
+): Promise<Target> {
   const { INSTACART_CLIENT_ID: clientId, INSTACART_CLIENT_SECRET: clientSecret, INSTACART_SERVER: server } = env;
   const configured = [clientId, clientSecret, server].filter((v) => v !== undefined && v !== "").length;
   if (configured === 0) {
@@ -32,7 +36,9 @@ export async function chooseTarget(argv: string[], env: NodeJS.ProcessEnv, print
   }
   const isProduction = server === "production" || server!.replace(/\/+$/, "") === servers.production;
   if (isProduction && !argv.includes("--production")) {
-    throw new Error("INSTACART_SERVER is production: this flow creates (and cancels) a real order. Re-run with `npm start -- --production` if you mean it.");
+    throw new Error(
+      "INSTACART_SERVER is production: this flow creates (and cancels) a real order. Re-run with `npm start -- --production` if you mean it.",
+    );
   }
   return { server: server!, clientId: clientId!, clientSecret: clientSecret!, label: `${server} (from INSTACART_SERVER)` };
 }

@@ -43,10 +43,6 @@ export function listWebhooks(spec: OpenApiDocument): { name: string; method: str
   return out;
 }
 
-function markdownCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ").trim();
-}
-
 /** Markdown tables the introduction can pull from the spec. */
 const GENERATED_SECTIONS: Record<string, (spec: OpenApiDocument) => string> = {
   servers(spec) {

@@ -12,6 +12,10 @@ import type { OpenApiDocument, OperationObject } from "./spec.ts";
  *
  * Events whose `event_name` the docs do not make public (an open string in the spec) get a type but
  * no runtime rule: at run time they are unknown events.
+ *
+ * Fields known only from third-party code (`x-source-trust: D` or `E` on the field or on the schema
+ * it refers to) are typed but not checked at run time: a wrong guess about their shape must not
+ * make a receiver refuse the events Instacart sends.
  */
 
 /** The schema every event callback extends (`allOf`): the envelope. */
@@ -82,7 +86,12 @@ interface Merged {
   required: Set<string>;
   properties: Map<string, Merged>;
   items: Merged | undefined;
+  /** Known only from third-party code (trust D or E): typed, not checked at run time. */
+  unverified: boolean;
 }
+
+/** Trust grades whose facts are typed but never enforced by the parser. */
+const UNVERIFIED_TRUST = new Set(["D", "E"]);
 
 function merge(spec: OpenApiDocument, input: Schema, into?: Merged): Merged {
   const schema = resolve(spec, input);
@@ -94,7 +103,11 @@ function merge(spec: OpenApiDocument, input: Schema, into?: Merged): Merged {
     required: new Set(),
     properties: new Map(),
     items: undefined,
+    unverified: false,
   };
+  if (UNVERIFIED_TRUST.has(String(input["x-source-trust"])) || UNVERIFIED_TRUST.has(String(schema["x-source-trust"]))) {
+    out.unverified = true;
+  }
   for (const part of (schema.allOf as Schema[] | undefined) ?? []) merge(spec, part, out);
   for (const keyword of ["oneOf", "anyOf"]) {
     if (schema[keyword]) throw new Error(`${keyword} is not supported in event callback schemas`);
@@ -123,6 +136,7 @@ function fieldType(node: Merged): FieldType {
 }
 
 function toRule(node: Merged): FieldRule {
+  if (node.unverified) return { t: "any" };
   const rule: FieldRule = { t: fieldType(node) };
   if (node.required.size > 0) rule.r = [...node.required];
   if (node.properties.size > 0) {
@@ -138,6 +152,9 @@ function toRule(node: Merged): FieldRule {
 function int64Map(node: Merged, where: string): Int64Map {
   const map: Int64Map = {};
   for (const [name, child] of node.properties) {
+    if (child.unverified && containsInt64(child)) {
+      throw new Error(`${where}.${name}: an int64 field in a field of trust D or E would not be converted at run time`);
+    }
     if (fieldType(child) === "int64") map[name] = true;
     else if (child.properties.size > 0) {
       const nested = int64Map(child, `${where}.${name}`);

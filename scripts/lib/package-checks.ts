@@ -1,19 +1,9 @@
 /**
- * Checks of a packed tarball, shared by `npm run check:package` and the package test:
- * its file list and contents, publint and @arethetypeswrong/cli. Each returns the problems it
- * found (empty = pass) so callers decide how to report them.
+ * What the package may ship, beyond what publint and @arethetypeswrong/cli check: only the built
+ * modules (each as ES module and CommonJS, each with its declarations), the spec and the package's
+ * own documents; nothing that is a test, a source, a source map or a key; no secret inside any file.
  */
-import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
-import { publint } from "publint";
-import { formatMessage } from "publint/utils";
-import { expectedTarballFiles, type TarballEntry } from "./package.ts";
-
-const run = promisify(execFile);
-const require = createRequire(import.meta.url);
+import { generatedTypesOnly } from "./package.ts";
 
 /** Secret material that must never ship, whatever file it hides in. */
 const SECRET_PATTERNS: [name: string, pattern: RegExp][] = [
@@ -37,86 +27,34 @@ const FORBIDDEN_PATHS: [name: string, pattern: RegExp][] = [
   ["a nested tarball", /\.(?:tgz|tar|zip)$/],
 ];
 
-/** The tarball holds exactly the expected files, none forbidden by name, none with secret material. */
-export function tarballContentProblems(entries: readonly TarballEntry[]): string[] {
+/** Files outside dist/esm and dist/cjs that ship. */
+const DOCUMENTS = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/openapi.json", "dist/cjs/package.json"];
+
+/** dist/esm/x.js → the four files of module x; the types-only schema ships declarations only. */
+function moduleFiles(stem: string): string[] {
+  const formats = ["esm", "cjs"];
+  if (stem === generatedTypesOnly.replace(/\.ts$/, "")) return formats.map((format) => `dist/${format}/${stem}.d.ts`);
+  return formats.flatMap((format) => [`dist/${format}/${stem}.js`, `dist/${format}/${stem}.d.ts`]);
+}
+
+/**
+ * The problems of a packed file list (paths inside the package): every file expected, every expected
+ * file present. The modules expected are those of dist/esm: each one in both formats with declarations.
+ */
+export function packageFileProblems(files: readonly string[]): string[] {
+  const stems = files.flatMap((path) => /^dist\/esm\/(.+?)(?:\.d\.ts|\.js)$/.exec(path)?.[1] ?? []);
+  const expected = new Set([...DOCUMENTS, ...stems.flatMap(moduleFiles)]);
+  const actual = new Set(files);
   const problems: string[] = [];
-  const actual = new Set(entries.map((entry) => entry.path));
-  const expected = new Set(expectedTarballFiles());
-  for (const path of actual) if (!expected.has(path)) problems.push(`unexpected file in the tarball: ${path}`);
-  for (const path of expected) if (!actual.has(path)) problems.push(`missing from the tarball: ${path}`);
-  for (const { path, data } of entries) {
+  for (const path of actual) if (!expected.has(path)) problems.push(`unexpected file in the package: ${path}`);
+  for (const path of expected) if (!actual.has(path)) problems.push(`missing from the package: ${path}`);
+  for (const path of actual) {
     for (const [name, pattern] of FORBIDDEN_PATHS) if (pattern.test(path)) problems.push(`${path} is ${name}`);
-    const text = data.toString("utf8");
-    for (const [name, pattern] of SECRET_PATTERNS) if (pattern.test(text)) problems.push(`${path} contains ${name}`);
   }
   return problems;
 }
 
-/** publint on the tarball itself (strict: warnings count, suggestions included). */
-export async function publintProblems(tarball: string): Promise<string[]> {
-  const data = await readFile(tarball);
-  const { messages, pkg } = await publint({
-    pack: { tarball: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer },
-    level: "suggestion",
-    strict: true,
-  });
-  return messages.map((message) => `${message.type} ${message.code}: ${formatMessage(message, pkg) ?? ""}`);
-}
-
-/** One row of attw's table: an entry point under one module resolution. */
-export interface AttwResolution {
-  entrypoint: string;
-  resolution: string;
-  /** The file TypeScript resolves to (its types, or the JSON file). */
-  types: string | undefined;
-  /** The file the runtime loads. */
-  implementation: string | undefined;
-}
-
-export interface AttwReport {
-  problems: string[];
-  resolutions: AttwResolution[];
-}
-
-interface AttwJson {
-  analysis: {
-    problems?: { kind: string; entrypoint?: string; resolutionKind?: string }[];
-    entrypoints: Record<
-      string,
-      { resolutions: Record<string, { resolution?: { fileName: string }; implementationResolution?: { fileName: string } }> }
-    >;
-  };
-}
-
-/**
- * @arethetypeswrong/cli on the tarball, every resolution mode (node10, node16 from CJS and from ESM,
- * bundler). `--no-definitely-typed`: there is no @types/instacart-connect, and the check stays offline.
- */
-export async function attwReport(tarball: string): Promise<AttwReport> {
-  const manifest = require.resolve("@arethetypeswrong/cli/package.json");
-  const { bin } = JSON.parse(await readFile(manifest, "utf8")) as { bin: { attw: string } };
-  const result = await run(process.execPath, [join(dirname(manifest), bin.attw), tarball, "--format", "json", "--no-definitely-typed"], {
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: "1" },
-  }).catch((error: { stdout?: string; stderr?: string; message: string }) => {
-    if (error.stdout?.trimStart().startsWith("{")) return { stdout: error.stdout };
-    throw new Error(`attw failed to run: ${error.stderr ?? error.message}`);
-  });
-  const { analysis } = JSON.parse(result.stdout) as AttwJson;
-  const strip = (file: string | undefined): string | undefined => file?.replace(/^\/node_modules\/[^/]+\//, "");
-  const resolutions: AttwResolution[] = [];
-  for (const [entrypoint, { resolutions: modes }] of Object.entries(analysis.entrypoints)) {
-    for (const [resolution, found] of Object.entries(modes)) {
-      resolutions.push({
-        entrypoint,
-        resolution,
-        types: strip(found.resolution?.fileName),
-        implementation: strip(found.implementationResolution?.fileName),
-      });
-    }
-  }
-  const problems = (analysis.problems ?? []).map(
-    (problem) => `${problem.kind}${problem.entrypoint ? ` at ${problem.entrypoint}` : ""}${problem.resolutionKind ? ` (${problem.resolutionKind})` : ""}`,
-  );
-  return { problems, resolutions };
+/** The secrets found in one shipped file's text. */
+export function secretProblems(path: string, text: string): string[] {
+  return SECRET_PATTERNS.filter(([, pattern]) => pattern.test(text)).map(([name]) => `${path} contains ${name}`);
 }

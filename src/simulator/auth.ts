@@ -75,7 +75,7 @@ function assertedUser(assertion: string | undefined): string {
   try {
     decoded = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(assertion), (char) => char.charCodeAt(0))));
   } catch {
-    throw oauthError(400, "invalid_grant", "`assertion` must be the Base64 of a JSON object {\"user_id\": \"…\"}.");
+    throw oauthError(400, "invalid_grant", '`assertion` must be the Base64 of a JSON object {"user_id": "…"}.');
   }
   const userId = (decoded as { user_id?: unknown } | null)?.user_id;
   if (typeof userId !== "string" || userId === "") throw oauthError(400, "invalid_grant", "The assertion has no `user_id` string.");
@@ -119,15 +119,25 @@ function storeToken(context: OAuthContext, record: TokenRecord): string {
 function exchangeCode(context: OAuthContext, body: AccessTokenRequest, codes: Map<string, SimAuthorizationCode>): TokenRecord {
   const { now, options } = context;
   const code = body.code === undefined ? undefined : codes.get(body.code);
-  if (code === undefined || code.expiresAt <= now()) throw oauthError(400, "invalid_grant", "The authorization code is invalid or has expired.");
-  if (body.redirect_uri !== code.redirectUri) throw oauthError(400, "invalid_grant", "`redirect_uri` does not match the one of the authorization.");
+  if (code === undefined || code.expiresAt <= now())
+    throw oauthError(400, "invalid_grant", "The authorization code is invalid or has expired.");
+  if (body.redirect_uri !== code.redirectUri)
+    throw oauthError(400, "invalid_grant", "`redirect_uri` does not match the one of the authorization.");
   codes.delete(body.code!); // one use only
   const expiresAt = now() + options.tokenLifetime * 1000;
-  return { grant: AUTHORIZATION_CODE, scopes: new Set([ACCOUNT_LINKING]), userId: undefined, instacartUserId: code.instacartUserId, expiresAt, revoked: false };
+  return {
+    grant: AUTHORIZATION_CODE,
+    scopes: new Set([ACCOUNT_LINKING]),
+    userId: undefined,
+    instacartUserId: code.instacartUserId,
+    expiresAt,
+    revoked: false,
+  };
 }
 
 function checkClient(options: OAuthOptions, clientId: string, clientSecret: string, status: number, error: string): void {
-  if (clientId !== options.clientId || clientSecret !== options.clientSecret) throw oauthError(status, error, "Client authentication failed.");
+  if (clientId !== options.clientId || clientSecret !== options.clientSecret)
+    throw oauthError(status, error, "Client authentication failed.");
 }
 
 /** The record of the grant the request asks for. */
@@ -170,7 +180,12 @@ export function createOAuthServer(options: OAuthOptions, contract: Contract, ran
     issue(body, codes) {
       checkClient(options, body.client_id, body.client_secret, 401, "invalid_client");
       const record = grantRecord(context, body, codes);
-      const answer: AccessToken = { access_token: storeToken(context, record), token_type: "Bearer", expires_in: options.tokenLifetime, created_at: Math.floor(now() / 1000) };
+      const answer: AccessToken = {
+        access_token: storeToken(context, record),
+        token_type: "Bearer",
+        expires_in: options.tokenLifetime,
+        created_at: Math.floor(now() / 1000),
+      };
       // The docs' examples carry `scope` only when one was requested (auth.md §1).
       if (body.scope !== undefined || record.grant === AUTHORIZATION_CODE) answer.scope = [...record.scopes].join(",");
       return answer;

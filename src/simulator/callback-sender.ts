@@ -54,7 +54,11 @@ export function createCallbackSender(options: CallbackOptions, clock: InternalCl
 
   async function currentToken(): Promise<string> {
     if (token && clock.now() < token.expiresAt) return token.value;
-    const form = new URLSearchParams({ client_id: options.clientId, client_secret: options.clientSecret, grant_type: "client_credentials" });
+    const form = new URLSearchParams({
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      grant_type: "client_credentials",
+    });
     if (options.scope !== undefined) form.set("scope", options.scope);
     if (options.resource !== undefined) form.set("resource", options.resource);
     const headers = { "content-type": "application/x-www-form-urlencoded", accept: "application/json" };

@@ -171,7 +171,10 @@ async function settle(queue: Queue, timeoutMs: number): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       resolveIdle = resolve;
       queue.waiters.add(resolve);
-      limit = setTimeout(() => reject(new Error(`sim.settle(): ${pending(queue)} callback deliveries still pending after ${timeoutMs} ms`)), timeoutMs);
+      limit = setTimeout(
+        () => reject(new Error(`sim.settle(): ${pending(queue)} callback deliveries still pending after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       wake(queue);
     });
   } finally {
@@ -181,7 +184,8 @@ async function settle(queue: Queue, timeoutMs: number): Promise<void> {
   }
 }
 
-const share = (value: number | boolean | undefined, whenTrue: number): number => (value === true ? whenTrue : value === false ? 0 : (value ?? 0));
+const share = (value: number | boolean | undefined, whenTrue: number): number =>
+  value === true ? whenTrue : value === false ? 0 : (value ?? 0);
 
 export function createCallbackQueue(options: CallbackOptions, clock: InternalClock, random: Random): CallbackQueue {
   const queue: Queue = {

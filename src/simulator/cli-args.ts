@@ -30,18 +30,24 @@ function optionsFrom(values: Record<string, string | boolean | undefined>): Simu
   const options: SimulatorOptions = {};
   const port = number("port");
   const seed = number("seed");
+  const clientId = text("client-id");
+  const clientSecret = text("client-secret");
   if (port !== undefined) options.port = port;
   if (seed !== undefined) options.seed = seed;
-  if (text("client-id") !== undefined) options.clientId = text("client-id")!;
-  if (text("client-secret") !== undefined) options.clientSecret = text("client-secret")!;
-  const callback = ["callback-url", "callback-token-url", "callback-client-id", "callback-client-secret"].map(text);
-  if (callback.some((value) => value !== undefined)) {
-    if (callback.some((value) => value === undefined)) {
-      throw new Error("--callback-url, --callback-token-url, --callback-client-id and --callback-client-secret go together");
-    }
-    const [url, tokenUrl, clientId, clientSecret] = callback as string[];
-    options.callbacks = { url: url!, tokenUrl: tokenUrl!, clientId: clientId!, clientSecret: clientSecret!, ...(text("callback-scope") ? { scope: text("callback-scope")! } : {}) };
+  if (clientId !== undefined) options.clientId = clientId;
+  if (clientSecret !== undefined) options.clientSecret = clientSecret;
+  const [url, tokenUrl, callbackId, callbackSecret] = [
+    "callback-url",
+    "callback-token-url",
+    "callback-client-id",
+    "callback-client-secret",
+  ].map(text);
+  if (url === undefined && tokenUrl === undefined && callbackId === undefined && callbackSecret === undefined) return options;
+  if (url === undefined || tokenUrl === undefined || callbackId === undefined || callbackSecret === undefined) {
+    throw new Error("--callback-url, --callback-token-url, --callback-client-id and --callback-client-secret go together");
   }
+  const scope = text("callback-scope");
+  options.callbacks = { url, tokenUrl, clientId: callbackId, clientSecret: callbackSecret, ...(scope === undefined ? {} : { scope }) };
   return options;
 }
 

@@ -17,7 +17,9 @@ async function main(argv: string[]): Promise<void> {
   print(`Instacart Connect simulator listening on ${sim.url}`);
   print(`  client ID      ${sim.clientId}`);
   print(`  client secret  ${sim.clientSecret}`);
-  print(`  callbacks      ${options.callbacks ? `posted to ${options.callbacks.url} (token from ${options.callbacks.tokenUrl})` : "recorded, not sent (no --callback-url)"}`);
+  print(
+    `  callbacks      ${options.callbacks ? `posted to ${options.callbacks.url} (token from ${options.callbacks.tokenUrl})` : "recorded, not sent (no --callback-url)"}`,
+  );
   print(`Try: curl -s -X POST ${sim.url}/v2/oauth/token -H 'Content-Type: application/json' \\`);
   print(`       -d '{"client_id":"${sim.clientId}","client_secret":"${sim.clientSecret}","grant_type":"client_credentials"}'`);
   print("Ctrl-C stops it.");

@@ -48,7 +48,8 @@ export function createClock(options: ClockOptions = {}, realNow: () => number = 
     frozen,
     now,
     advance(ms) {
-      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock.advance needs a non-negative number of milliseconds, got ${String(ms)}`);
+      if (!Number.isFinite(ms) || ms < 0)
+        throw new RangeError(`clock.advance needs a non-negative number of milliseconds, got ${String(ms)}`);
       jump(ms);
     },
     set(time) {

@@ -38,7 +38,11 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -51,7 +55,10 @@ function faultAnswer(decision: FaultDecision): Answer | undefined {
     const body =
       answer.status === 503
         ? { error: { message: "Service unavailable" } }
-        : { error: { message: "Sorry, an unexpected error occurred. Our team has been notified. Please try again later.", code: 5000 }, meta: {} };
+        : {
+            error: { message: "Sorry, an unexpected error occurred. Our team has been notified. Please try again later.", code: 5000 },
+            meta: {},
+          };
     return { status: answer.status, body, headers: {} };
   }
   return undefined;
@@ -69,7 +76,13 @@ function parseBody(text: string, operation: OperationInfo): unknown {
 }
 
 /** Reads, authenticates and validates the request, then runs the operation's handler. */
-async function answer(options: DispatchOptions, request: Request, url: URL, operation: OperationInfo, record: { body: unknown }): Promise<Answer> {
+async function answer(
+  options: DispatchOptions,
+  request: Request,
+  url: URL,
+  operation: OperationInfo,
+  record: { body: unknown },
+): Promise<Answer> {
   const { world } = options;
   const text = await readText(request, options.maxBodyBytes);
   if (text === undefined) throw apiError(413, `The body is larger than ${options.maxBodyBytes} bytes`);
@@ -82,7 +95,13 @@ async function answer(options: DispatchOptions, request: Request, url: URL, oper
   }
   const token: TokenRecord | undefined = world.oauth.authenticate(request.headers.get("authorization"), operation);
   const headers = Object.fromEntries([...request.headers].map(([name, value]) => [name.toLowerCase(), value]));
-  const { issues, params } = world.contract.validateRequest(operation.operationId, { method: request.method, path: url.pathname, headers, query, body });
+  const { issues, params } = world.contract.validateRequest(operation.operationId, {
+    method: request.method,
+    path: url.pathname,
+    headers,
+    query,
+    body,
+  });
   if (issues.length > 0) {
     if (!oauthEndpoint) throw validationError(issues);
     const fields = fieldErrors(issues).map((item) => `${item.meta?.key ?? "body"} ${item.error.message}`);
@@ -124,7 +143,8 @@ export function createDispatcher(options: DispatchOptions): (request: Request, s
       const headers = { ...JSON_HEADERS, ...result.headers };
       return { kind: "response", response: new Response(JSON.stringify(result.body), { status: result.status, headers }) };
     };
-    if (operation === undefined) return finish({ status: 404, body: { error: { message: "Resource not found", code: 4000 } }, headers: {} }, undefined);
+    if (operation === undefined)
+      return finish({ status: 404, body: { error: { message: "Resource not found", code: 4000 } }, headers: {} }, undefined);
     const decision = options.decideFaults(operation.operationId);
     const fault = decision.applied.length > 0 ? decision.applied.join("+") : undefined;
     if (decision.delayMs > 0) await delay(decision.delayMs, signal);

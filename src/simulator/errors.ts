@@ -52,7 +52,10 @@ export const oauthError = (status: number, error: string, description?: string):
 
 /** `/requestBody/items/0/item` → `items[0].item`; `/path/user_id` → `user_id`. */
 export function fieldKey(instancePath: string, property?: string): string {
-  const parts = instancePath.split("/").slice(1).map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const parts = instancePath
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
   const [, ...rest] = parts; // requestBody | path | query | header
   if (property !== undefined) rest.push(property);
   let key = "";
@@ -108,7 +111,11 @@ export function fieldErrors(issues: readonly ValidationIssue[]): ErrorItem[] {
     if (issue.keyword === "if" || inside(issue)) continue;
     const params = issue.params as Record<string, unknown>;
     const property =
-      issue.keyword === "required" ? String(params.missingProperty) : issue.keyword === "additionalProperties" ? String(params.additionalProperty) : undefined;
+      issue.keyword === "required"
+        ? String(params.missingProperty)
+        : issue.keyword === "additionalProperties"
+          ? String(params.additionalProperty)
+          : undefined;
     const key = fieldKey(issue.instancePath, property);
     const text = message(issue);
     if (seen.has(`${key}\u0000${text}`)) continue;

@@ -40,7 +40,12 @@ export interface Faults {
 /** What the request path does for one request. */
 export interface FaultDecision {
   delayMs: number;
-  answer: { kind: "rate_limit"; retryAfter: number } | { kind: "server_error"; status: number } | { kind: "reset" } | { kind: "hang" } | undefined;
+  answer:
+    | { kind: "rate_limit"; retryAfter: number }
+    | { kind: "server_error"; status: number }
+    | { kind: "reset" }
+    | { kind: "hang" }
+    | undefined;
   /** Names of the faults applied, for the request log. */
   applied: string[];
 }
@@ -54,7 +59,8 @@ function checkRule(rule: FaultRule): void {
   const kinds: FaultKind[] = ["rate_limit", "server_error", "latency", "reset", "hang"];
   if (!kinds.includes(rule.fault)) throw new TypeError(`fault must be one of ${kinds.join(", ")}`);
   if (rule.rate !== undefined && !(rule.rate >= 0 && rule.rate <= 1)) throw new RangeError("fault rate must be between 0 and 1");
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0)) throw new RangeError("fault times must be a non-negative integer");
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0))
+    throw new RangeError("fault times must be a non-negative integer");
   if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 500 && rule.status <= 599)) {
     throw new RangeError("fault status must be a 5xx status");
   }

@@ -68,7 +68,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-
 /** Everything one simulator is made of, before it listens. */
 async function assemble(options: SimulatorOptions) {
   const contract = await loadContract();
@@ -84,7 +83,12 @@ async function assemble(options: SimulatorOptions) {
   };
   const queue = options.callbacks ? createCallbackQueue(options.callbacks, clock, random) : undefined;
   const scopes = options.scopes ?? contract.scopes;
-  const oauth = createOAuthServer({ clientId, clientSecret, scopes, tokenLifetime: options.tokenLifetime ?? 86_400, maxTokens: limits.maxTokens }, contract, random, clock.now);
+  const oauth = createOAuthServer(
+    { clientId, clientSecret, scopes, tokenLifetime: options.tokenLifetime ?? 86_400, maxTokens: limits.maxTokens },
+    contract,
+    random,
+    clock.now,
+  );
   const deliver = queue && ((event: RecordedEvent) => queue.enqueue(event));
   const events = createEventSink({ contract, clock, random, log: logs.events, violations: logs.violations, deliver });
   const world: World = { state: createState(options.stores ?? DEFAULT_STORES, limits.maxRecords), clock, random, events, oauth, contract };
@@ -135,7 +139,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     resend(eventId) {
       const event = logs.events.entries().find((candidate) => candidate.eventId === eventId);
       if (event === undefined) throw new RangeError(`sim.resend: no recorded event ${eventId}`);
-      if (event.notSent !== undefined || queue === undefined) throw new RangeError(`sim.resend: event ${eventId} is not sent: ${event.notSent ?? "no callbacks"}`);
+      if (event.notSent !== undefined || queue === undefined)
+        throw new RangeError(`sim.resend: event ${eventId} is not sent: ${event.notSent ?? "no callbacks"}`);
       queue.resend(event);
     },
     reset() {

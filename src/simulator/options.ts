@@ -63,9 +63,11 @@ function checkCallbacks(callbacks: CallbackOptions): void {
   positiveInteger(callbacks.timeout, "callbacks.timeout");
   for (const name of ["retryDelay", "maxRetryDelay"] as const) {
     const value = callbacks[name];
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new RangeError(`callbacks.${name} must be a non-negative number`);
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+      throw new RangeError(`callbacks.${name} must be a non-negative number`);
   }
-  if (typeof callbacks.reorder === "number" && !(callbacks.reorder >= 0)) throw new RangeError("callbacks.reorder must be a non-negative number");
+  if (typeof callbacks.reorder === "number" && !(callbacks.reorder >= 0))
+    throw new RangeError("callbacks.reorder must be a non-negative number");
 }
 
 /** Refuses options that cannot work, with a message naming the option. */
@@ -82,5 +84,6 @@ export function checkOptions(options: SimulatorOptions): void {
   for (const store of options.stores ?? []) nonEmpty(store.location_code, "stores[].location_code");
   if (options.callbacks !== undefined) checkCallbacks(options.callbacks);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new TypeError("seed must be an integer");
-  for (const name of ["maxRecords", "maxLogEntries", "maxBodyBytes", "maxTokens"] as const) positiveInteger(options.limits?.[name], `limits.${name}`);
+  for (const name of ["maxRecords", "maxLogEntries", "maxBodyBytes", "maxTokens"] as const)
+    positiveInteger(options.limits?.[name], `limits.${name}`);
 }

@@ -46,7 +46,8 @@ export function createDocumentSchemas(document: Json): DocumentSchemas {
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((candidate) => responses?.[candidate] !== undefined);
       if (key === undefined) return undefined;
       const ref = (responses![key] as Json).$ref;
-      const base = typeof ref === "string" && ref.startsWith("#/") ? ref.slice(2).split("/") : ["paths", path, method.toLowerCase(), "responses", key];
+      const base =
+        typeof ref === "string" && ref.startsWith("#/") ? ref.slice(2).split("/") : ["paths", path, method.toLowerCase(), "responses", key];
       const location = [...base, "content", "application/json", "schema"];
       return at(location) === undefined ? undefined : location;
     },

@@ -30,11 +30,18 @@ export function inProcessFetch(dispatch: Dispatch, hangs: Hangs, isClosed: () =>
     return new Promise<never>((_, reject) => {
       // `release` keeps `request` reachable (through `hangs`) while it hangs: undici links a Request's
       // signal to the caller's only while the Request lives, so a collected one would miss the abort.
-      const release = (): void => reject(networkError("ECONNRESET", `socket hang up: the simulator closed during ${request.method} ${new URL(request.url).pathname}`));
+      const release = (): void =>
+        reject(
+          networkError("ECONNRESET", `socket hang up: the simulator closed during ${request.method} ${new URL(request.url).pathname}`),
+        );
       if (isClosed()) return release(); // closed while this request was on its way in
       if (signal.aborted) return reject(signal.reason); // the caller gave up before the hang began
       hangs.add(release);
-      signal.addEventListener("abort", () => (hangs.delete(release), reject(signal.reason)), { once: true });
+      const onAbort = (): void => {
+        hangs.delete(release);
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
     });
   };
 }

@@ -29,6 +29,8 @@ export function snapshot(order: SimOrder): SimulatorOrder {
     status: order.status,
     workflowState: postCheckoutState(order),
     order: orderView(order),
-    lines: order.lines.filter((line) => !line.removed).map((line) => ({ lineNum: line.lineNum, status: line.status, replacementStatus: line.replacementStatus, id: line.id })),
+    lines: order.lines
+      .filter((line) => !line.removed)
+      .map((line) => ({ lineNum: line.lineNum, status: line.status, replacementStatus: line.replacementStatus, id: line.id })),
   };
 }

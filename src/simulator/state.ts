@@ -176,7 +176,16 @@ export interface SimState {
   instacartUsers: BoundedMap<number, SimInstacartUser>;
   authorizationCodes: BoundedMap<string, SimAuthorizationCode>;
   /** Next value of each numeric id. */
-  ids: { serviceOption: number; hold: number; order: number; batch: number; shopper: number; instacartUser: number; message: number; vehicle: number };
+  ids: {
+    serviceOption: number;
+    hold: number;
+    order: number;
+    batch: number;
+    shopper: number;
+    instacartUser: number;
+    message: number;
+    vehicle: number;
+  };
 }
 
 const FIRST_IDS = (): SimState["ids"] => ({
@@ -210,7 +219,16 @@ export function createState(stores: readonly SimulatorStore[], maxRecords: numbe
 
 /** Forgets everything but the stores (`sim.reset()`). */
 export function resetState(state: SimState): void {
-  for (const map of [state.users, state.serviceOptions, state.holds, state.orders, state.batches, state.shoppers, state.instacartUsers, state.authorizationCodes]) {
+  for (const map of [
+    state.users,
+    state.serviceOptions,
+    state.holds,
+    state.orders,
+    state.batches,
+    state.shoppers,
+    state.instacartUsers,
+    state.authorizationCodes,
+  ]) {
     map.clear();
   }
   state.ids = FIRST_IDS();

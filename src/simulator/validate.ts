@@ -5,8 +5,7 @@
  * (schemas.ts). Nothing here is written by hand from the docs: operations, scopes, grant types,
  * webhooks and their `event_name`s, and example answers are all read from the document.
  */
-import type { ErrorObject } from "ajv";
-import { Ajv } from "ajv";
+import type { Ajv, ErrorObject } from "ajv";
 import formats from "ajv-formats";
 import { OpenAPIBackend, type Operation } from "openapi-backend";
 import { createDocumentSchemas } from "./schemas.js";
@@ -68,7 +67,6 @@ export interface Contract {
 type BackendOptions = ConstructorParameters<typeof OpenAPIBackend>[0];
 type AnyOperation = Operation & { "x-grant-types"?: unknown; security?: Record<string, string[]>[] };
 type Schema = Record<string, unknown>;
-
 
 function operationInfo(operation: AnyOperation): OperationInfo {
   const security = operation.security ?? [];
@@ -143,7 +141,10 @@ async function compile(specPath: string): Promise<Contract> {
   const document = api.definition as unknown as Schema;
   const operations = new Map(api.getOperations().map((operation) => [operation.operationId!, operationInfo(operation as AnyOperation)]));
   const webhooks = new Map(
-    [...webhookSchemas(document)].map(([key, { schema, title }]): [string, WebhookInfo] => [key, { key, title, eventName: constEventName(schema) }]),
+    [...webhookSchemas(document)].map(([key, { schema, title }]): [string, WebhookInfo] => [
+      key,
+      { key, title, eventName: constEventName(schema) },
+    ]),
   );
   const scopes = declaredScopes(document);
 

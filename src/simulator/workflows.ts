@@ -22,7 +22,16 @@ export interface Workflow {
 export const WORKFLOWS: Readonly<Record<BatchType, Workflow>> = {
   // A: the full sequence; generating a batch answers `acknowledged` (the shopper is assigned).
   delivery: {
-    states: ["brand_new", "acknowledged", "picking", "verifying_replacements", "checkout", "receipt_sanity_check", "delivering", "completed"],
+    states: [
+      "brand_new",
+      "acknowledged",
+      "picking",
+      "verifying_replacements",
+      "checkout",
+      "receipt_sanity_check",
+      "delivering",
+      "completed",
+    ],
     initial: "acknowledged",
     kinds: ["delivery"],
     inferred: false,
@@ -35,7 +44,12 @@ export const WORKFLOWS: Readonly<Record<BatchType, Workflow>> = {
     inferred: true,
   },
   // A: the runner part of a pickup order.
-  runner_customer: { states: ["brand_new", "at_store", "bags_verified", "completed"], initial: "brand_new", kinds: ["pickup"], inferred: false },
+  runner_customer: {
+    states: ["brand_new", "at_store", "bags_verified", "completed"],
+    initial: "brand_new",
+    kinds: ["pickup"],
+    inferred: false,
+  },
   // Only `brand_new` is public; the rest follows the last mile callbacks and post-checkout states (inferred).
   delivery_only: {
     states: ["brand_new", "acknowledged_for_delivery", "at_store", "bags_verified", "delivering", "completed"],

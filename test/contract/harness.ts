@@ -1,9 +1,11 @@
 /**
  * The contract harness: the real client, pointed at the suite's Prism mock, with a fetch that
- * records every request so a test can check which operation a case really called.
+ * records every request so a test can check which operation a case really called, and an
+ * `onDeprecation` that collects the client's deprecation warnings (a test asserts them; nothing is
+ * printed).
  */
 import { inject } from "vitest";
-import { createConnectClient, type ConnectClient, type ConnectUserClient } from "../../src/index.ts";
+import { createConnectClient, type ConnectClient, type ConnectUserClient, type DeprecationInfo } from "../../src/index.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -45,13 +47,15 @@ export function prismUrl(): string {
   return inject("prismUrl");
 }
 
-/** A client against the mock and the list of requests it sent (token requests included). */
-export function recordingClient(): { client: ConnectClient; requests: RecordedRequest[] } {
+/** A client against the mock, the requests it sent (token requests included) and the deprecation warnings it gave. */
+export function recordingClient(): { client: ConnectClient; requests: RecordedRequest[]; deprecations: DeprecationInfo[] } {
   const requests: RecordedRequest[] = [];
+  const deprecations: DeprecationInfo[] = [];
   const client = createConnectClient({
     server: prismUrl(),
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,
+    onDeprecation: (info) => deprecations.push(info),
     fetch: async (request) => {
       requests.push({
         method: request.method,
@@ -62,7 +66,7 @@ export function recordingClient(): { client: ConnectClient; requests: RecordedRe
       return fetch(request);
     },
   });
-  return { client, requests };
+  return { client, requests, deprecations };
 }
 
 /** Runs a case's documented call (`ok`) or its invalid one, with a `forUser` client for front-end cases. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { bundledSpec } from "../../scripts/lib/paths.ts";
 import { listOperations, operationScopes, type OpenApiDocument, type OperationObject } from "../../scripts/lib/spec.ts";
 import { cases } from "./cases/index.ts";
+import type { DeprecationInfo } from "../../src/index.ts";
 import { recordingClient, runCase, templateToRegExp, type RecordedRequest } from "./harness.ts";
 
 const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
@@ -45,13 +46,31 @@ function expectRightToken(requests: RecordedRequest[], operation: OperationObjec
   }
 }
 
+/**
+ * A deprecated operation warns twice, through `onDeprecation`: the spec says so, and so does the mock's
+ * `Deprecation` response header. A current one does not warn.
+ */
+function expectDeprecationWarnings(deprecations: DeprecationInfo[], operation: OperationObject): void {
+  if (!operation.deprecated) {
+    expect(deprecations).toEqual([]);
+    return;
+  }
+  const replacedBy = operation["x-replaced-by"];
+  expect(deprecations.map(({ source, operationId }) => [source, operationId])).toEqual([
+    ["spec", operation.operationId],
+    ["header", operation.operationId],
+  ]);
+  expect(deprecations.map((info) => info.replacedBy)).toEqual([replacedBy, replacedBy]);
+  expect(deprecations[1]?.deprecation).toBe("true");
+}
+
 describe.each(operations)("$operation.operationId ($method $path)", ({ method, path, operation }) => {
   const contract = cases[operation.operationId ?? ""];
   const pattern = templateToRegExp(path);
 
   // Operations without a case fail the coverage test above; those without a body have no invalid case.
   it.runIf(contract)("gets its documented success from the mock", async () => {
-    const { client, requests } = recordingClient();
+    const { client, requests, deprecations } = recordingClient();
     const { response, data, error } = await runCase(contract!, "ok", client);
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
@@ -60,11 +79,12 @@ describe.each(operations)("$operation.operationId ($method $path)", ({ method, p
     expect(call.method).toBe(method);
     expect(call.url.pathname).toMatch(pattern);
     expectRightToken(requests, operation, contract!.user);
+    expectDeprecationWarnings(deprecations, operation);
   });
 
   if (!operation.requestBody) return;
   it("surfaces the mock's validation error for an invalid body", async () => {
-    const { client, requests } = recordingClient();
+    const { client, requests, deprecations } = recordingClient();
     const { response, data, error } = await runCase(contract!, "invalid", client);
     expect(data).toBeUndefined();
     expect(response.ok).toBe(false);
@@ -76,5 +96,6 @@ describe.each(operations)("$operation.operationId ($method $path)", ({ method, p
     const call = requests.at(-1)!;
     expect(call.method).toBe(method);
     expect(call.url.pathname).toMatch(pattern);
+    expect(deprecations.map(({ source }) => source)).toEqual(operation.deprecated ? ["spec", "header"] : []);
   });
 });

@@ -12,7 +12,8 @@ declare module "vitest" {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+/** Vitest calls the `setup` export, and the function it returns as teardown. */
+export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const prism = await startPrism();
   project.provide("prismUrl", prism.url);
   return async () => {

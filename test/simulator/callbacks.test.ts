@@ -29,18 +29,40 @@ async function busyDay(simulator: Simulator, count: number): Promise<void> {
   const items = [{ line_num: "1", count: 1, item: { upc: "1" } }];
   const orders: { id: string }[] = [];
   for (let index = 0; index < count; index++) {
-    const { service_options: slots } = await unwrap(connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", { params: { path: { user_id: "ada" } }, body: { items } }));
-    const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", { params: { path: { user_id: "ada", service_option_id: slots[0]!.id } } }),
+    const { service_options: slots } = await unwrap(
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
+        params: { path: { user_id: "ada" } },
+        body: { items },
+      }),
     );
-    await unwrap(connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", { params: { path: { user_id: "ada" } }, body: { order_id: `o-${index}`, service_option_hold_id: hold.id, address: ADDRESS, items } }));
+    const { service_option_hold: hold } = await unwrap(
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+        params: { path: { user_id: "ada", service_option_id: slots[0]!.id } },
+      }),
+    );
+    await unwrap(
+      connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
+        params: { path: { user_id: "ada" } },
+        body: { order_id: `o-${index}`, service_option_hold_id: hold.id, address: ADDRESS, items },
+      }),
+    );
     orders.push({ id: `o-${index}` });
   }
   const { id: shopper } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: {} }));
   const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopper, orders } }));
-  await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batch.id } }, body: { workflow_state: "picking" } }));
+  await unwrap(
+    connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
+      params: { path: { batch_id: batch.id } },
+      body: { workflow_state: "picking" },
+    }),
+  );
   for (const state of ["checkout", "delivering", "completed"]) {
-    await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batch.id } }, body: { workflow_state: state } }));
+    await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
+        params: { path: { batch_id: batch.id } },
+        body: { workflow_state: state },
+      }),
+    );
   }
 }
 
@@ -48,7 +70,16 @@ async function busyDay(simulator: Simulator, count: number): Promise<void> {
 async function oneEvent(simulator: Simulator): Promise<void> {
   await unwrap(
     clientFor(simulator, "in-process").POST("/v2/fulfillment/lastmile/orders", {
-      body: { order_id: "d-1", location_code: "1001", start_at: "2030-01-01T14:00:00Z", first_name: "A", last_name: "B", user_phone: "+18005550100", items_count: 1, items_weight: 1 },
+      body: {
+        order_id: "d-1",
+        location_code: "1001",
+        start_at: "2030-01-01T14:00:00Z",
+        first_name: "A",
+        last_name: "B",
+        user_phone: "+18005550100",
+        items_count: 1,
+        items_weight: 1,
+      },
     }),
   );
 }
@@ -62,16 +93,28 @@ describe("event callbacks", () => {
     receiver = await startReceiver("in-process");
     const route = receiver.callbacks.fetch!;
     // Look at the wire format, then let the retailer's real handlers answer.
-    const callbacks = { ...receiver.callbacks, fetch: async (request: Request) => (seen.push(request.clone()), route(request)) };
+    const callbacks = {
+      ...receiver.callbacks,
+      fetch: async (request: Request) => {
+        seen.push(request.clone());
+        return route(request);
+      },
+    };
     sim = await createSimulator({ listen: false, clock: { start: START, frozen: true }, callbacks });
     await busyDay(sim, 1);
     await sim.settle();
     const [tokenRequest, firstEvent] = seen;
     expect(tokenRequest!.headers.get("content-type")).toBe("application/x-www-form-urlencoded");
-    expect(Object.fromEntries(new URLSearchParams(await tokenRequest!.text()))).toEqual({ client_id: "instacart", client_secret: expect.any(String), grant_type: "client_credentials" });
+    expect(Object.fromEntries(new URLSearchParams(await tokenRequest!.text()))).toEqual({
+      client_id: "instacart",
+      client_secret: expect.any(String),
+      grant_type: "client_credentials",
+    });
     expect(firstEvent!.headers.get("authorization")).toMatch(/^Bearer [\w-]+$/);
     const body = await firstEvent!.text();
-    expect(body).toMatch(/^\{"event_id":1\d{18},"event_name":"fulfillment.brand_new","event_timestamp":"2026-03-02T09:00:00Z","event_metadata":\{"order_id":"o-0"\}\}$/);
+    expect(body).toMatch(
+      /^\{"event_id":1\d{18},"event_name":"fulfillment.brand_new","event_timestamp":"2026-03-02T09:00:00Z","event_metadata":\{"order_id":"o-0"\}\}$/,
+    );
     expect(receiver.tokensIssued()).toBe(1);
     expect(receiver.processed).toHaveLength(6);
   });
@@ -82,7 +125,9 @@ describe("event callbacks", () => {
     await sim.settle();
     const sent = sim.events.filter((event) => event.notSent === undefined);
     expect(sent).toHaveLength(18);
-    expect(sent.every((event) => event.deliveries.length === 2 && event.deliveries.every((delivery) => delivery.status === "delivered"))).toBe(true);
+    expect(
+      sent.every((event) => event.deliveries.length === 2 && event.deliveries.every((delivery) => delivery.status === "delivered")),
+    ).toBe(true);
     expect(receiver.posts()).toBe(36);
     const processedIds = receiver.processed.map((event) => event.event_id);
     expect(new Set(processedIds).size).toBe(18);
@@ -97,7 +142,10 @@ describe("event callbacks", () => {
     const [event] = sim.events;
     sim.resend(event!.eventId);
     await sim.settle();
-    expect(event!.deliveries.map((delivery) => [delivery.copy, delivery.status])).toEqual([[0, "delivered"], [1, "delivered"]]);
+    expect(event!.deliveries.map((delivery) => [delivery.copy, delivery.status])).toEqual([
+      [0, "delivered"],
+      [1, "delivered"],
+    ]);
     expect(receiver.posts()).toBe(2);
     expect(receiver.processed).toHaveLength(1);
     expect(() => sim.resend("42")).toThrow("no recorded event 42");
@@ -137,11 +185,21 @@ describe("event callbacks", () => {
     expect(receiver.tokensIssued()).toBe(1);
     sim.clock.advance(3_600_000); // the receiver's tokens live 3 600 s
     const connect = clientFor(sim, "in-process");
-    await unwrap(connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", { params: { path: { order_id: "o-0" } }, body: { event_name: "canceled" } }));
+    await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
+        params: { path: { order_id: "o-0" } },
+        body: { event_name: "canceled" },
+      }),
+    );
     await sim.settle();
     expect(receiver.tokensIssued()).toBe(2);
     receiver.failNext(1, 401);
-    await unwrap(connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", { params: { path: { order_id: "o-0" } }, body: { event_name: "canceled" } }));
+    await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
+        params: { path: { order_id: "o-0" } },
+        body: { event_name: "canceled" },
+      }),
+    );
     await sim.settle();
     expect(receiver.tokensIssued()).toBe(3);
     expect(sim.events.at(-1)!.deliveries[0]!.attempts.map((attempt) => attempt.status)).toEqual([401, 200]);
@@ -151,7 +209,12 @@ describe("event callbacks", () => {
     const { sim, receiver } = await setUp();
     await busyDay(sim, 1);
     const connect = clientFor(sim, "in-process");
-    await unwrap(connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", { params: { path: { order_id: "o-0" } }, body: { event_name: "late_delivery" } }));
+    await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
+        params: { path: { order_id: "o-0" } },
+        body: { event_name: "late_delivery" },
+      }),
+    );
     await sim.settle();
     const late = sim.events.at(-1)!;
     expect(late.webhook).toBe("late-delivery");
@@ -180,11 +243,20 @@ describe("settle", () => {
     await oneEvent(sim);
     await sim.settle();
     const [delivery] = sim.events[0]!.deliveries;
-    expect(delivery).toMatchObject({ status: "failed", attempts: [{ error: "no answer within 20 ms" }, { error: "no answer within 20 ms" }] });
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts: [{ error: "no answer within 20 ms" }, { error: "no answer within 20 ms" }],
+    });
   });
 
   it("rejects after its own timeout, naming what is still pending", async () => {
-    const hanging: CallbackOptions = { url: "http://r.test/c", tokenUrl: "http://r.test/t", clientId: "i", clientSecret: "s", fetch: () => new Promise<Response>(() => undefined) };
+    const hanging: CallbackOptions = {
+      url: "http://r.test/c",
+      tokenUrl: "http://r.test/t",
+      clientId: "i",
+      clientSecret: "s",
+      fetch: () => new Promise<Response>(() => undefined),
+    };
     sim = await createSimulator({ listen: false, clock: { frozen: true }, callbacks: hanging });
     await oneEvent(sim);
     await expect(sim.settle({ timeout: 30 })).rejects.toThrow("sim.settle(): 1 callback deliveries still pending after 30 ms");

@@ -63,16 +63,31 @@ describe("instacart-connect simulate", () => {
 
 describe("the simulate command line", () => {
   it("turns the options into simulator options", () => {
-    const callback = ["--callback-url", "http://127.0.0.1:3000/cb", "--callback-token-url", "http://127.0.0.1:3000/token", "--callback-client-id", "ic", "--callback-client-secret", "s"];
+    const callback = [
+      "--callback-url",
+      "http://127.0.0.1:3000/cb",
+      "--callback-token-url",
+      "http://127.0.0.1:3000/token",
+      "--callback-client-id",
+      "ic",
+      "--callback-client-secret",
+      "s",
+    ];
     expect(parseCommandLine(["simulate", "--port", "4010", "--seed", "7", ...callback])).toEqual({
       help: false,
-      options: { port: 4010, seed: 7, callbacks: { url: "http://127.0.0.1:3000/cb", tokenUrl: "http://127.0.0.1:3000/token", clientId: "ic", clientSecret: "s" } },
+      options: {
+        port: 4010,
+        seed: 7,
+        callbacks: { url: "http://127.0.0.1:3000/cb", tokenUrl: "http://127.0.0.1:3000/token", clientId: "ic", clientSecret: "s" },
+      },
     });
     expect(parseCommandLine(["--help"])).toEqual({ help: true });
   });
 
   it("refuses half the callback options, a port that is not a number and unknown options", () => {
-    expect(() => parseCommandLine(["simulate", "--callback-url", "http://127.0.0.1:1/c"])).toThrow("--callback-url, --callback-token-url, --callback-client-id and --callback-client-secret go together");
+    expect(() => parseCommandLine(["simulate", "--callback-url", "http://127.0.0.1:1/c"])).toThrow(
+      "--callback-url, --callback-token-url, --callback-client-id and --callback-client-secret go together",
+    );
     expect(() => parseCommandLine(["simulate", "--port", "http"])).toThrow('--port needs a whole number, got "http"');
     expect(() => parseCommandLine(["simulate", "--verbose"])).toThrow(/Unknown option '--verbose'/);
   });

@@ -31,7 +31,10 @@ async function newUser(connect: ConnectClient, userId: string): Promise<void> {
 async function advance(connect: ConnectClient, batchId: number, times: number): Promise<string[]> {
   const states: string[] = [];
   for (let step = 0; step < times; step++) {
-    states.push((await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batchId } } }))).workflow_state!);
+    states.push(
+      (await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batchId } } })))
+        .workflow_state!,
+    );
   }
   return states;
 }
@@ -43,12 +46,20 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
     const { sim, receiver, connect } = await setUp(transport);
     await newUser(connect, "ada");
     const { stores = [] } = await unwrap(connect.POST("/v2/fulfillment/stores/delivery", { body: { find_by: ADDRESS } }));
-    const items = [{ line_num: "1", count: 2, item: { upc: "00041570054161" } }, { line_num: "2", weight: 1.5, item: { upc: "00011110838926" } }];
+    const items = [
+      { line_num: "1", count: 2, item: { upc: "00041570054161" } },
+      { line_num: "2", weight: 1.5, item: { upc: "00011110838926" } },
+    ];
     const { service_options: slots } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", { params: { path: { user_id: "ada" } }, body: { address: ADDRESS, items, location_code: stores[0]!.location_code } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
+        params: { path: { user_id: "ada" } },
+        body: { address: ADDRESS, items, location_code: stores[0]!.location_code },
+      }),
     );
     const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", { params: { path: { user_id: "ada", service_option_id: slots[0]!.id } } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+        params: { path: { user_id: "ada", service_option_id: slots[0]!.id } },
+      }),
     );
     const created = await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
@@ -56,10 +67,18 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
         body: { order_id: "order-1", service_option_hold_id: hold.id, address: ADDRESS, items, initial_tip_cents: 500 },
       }),
     );
-    expect(created).toMatchObject({ id: "order-1", status: "brand_new", fulfillment_details: { window_starts_at: slots[0]!.window.start_at } });
+    expect(created).toMatchObject({
+      id: "order-1",
+      status: "brand_new",
+      fulfillment_details: { window_starts_at: slots[0]!.window.start_at },
+    });
 
     const { id: shopperId } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: { email: "shopper@example.com" } }));
-    const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopperId, batch_type: "delivery", orders: [{ id: "order-1" }] } }));
+    const batch = await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/batches", {
+        body: { shopper_id: shopperId, batch_type: "delivery", orders: [{ id: "order-1" }] },
+      }),
+    );
     expect(batch.workflow_state).toBe("acknowledged");
     expect(await advance(connect, batch.id, 1)).toEqual(["picking"]);
     await unwrap(
@@ -69,21 +88,52 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
       }),
     );
     const customer = connect.forUser("ada");
-    const { line_items: lines } = await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}/items", { params: { path: { order_id: "order-1" } } }));
+    const { line_items: lines } = await unwrap(
+      customer.GET("/v2/post_checkout/orders/{order_id}/items", { params: { path: { order_id: "order-1" } } }),
+    );
     const replaced = lines.find((line) => line.line_num === "1")!;
     expect(replaced).toMatchObject({ status: "REPLACED", replacement_status: "PENDING", replacement: { name: "UPC 00041570099999" } });
-    await unwrap(customer.PUT("/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement", { params: { path: { order_id: "order-1", order_item_id: replaced.id } }, body: { status: "APPROVED" } }));
+    await unwrap(
+      customer.PUT("/v2/post_checkout/orders/{order_id}/items/{order_item_id}/replacement", {
+        params: { path: { order_id: "order-1", order_item_id: replaced.id } },
+        body: { status: "APPROVED" },
+      }),
+    );
 
-    expect(await advance(connect, batch.id, 5)).toEqual(["verifying_replacements", "checkout", "receipt_sanity_check", "delivering", "completed"]);
-    const final = await unwrap(connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "ada", order_id: "order-1" } } }));
-    expect(final).toMatchObject({ status: "delivered", fulfillment_details: { store_location: stores[0]!.location_code, delivered_at: START } });
-    expect((await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}", { params: { path: { order_id: "order-1" } } }))).workflow_state).toBe("delivered");
+    expect(await advance(connect, batch.id, 5)).toEqual([
+      "verifying_replacements",
+      "checkout",
+      "receipt_sanity_check",
+      "delivering",
+      "completed",
+    ]);
+    const final = await unwrap(
+      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "ada", order_id: "order-1" } } }),
+    );
+    expect(final).toMatchObject({
+      status: "delivered",
+      fulfillment_details: { store_location: stores[0]!.location_code, delivered_at: START },
+    });
+    expect(
+      (await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}", { params: { path: { order_id: "order-1" } } }))).workflow_state,
+    ).toBe("delivered");
 
     await sim.settle();
-    expect(inOrder(names(receiver), ["fulfillment.brand_new", "fulfillment.acknowledged", "fulfillment.picking", "fulfillment.checkout", "fulfillment.delivering", "fulfillment.delivered"])).toBe(true);
+    expect(
+      inOrder(names(receiver), [
+        "fulfillment.brand_new",
+        "fulfillment.acknowledged",
+        "fulfillment.picking",
+        "fulfillment.checkout",
+        "fulfillment.delivering",
+        "fulfillment.delivered",
+      ]),
+    ).toBe(true);
     const sent = sim.events.filter((event) => event.notSent === undefined);
     expect(receiver.processed.map((event) => event.event_id)).toEqual(sent.map((event) => event.eventId));
-    expect(sent.every((event) => event.deliveries.every((delivery) => delivery.status === "delivered" && delivery.attempts.length === 1))).toBe(true);
+    expect(
+      sent.every((event) => event.deliveries.every((delivery) => delivery.status === "delivered" && delivery.attempts.length === 1)),
+    ).toBe(true);
     expect(receiver.tokensIssued()).toBe(1);
     expect(sim.violations).toEqual([]);
   });
@@ -96,10 +146,15 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
     expect(store.flags.pickup).toBe(true);
     const items = [{ line_num: "1", count: 1, item: { rrc: "594827" } }];
     const { service_options: slots } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/pickup", { params: { path: { user_id: "bo" } }, body: { items, location_code: store.location_code } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/pickup", {
+        params: { path: { user_id: "bo" } },
+        body: { items, location_code: store.location_code },
+      }),
     );
     const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", { params: { path: { user_id: "bo", service_option_id: slots[0]!.id } } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+        params: { path: { user_id: "bo", service_option_id: slots[0]!.id } },
+      }),
     );
     await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/pickup", {
@@ -111,24 +166,62 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
     const path = { params: { path: { order_id: "pickup-1" } } };
     const early = await customer.POST("/v2/post_checkout/orders/{order_id}/pickup/user_arrived", { ...path, body: {} });
     expect(early.response.status).toBe(400);
-    expect(early.error).toEqual({ error: { message: "Params error", code: 2001 }, meta: { order_delivery_id: "Order delivery is not staged." } });
+    expect(early.error).toEqual({
+      error: { message: "Params error", code: 2001 },
+      meta: { order_delivery_id: "Order delivery is not staged." },
+    });
 
     const { id: shopperId } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: {} }));
-    const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopperId, batch_type: "pickup", orders: [{ id: "pickup-1" }] } }));
-    expect(await advance(connect, batch.id, 6)).toEqual(["picking", "verifying_replacements", "checkout", "receipt_sanity_check", "bags_check", "staged"]);
-    expect(await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}", path))).toEqual({ workflow_state: "ready_for_pickup", fulfillment_type: "pickup" });
-    const vehicle = await unwrap(customer.PUT("/v2/post_checkout/orders/{order_id}/pickup/vehicle_info", { ...path, body: { model: "Civic", vehicle_type: "sedan", color: "silver" } }));
+    const batch = await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/batches", {
+        body: { shopper_id: shopperId, batch_type: "pickup", orders: [{ id: "pickup-1" }] },
+      }),
+    );
+    expect(await advance(connect, batch.id, 6)).toEqual([
+      "picking",
+      "verifying_replacements",
+      "checkout",
+      "receipt_sanity_check",
+      "bags_check",
+      "staged",
+    ]);
+    expect(await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}", path))).toEqual({
+      workflow_state: "ready_for_pickup",
+      fulfillment_type: "pickup",
+    });
+    const vehicle = await unwrap(
+      customer.PUT("/v2/post_checkout/orders/{order_id}/pickup/vehicle_info", {
+        ...path,
+        body: { model: "Civic", vehicle_type: "sedan", color: "silver" },
+      }),
+    );
     expect(vehicle.vehicle_info).toMatchObject({ model: "Civic", vehicle_type: "sedan", color: "silver" });
-    expect(await unwrap(customer.POST("/v2/post_checkout/orders/{order_id}/pickup/user_arrived", { ...path, body: {} }))).toEqual({ success: true });
+    expect(await unwrap(customer.POST("/v2/post_checkout/orders/{order_id}/pickup/user_arrived", { ...path, body: {} }))).toEqual({
+      success: true,
+    });
 
-    const runner = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopperId, batch_type: "runner_customer", orders: [{ id: "pickup-1" }] } }));
+    const runner = await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/batches", {
+        body: { shopper_id: shopperId, batch_type: "runner_customer", orders: [{ id: "pickup-1" }] },
+      }),
+    );
     expect(runner.workflow_state).toBe("brand_new");
     expect(await advance(connect, runner.id, 3)).toEqual(["at_store", "bags_verified", "completed"]);
-    const final = await unwrap(connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "bo", order_id: "pickup-1" } } }));
+    const final = await unwrap(
+      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "bo", order_id: "pickup-1" } } }),
+    );
     expect(final.status).toBe("delivered");
 
     await sim.settle();
-    expect(inOrder(names(receiver), ["fulfillment.brand_new", "fulfillment.acknowledged", "fulfillment.picking", "fulfillment.checkout", "fulfillment.delivered"])).toBe(true);
+    expect(
+      inOrder(names(receiver), [
+        "fulfillment.brand_new",
+        "fulfillment.acknowledged",
+        "fulfillment.picking",
+        "fulfillment.checkout",
+        "fulfillment.delivered",
+      ]),
+    ).toBe(true);
     expect(sim.violations).toEqual([]);
   });
 
@@ -144,24 +237,50 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
       }),
     );
     const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", { params: { path: { user_id: "cy", service_option_id: slots[0]!.id } } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+        params: { path: { user_id: "cy", service_option_id: slots[0]!.id } },
+      }),
     );
     const created = await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/last_mile", {
         params: { path: { user_id: "cy" } },
-        body: { order_id: "lmd-1", location_code: stores[0]!.location_code, service_option_hold_id: hold.id, first_name: "Cy", last_name: "Young", user_phone: "+18005550101", items_count: 3, items_weight: 4.2 },
+        body: {
+          order_id: "lmd-1",
+          location_code: stores[0]!.location_code,
+          service_option_hold_id: hold.id,
+          first_name: "Cy",
+          last_name: "Young",
+          user_phone: "+18005550101",
+          items_count: 3,
+          items_weight: 4.2,
+        },
       }),
     );
     expect(created.status).toBe("brand_new");
     const staged = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/staged", { params: { path: { user_id: "cy", order_id: "lmd-1" } }, body: { bags_count: 2, bag_label: "A-12" } }),
+      connect.POST("/v2/fulfillment/users/{user_id}/orders/{order_id}/staged", {
+        params: { path: { user_id: "cy", order_id: "lmd-1" } },
+        body: { bags_count: 2, bag_label: "A-12" },
+      }),
     );
     expect(staged).toMatchObject({ status: "staged", fulfillment_details: { bag_count: 2 } });
 
     const { id: shopperId } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: {} }));
-    const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopperId, batch_type: "delivery_only", orders: [{ id: "lmd-1", user_id: "cy" }] } }));
-    expect(await advance(connect, batch.id, 5)).toEqual(["acknowledged_for_delivery", "at_store", "bags_verified", "delivering", "completed"]);
-    const final = await unwrap(connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "cy", order_id: "lmd-1" } } }));
+    const batch = await unwrap(
+      connect.POST("/v2/fulfillment_sandbox/batches", {
+        body: { shopper_id: shopperId, batch_type: "delivery_only", orders: [{ id: "lmd-1", user_id: "cy" }] },
+      }),
+    );
+    expect(await advance(connect, batch.id, 5)).toEqual([
+      "acknowledged_for_delivery",
+      "at_store",
+      "bags_verified",
+      "delivering",
+      "completed",
+    ]);
+    const final = await unwrap(
+      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "cy", order_id: "lmd-1" } } }),
+    );
     expect(final.status).toBe("delivered");
 
     await sim.settle();

@@ -15,7 +15,15 @@ async function call(simulator: Simulator, path: string, body: unknown, token?: s
 }
 
 const tokenOf = async (simulator: Simulator): Promise<string> =>
-  ((await call(simulator, "/v2/oauth/token", { client_id: simulator.clientId, client_secret: simulator.clientSecret, grant_type: "client_credentials" })).body as { access_token: string }).access_token;
+  (
+    (
+      await call(simulator, "/v2/oauth/token", {
+        client_id: simulator.clientId,
+        client_secret: simulator.clientSecret,
+        grant_type: "client_credentials",
+      })
+    ).body as { access_token: string }
+  ).access_token;
 
 describe("createSimulator options", () => {
   it.each([
@@ -23,8 +31,14 @@ describe("createSimulator options", () => {
     [{ tokenLifetime: 0 }, "tokenLifetime must be a positive integer"],
     [{ port: 70_000 }, "port must be an integer from 0 to 65535"],
     [{ stores: [] }, "stores must be a non-empty array"],
-    [{ callbacks: { url: "/relative", tokenUrl: "http://r.test/t", clientId: "i", clientSecret: "s" } }, "callbacks.url must be an absolute URL"],
-    [{ callbacks: { url: "http://r.test/c", tokenUrl: "http://r.test/t", clientId: "i", clientSecret: "s", duplicate: 2 } }, "callbacks.duplicate must be between 0 and 1"],
+    [
+      { callbacks: { url: "/relative", tokenUrl: "http://r.test/t", clientId: "i", clientSecret: "s" } },
+      "callbacks.url must be an absolute URL",
+    ],
+    [
+      { callbacks: { url: "http://r.test/c", tokenUrl: "http://r.test/t", clientId: "i", clientSecret: "s", duplicate: 2 } },
+      "callbacks.duplicate must be between 0 and 1",
+    ],
     [{ limits: { maxRecords: -1 } }, "limits.maxRecords must be a positive integer"],
     [{ clock: { start: "not a date" } }, "clock.start is not a valid time"],
   ])("refuses %o", async (options, message) => {

@@ -69,17 +69,34 @@ export async function startReceiver(transport: Transport, extra: Partial<Callbac
   };
   if (transport === "in-process") {
     const origin = "http://retailer.test";
-    const options: CallbackOptions = { url: `${origin}/instacart/callbacks`, tokenUrl: `${origin}/oauth/token`, clientId, clientSecret, fetch: route, ...extra };
+    const options: CallbackOptions = {
+      url: `${origin}/instacart/callbacks`,
+      tokenUrl: `${origin}/oauth/token`,
+      clientId,
+      clientSecret,
+      fetch: route,
+      ...extra,
+    };
     return { ...common, callbacks: options, close: async () => undefined };
   }
   const server = createServer((req, res) => void serve(route, req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const options: CallbackOptions = { url: `${origin}/instacart/callbacks`, tokenUrl: `${origin}/oauth/token`, clientId, clientSecret, ...extra };
+  const options: CallbackOptions = {
+    url: `${origin}/instacart/callbacks`,
+    tokenUrl: `${origin}/oauth/token`,
+    clientId,
+    clientSecret,
+    ...extra,
+  };
   return {
     ...common,
     callbacks: options,
-    close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -97,7 +114,11 @@ async function serve(route: (request: Request) => Promise<Response>, req: Incomi
 }
 
 /** A client of the simulator: through `sim.fetch` (no socket) or over HTTP with the global fetch. */
-export function clientFor(sim: Simulator, transport: Transport, extra: { maxRetries?: number; timeout?: number; retryDelay?: number } = {}): ConnectClient {
+export function clientFor(
+  sim: Simulator,
+  transport: Transport,
+  extra: { maxRetries?: number; timeout?: number; retryDelay?: number } = {},
+): ConnectClient {
   return createConnectClient({
     server: sim.url,
     clientId: sim.clientId,

@@ -59,7 +59,10 @@ describe("request validation", () => {
       order_id: "o-1",
       service_option_hold_id: 1,
       address: { address_line_1: "1 Main St", postal_code: "60601" },
-      items: [{ line_num: "1", count: 1, item: { upc: "1", sku: "x" } }, { line_num: "2", count: -1 }],
+      items: [
+        { line_num: "1", count: 1, item: { upc: "1", sku: "x" } },
+        { line_num: "2", count: -1 },
+      ],
     });
     expect(answer.body).toMatchObject({
       error: {
@@ -74,7 +77,10 @@ describe("request validation", () => {
 
   it("checks path parameters against their types", async () => {
     const answer = await call("POST", "/v2/fulfillment/users/u-1/service_options/tomorrow/reserve");
-    expect(answer).toEqual({ status: 400, body: { error: { message: "must be an integer", code: 1001 }, meta: { key: "service_option_id" } } });
+    expect(answer).toEqual({
+      status: 400,
+      body: { error: { message: "must be an integer", code: 1001 }, meta: { key: "service_option_id" } },
+    });
   });
 
   it("uses the documented wording for enums and lengths", async () => {
@@ -85,17 +91,30 @@ describe("request validation", () => {
   });
 
   it("refuses a body that is not JSON", async () => {
-    expect(await call("POST", "/v2/fulfillment/users", "{oops")).toEqual({ status: 400, body: { error: { message: "The body is not valid JSON", code: 1001 } } });
+    expect(await call("POST", "/v2/fulfillment/users", "{oops")).toEqual({
+      status: 400,
+      body: { error: { message: "The body is not valid JSON", code: 1001 } },
+    });
   });
 
   it("answers a path the spec does not have with 404 Resource not found (4000)", async () => {
-    expect(await call("GET", "/v2/fulfillment/nothing-here")).toEqual({ status: 404, body: { error: { message: "Resource not found", code: 4000 } } });
+    expect(await call("GET", "/v2/fulfillment/nothing-here")).toEqual({
+      status: 404,
+      body: { error: { message: "Resource not found", code: 4000 } },
+    });
   });
 
   it("answers the OAuth endpoints' invalid requests with OAuth errors, not the envelope", async () => {
-    const response = await sim.fetch(`${sim.url}/v2/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client_id: "x" }) });
+    const response = await sim.fetch(`${sim.url}/v2/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ client_id: "x" }),
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: "invalid_request", error_description: "client_secret can't be blank; grant_type can't be blank" });
+    expect(await response.json()).toEqual({
+      error: "invalid_request",
+      error_description: "client_secret can't be blank; grant_type can't be blank",
+    });
   });
 
   it("records each request with its operationId and status, secrets redacted", () => {
@@ -107,7 +126,10 @@ describe("request validation", () => {
   });
 
   it("keeps secrets out of its logs and of util.inspect, even credentials sent in the query string", async () => {
-    const refused = await sim.fetch(`${sim.url}/v2/oauth/token?client_id=${sim.clientId}&client_secret=${sim.clientSecret}`, { method: "POST", body: "{}" });
+    const refused = await sim.fetch(`${sim.url}/v2/oauth/token?client_id=${sim.clientId}&client_secret=${sim.clientSecret}`, {
+      method: "POST",
+      body: "{}",
+    });
     expect(refused.status).toBe(403);
     expect(sim.requests.at(-1)!.path).toBe(`/v2/oauth/token?client_id=${sim.clientId}&client_secret=%5Bredacted%5D`);
     expect(JSON.stringify(sim.requests)).not.toContain(sim.clientSecret);

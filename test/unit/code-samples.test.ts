@@ -1,12 +1,17 @@
+/**
+ * The docs' request samples: what we resolve from the spec (values, token, body), how httpsnippet
+ * renders it (Instacart's own sample styles), and, for every operation of the spec, that the request
+ * the samples show is one the mock started from the same spec accepts.
+ */
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import {
   codeSamples,
-  curlSample,
-  goSample,
-  pythonLiteral,
-  sampleRequest,
+  harRequest,
+  httpSamples,
+  productionOrigin,
   SAMPLE_LANGUAGES,
+  sampleRequest,
   tsLiteral,
   typescriptSample,
 } from "../../scripts/lib/code-samples.ts";
@@ -50,6 +55,7 @@ function miniSpec(): OpenApiDocument {
             { name: "order_id", in: "path", required: true, schema: { type: "string" } },
             { name: "locale", in: "query", schema: { type: "string", examples: ["en-US"] } },
             { name: "page", in: "query", schema: { type: "integer" } },
+            { name: "limit", in: "query", required: true, schema: { type: "integer" } },
             { name: "X-Retailer-Id", in: "header", required: true, schema: { type: "string" }, example: "banner-1" },
             { name: "Accept-Language", in: "header", schema: { type: "string" }, example: "fr-CA" },
           ],
@@ -77,7 +83,7 @@ function miniSpec(): OpenApiDocument {
         PickupDelegate: {
           type: "object",
           required: ["name", "count"],
-          properties: { name: { type: "string" }, count: { type: "integer" }, note: { type: "string" } },
+          properties: { name: { type: "string" }, count: { type: "integer" }, note: { type: "string", examples: ["at the door"] } },
         },
       },
     },
@@ -93,10 +99,9 @@ function entry(spec: OpenApiDocument, operationId: string): OperationEntry {
 describe("sampleRequest", () => {
   const spec = miniSpec();
 
-  it("uses the production host and the path parameters' examples, path-level ones included", () => {
+  it("uses the production host, the path parameters' examples (path-level ones included) and a placeholder for the rest", () => {
     const request = sampleRequest(spec, entry(spec, "getOrder"));
-    expect(request.origin).toBe("https://connect.instacart.com");
-    expect(request.url.startsWith("https://connect.instacart.com/v2/fulfillment/users/johnsmith6000/orders/<order_id>?")).toBe(true);
+    expect(request.url.startsWith("https://connect.instacart.com/v2/fulfillment/users/johnsmith6000/orders/%3Corder_id%3E?")).toBe(true);
     expect(request.pathParams).toEqual([
       ["user_id", "johnsmith6000"],
       ["order_id", "<order_id>"],
@@ -105,8 +110,11 @@ describe("sampleRequest", () => {
 
   it("sends query parameters that are required or have an example, and only required headers", () => {
     const request = sampleRequest(spec, entry(spec, "getOrder"));
-    expect(request.queryParams).toEqual([["locale", "en-US"]]);
-    expect(request.url.endsWith("?locale=en-US")).toBe(true);
+    expect(request.queryParams).toEqual([
+      ["locale", "en-US"],
+      ["limit", 0],
+    ]);
+    expect(request.url.endsWith("?locale=en-US&limit=0")).toBe(true);
     expect(request.headerParams).toEqual([["X-Retailer-Id", "banner-1"]]);
   });
 
@@ -119,85 +127,120 @@ describe("sampleRequest", () => {
     expect(sampleRequest(spec, entry(spec, "generateAccessToken")).token).toBe("none");
   });
 
-  it("takes the first request example, or builds a skeleton of the required fields", () => {
+  it("takes the first request example, or samples every property of the schema (its examples first)", () => {
     expect(sampleRequest(spec, entry(spec, "generateAccessToken")).body).toEqual({ client_id: "id", client_secret: "it's secret" });
-    expect(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")).body).toEqual({ name: "string", count: 0 });
+    expect(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")).body).toEqual({
+      name: "string",
+      count: 0,
+      note: "at the door",
+    });
     expect(sampleRequest(spec, entry(spec, "getOrder")).body).toBeUndefined();
+  });
+
+  it("refuses a spec without servers", () => {
+    expect(() => productionOrigin({ ...spec, servers: [] })).toThrow("the spec lists no servers");
   });
 });
 
-describe("samples per language", () => {
+describe("raw-HTTP samples (httpsnippet)", () => {
+  const spec = miniSpec();
+  const create = httpSamples(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")));
+
+  it("renders cURL, Java Unirest, Python http.client and Go net/http in the style of Instacart's pages", () => {
+    expect(create.curl).toBe(
+      [
+        "curl --request PUT \\",
+        "  --url https://connect.instacart.com/v2/post_checkout/orders/order%201/pickup_delegate \\",
+        "  --header 'Accept: application/json' \\",
+        "  --header 'Authorization: Bearer <user_access_token>' \\",
+        "  --header 'Content-Type: application/json' \\",
+        `  --data '{\n  "name": "string",\n  "count": 0,\n  "note": "at the door"\n}'`,
+      ].join("\n"),
+    );
+    expect(create.Java.split("\n")).toEqual([
+      'HttpResponse<String> response = Unirest.put("https://connect.instacart.com/v2/post_checkout/orders/order%201/pickup_delegate")',
+      '  .header("Accept", "application/json")',
+      '  .header("Authorization", "Bearer <user_access_token>")',
+      '  .header("Content-Type", "application/json")',
+      '  .body("{\\n  \\"name\\": \\"string\\",\\n  \\"count\\": 0,\\n  \\"note\\": \\"at the door\\"\\n}")',
+      "  .asString();",
+    ]);
+    expect(create.Python).toContain('conn = http.client.HTTPSConnection("connect.instacart.com")');
+    expect(create.Python).toContain('conn.request("PUT", "/v2/post_checkout/orders/order%201/pickup_delegate", payload, headers)');
+    expect(create.Go).toContain('req, _ := http.NewRequest("PUT", url, payload)');
+    expect(create.Go).toContain('req.Header.Add("Authorization", "Bearer <user_access_token>")');
+  });
+
+  it("sends the bearer token only where the spec asks for one, and required header parameters", () => {
+    expect(httpSamples(sampleRequest(spec, entry(spec, "generateAccessToken"))).curl).not.toContain("Authorization");
+    const get = httpSamples(sampleRequest(spec, entry(spec, "getOrder"))).curl;
+    expect(get).toContain("--header 'Authorization: Bearer <access_token>'");
+    expect(get).toContain("--header 'X-Retailer-Id: banner-1'");
+    expect(get).not.toContain("Content-Type");
+  });
+
+  it("shows an undocumented path value as <name> in every language, not percent-encoded", () => {
+    const samples = Object.values(httpSamples(sampleRequest(spec, entry(spec, "getOrder"))));
+    expect(samples).toHaveLength(4);
+    for (const source of samples) {
+      expect(source).toContain("/v2/fulfillment/users/johnsmith6000/orders/<order_id>");
+      expect(source).not.toContain("%3C");
+    }
+  });
+
+  it("quotes single quotes inside a cURL body", () => {
+    expect(httpSamples(sampleRequest(spec, entry(spec, "generateAccessToken"))).curl).toContain(`"client_secret": "it'\\''s secret"`);
+  });
+});
+
+describe("TypeScript samples", () => {
   const spec = miniSpec();
 
-  it("TypeScript calls the typed client with the spec's path template, params and body", () => {
+  it("call the typed client with the spec's path template, params and token comment", () => {
     const source = typescriptSample(sampleRequest(spec, entry(spec, "getOrder")));
-    expect(source).toContain('import { createConnectClient } from "instacart-connect";');
     expect(source).toContain('await connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", {');
     expect(source).toContain(
-      'params: { path: { user_id: "johnsmith6000", order_id: "<order_id>" }, query: { locale: "en-US" }, header: { "X-Retailer-Id": "banner-1" } },',
+      'params: { path: { user_id: "johnsmith6000", order_id: "<order_id>" }, query: { locale: "en-US", limit: 0 }, header: { "X-Retailer-Id": "banner-1" } },',
     );
     expect(source).toContain("// Token: client credentials, scope connect:fulfillment.");
     expect(source).not.toContain("body:");
   });
 
-  it("TypeScript uses a user-bound client for front-end operations", () => {
+  it("use a user-bound client for front-end operations", () => {
     const source = typescriptSample(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")));
     expect(source).toContain("// Token: a user access token (fulfillment_user_assertion,\n// scope connect:post_checkout)");
     expect(source).toContain('const shopper = connect.forUser("johnsmith6000");');
-    expect(source).toContain('await shopper.PUT("/v2/post_checkout/orders/{order_id}/pickup_delegate", {');
-    expect(source).toContain('  body: {\n    name: "string",\n    count: 0,\n  },');
+    expect(source).toContain('  body: {\n    name: "string",\n    count: 0,\n    note: "at the door",\n  },');
   });
 
-  it("raw HTTP samples send the bearer token only where the spec asks for one", () => {
-    const oauth = curlSample(sampleRequest(spec, entry(spec, "generateAccessToken")));
-    expect(oauth).not.toContain("Authorization");
-    const user = curlSample(sampleRequest(spec, entry(spec, "createOrUpdatePickupDelegate")));
-    expect(user).toContain("--header 'Authorization: Bearer <user_access_token>'");
-    const client = curlSample(sampleRequest(spec, entry(spec, "getOrder")));
-    expect(client).toContain("--header 'Authorization: Bearer <access_token>'");
-    expect(client).toContain("--header 'X-Retailer-Id: banner-1'");
-    expect(client).not.toContain("Content-Type");
-  });
-
-  it("cURL quotes single quotes inside the body", () => {
-    const source = curlSample(sampleRequest(spec, entry(spec, "generateAccessToken")));
-    expect(source).toContain(`"client_secret": "it'\\''s secret"`);
-    expect(source.startsWith("curl --request POST \\\n  --url 'https://connect.instacart.com/v2/oauth/token'")).toBe(true);
-  });
-
-  it("Go falls back to a quoted string when the JSON holds a backtick", () => {
-    const request = { ...sampleRequest(spec, entry(spec, "generateAccessToken")), body: { note: "a `b`" } };
-    const source = goSample(request);
-    expect(source).toContain('payload := strings.NewReader("{\\n  \\"note\\": \\"a `b`\\"\\n}")');
-    expect(goSample({ ...request, body: { note: "plain" } })).toContain("payload := strings.NewReader(`{");
-  });
-
-  it("literals follow each language's syntax", () => {
-    expect(pythonLiteral({ a: true, b: false, c: null, d: [1, "x"] })).toBe(
-      '{\n    "a": True,\n    "b": False,\n    "c": None,\n    "d": [\n        1,\n        "x",\n    ],\n}',
-    );
+  it("write literals with identifier keys unquoted", () => {
     expect(tsLiteral({ user_id: "u", "meta-key": [], nested: {} })).toBe('{\n  user_id: "u",\n  "meta-key": [],\n  nested: {},\n}');
   });
 });
 
-describe("codeSamples over the project's spec", () => {
+describe("the samples of the project's spec", () => {
   const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
+  const operations = listOperations(spec);
 
-  it.each(listOperations(spec).map((operation) => [`${operation.method} ${operation.path}`, operation] as const))(
-    "%s gets one sample per language, each naming its method and path",
-    (_name, operation) => {
-      const samples = codeSamples(spec, operation);
-      expect(samples.map(({ label }) => label)).toEqual(SAMPLE_LANGUAGES.map(({ label }) => label));
-      const [typescript, curl, java, python, go] = samples.map(({ source }) => source);
-      const url = sampleRequest(spec, operation).url;
-      expect(typescript).toContain(`.${operation.method}(${JSON.stringify(operation.path)}`);
-      expect(curl).toContain(`curl --request ${operation.method}`);
-      expect(curl).toContain(url);
-      expect(java).toContain(`Unirest.${operation.method.toLowerCase()}(${JSON.stringify(url)})`);
-      const { host, pathname, search } = new URL(url);
-      expect(python).toContain(`http.client.HTTPSConnection(${JSON.stringify(host)})`);
-      expect(python).toContain(`conn.request(${JSON.stringify(operation.method)}, ${JSON.stringify(pathname + search)}`);
-      expect(go).toContain(`http.NewRequest(${JSON.stringify(operation.method)}, url,`);
-    },
-  );
+  it("come in every language, in tab order, for every operation", () => {
+    for (const operation of operations) {
+      expect(codeSamples(spec, operation).map(({ lang }) => lang)).toEqual(SAMPLE_LANGUAGES.map(({ lang }) => lang));
+    }
+  });
+
+  it("are requests the mock started from the spec accepts: path, query, headers, token and body", async () => {
+    const origin = productionOrigin(spec);
+    const refused: string[] = [];
+    for (const operation of operations) {
+      const har = harRequest(sampleRequest(spec, operation));
+      const response = await fetch(har.url.replace(origin, inject("prismUrl")), {
+        method: har.method,
+        headers: har.headers.map(({ name, value }): [string, string] => [name, value]),
+        ...(har.postData.text === undefined ? {} : { body: har.postData.text }),
+      });
+      if (!response.ok) refused.push(`${har.method} ${har.url}: ${response.status} ${response.headers.get("sl-violations") ?? ""}`);
+      await response.body?.cancel();
+    }
+    expect(refused).toEqual([]);
+  });
 });

@@ -69,6 +69,10 @@ const KNOWN_NAMES = [
   "fulfillment.delivering",
   "fulfillment.delivered",
   "fulfillment.canceled",
+  "fulfillment.late_delivery",
+  "fulfillment.late_pickup",
+  "fulfillment.rescheduled",
+  "fulfillment.staged",
   "chat_message_created",
 ];
 

@@ -64,7 +64,11 @@ const getChatMessages: Handler = (context) => {
 const getOrderMessages: Handler = (context) => {
   const order = customerOrder(context);
   const chat = messages(context.world, order).map((message) => ({ id: message.id }));
-  return { chat_messages: chat, lifecycle_messages: [], metadata: { is_expired: expired(context.world, order) } } satisfies S["OrderMessages"];
+  return {
+    chat_messages: chat,
+    lifecycle_messages: [],
+    metadata: { is_expired: expired(context.world, order) },
+  } satisfies S["OrderMessages"];
 };
 
 const sendChatMessage: Handler = (context) => {
@@ -74,10 +78,21 @@ const sendChatMessage: Handler = (context) => {
     throw apiError(403, "Sending a message is not allowed at this time", null);
   }
   if (order.chat.length >= 1000) order.chat.shift();
-  const message = { id: nextId(world.state, "message"), createdAt: world.clock.now(), senderType: "user" as const, body: bodyOf<S["SendChatMessageRequest"]>(context).body, readAt: undefined };
+  const message = {
+    id: nextId(world.state, "message"),
+    createdAt: world.clock.now(),
+    senderType: "user" as const,
+    body: bodyOf<S["SendChatMessageRequest"]>(context).body,
+    readAt: undefined,
+  };
   order.chat.push(message);
   world.events.emit("chat-message-created", { topic_id: String(order.internalId) });
-  return { id: message.id, type: "CHAT", created_at: new Date(message.createdAt).toISOString(), timezone: "UTC" } satisfies S["SendChatMessageResponse"];
+  return {
+    id: message.id,
+    type: "CHAT",
+    created_at: new Date(message.createdAt).toISOString(),
+    timezone: "UTC",
+  } satisfies S["SendChatMessageResponse"];
 };
 
 /** Marks the shopper's unread messages read. */

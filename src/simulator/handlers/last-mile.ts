@@ -27,7 +27,10 @@ const createLastMileOrder: Handler = (context) => {
   return orderView(order);
 };
 
-type LastMileFields = Pick<S["CreateLastMileOrderRequest"], "initial_tip_cents" | "bags_count" | "alcoholic" | "leave_unattended" | "special_instructions" | "locale"> & {
+type LastMileFields = Pick<
+  S["CreateLastMileOrderRequest"],
+  "initial_tip_cents" | "bags_count" | "alcoholic" | "leave_unattended" | "special_instructions" | "locale"
+> & {
   bag_label?: string;
 };
 
@@ -44,7 +47,11 @@ function lastMileExtras(body: LastMileFields): Partial<SimOrder> {
 }
 
 /** The update fields last mile and dispatch orders share; a new window from `service_option_id` or `start_at`/`end_at`. */
-function applyLastMileUpdate(context: HandlerContext, order: SimOrder, body: S["UpdateDispatchLastMileOrderRequest"] & { bag_label?: string }): void {
+function applyLastMileUpdate(
+  context: HandlerContext,
+  order: SimOrder,
+  body: S["UpdateDispatchLastMileOrderRequest"] & { bag_label?: string },
+): void {
   if (body.service_option_id !== undefined) {
     const option = context.world.state.serviceOptions.get(body.service_option_id);
     if (option === undefined) throw invalidParameter("service_option_id", "Service option not found");

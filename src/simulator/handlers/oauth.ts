@@ -5,7 +5,8 @@ import { bodyOf, type Handler } from "./context.js";
 type S = components["schemas"];
 
 export const oauthHandlers: Record<string, Handler> = {
-  generateAccessToken: (context) => context.world.oauth.issue(bodyOf<S["AccessTokenRequest"]>(context), context.world.state.authorizationCodes),
+  generateAccessToken: (context) =>
+    context.world.oauth.issue(bodyOf<S["AccessTokenRequest"]>(context), context.world.state.authorizationCodes),
   revokeAccessToken: (context) => {
     context.world.oauth.revoke(bodyOf<S["RevokeTokenRequest"]>(context));
     return {};

@@ -102,7 +102,8 @@ export function requireBrandNew(order: SimOrder, action: string): void {
 }
 
 export function requireKind(order: SimOrder, kinds: readonly FulfillmentKind[], what: string): void {
-  if (!kinds.includes(order.kind)) throw invalidRequest(`This operation is for ${what} orders; order ${order.id} is a ${order.kind.replace("_", " ")} order`);
+  if (!kinds.includes(order.kind))
+    throw invalidRequest(`This operation is for ${what} orders; order ${order.id} is a ${order.kind.replace("_", " ")} order`);
 }
 
 /** Cancels an order (not once delivered or canceled) and sends the Canceled callback. */

@@ -51,7 +51,14 @@ const createPickupOrder: Handler = (context) => {
   if (requireStore(world, body.location_code).flags.pickup !== true) throw invalidParameter("location_code", "Store does not offer pickup");
   const lines = linesFrom(world, body.items);
   hold.state = "used";
-  const fields = { id: body.order_id, userId, kind: "pickup" as const, locationCode: body.location_code, startsAt: hold.option.startsAt, endsAt: hold.option.endsAt };
+  const fields = {
+    id: body.order_id,
+    userId,
+    kind: "pickup" as const,
+    locationCode: body.location_code,
+    startsAt: hold.option.startsAt,
+    endsAt: hold.option.endsAt,
+  };
   return orderView(createOrder(world, fields, { lines, specialInstructions: body.special_instructions, locale: body.locale }));
 };
 
@@ -87,7 +94,8 @@ const updateOrder: Handler = (context) => {
 /** Completed orders only (fulfillment.md §8.9); Tip adjustment is a delivery and last mile callback. */
 const updateOrderTip: Handler = (context) => {
   const order = userOrder(context.world, param(context, "user_id"), param(context, "order_id"));
-  if (order.status !== "delivered") throw invalidRequest("The tip of an order can be changed here only once it is delivered; use update order before");
+  if (order.status !== "delivered")
+    throw invalidRequest("The tip of an order can be changed here only once it is delivered; use update order before");
   order.tipCents = bodyOf<S["UpdateOrderTipRequest"]>(context).tip_amount_cents;
   if (order.kind !== "pickup") context.world.events.emit("tip-adjustment", { order_id: order.id });
   return orderView(order);

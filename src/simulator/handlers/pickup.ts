@@ -54,7 +54,10 @@ const recordCustomerArrival: Handler = (context) => {
   if (order.kind !== "pickup") throw notFound("No pickup status found for order");
   requireDelegateIf(order, bodyOf<S["RecordCustomerArrivalRequest"]>(context).is_pickup_delegate);
   if (postCheckoutState(order) !== "ready_for_pickup") {
-    throw new SimulatedError(400, { error: { message: "Params error", code: 2001 }, meta: { order_delivery_id: "Order delivery is not staged." } });
+    throw new SimulatedError(400, {
+      error: { message: "Params error", code: 2001 },
+      meta: { order_delivery_id: "Order delivery is not staged." },
+    });
   }
   order.arrivedAt = context.world.clock.now();
   return { success: true } satisfies S["RecordCustomerArrivalResponse"];

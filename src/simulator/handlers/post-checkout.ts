@@ -53,7 +53,10 @@ const getPostCheckoutOrderLocation: Handler = (context) => {
 
 function quantity(line: SimLine): { quantity: string; cost_unit: string } {
   const byWeight = line.count === undefined && line.weight !== undefined;
-  return { quantity: String(line.deliveredCount ?? line.deliveredWeight ?? line.count ?? line.weight ?? 0), cost_unit: byWeight ? "lb" : "each" };
+  return {
+    quantity: String(line.deliveredCount ?? line.deliveredWeight ?? line.count ?? line.weight ?? 0),
+    cost_unit: byWeight ? "lb" : "each",
+  };
 }
 
 function lineItem(line: SimLine): S["LineItem"] {
@@ -85,7 +88,8 @@ const handleOrderItemReplacement: Handler = (context) => {
   if (!["picking", "verifying_replacements"].includes(order.status)) {
     throw invalidRequest(`The order is ${order.status}: replacements are answered while the shopper is picking`);
   }
-  if (line.status !== "REPLACED" || line.replacementStatus !== "PENDING") throw apiError(400, "Order item change already responded to", 1001);
+  if (line.status !== "REPLACED" || line.replacementStatus !== "PENDING")
+    throw apiError(400, "Order item change already responded to", 1001);
   const body = bodyOf<S["HandleOrderItemReplacementRequest"]>(context);
   line.replacementStatus = body.status;
   if (body.status === "REJECTED" && body.alternative_item === undefined) line.status = "TO_REFUND";

@@ -43,7 +43,8 @@ function enter(world: World, batch: SimBatch, state: string): void {
   }
 }
 
-const defaultType = (order: SimOrder): BatchType => (order.kind === "delivery" ? "delivery" : order.kind === "pickup" ? "pickup" : "delivery_only");
+const defaultType = (order: SimOrder): BatchType =>
+  order.kind === "delivery" ? "delivery" : order.kind === "pickup" ? "pickup" : "delivery_only";
 
 function batchable(type: BatchType, order: SimOrder): boolean {
   if (!WORKFLOWS[type].kinds.includes(order.kind) || FINAL_STATUSES.has(order.status)) return false;
@@ -57,11 +58,17 @@ const generateSandboxBatch: Handler = (context) => {
   const orders = body.orders.map((entry, index) => sandboxOrder(context, entry.id) ?? fail(`orders[${index}]`, "Order not found"));
   if (orders.length === 0) throw invalidParameter("orders", "can't be blank");
   const type = body.batch_type ?? defaultType(orders[0]!);
-  orders.forEach((order, index) => batchable(type, order) || fail(`orders[${index}]`, "Orders unbatchable"));
+  for (const [index, order] of orders.entries()) if (!batchable(type, order)) fail(`orders[${index}]`, "Orders unbatchable");
   const workflow = WORKFLOWS[type];
   const initial = body.workflow_state ?? workflow.initial;
   if (!workflow.states.includes(initial)) throw invalidParameter("workflow_state", "is not included in the list");
-  const batch: SimBatch = { id: nextId(world.state, "batch"), shopperId, type, workflowState: initial, orderIds: orders.map((order) => order.id) };
+  const batch: SimBatch = {
+    id: nextId(world.state, "batch"),
+    shopperId,
+    type,
+    workflowState: initial,
+    orderIds: orders.map((order) => order.id),
+  };
   world.state.batches.set(batch.id, batch);
   for (const order of orders) order.batchIds.push(batch.id);
   enter(world, batch, initial);

@@ -93,7 +93,13 @@ const createSandboxInstacartUser: Handler = (context) => {
     throw invalidParameter("email", "An account already exists with this email");
   }
   const member = body.instacartplus_member ?? body.express_member ?? false;
-  const user = { id: nextId(world.state, "instacartUser"), email: body.email, phone: body.phone, instacartplusMember: member, linkedTo: undefined };
+  const user = {
+    id: nextId(world.state, "instacartUser"),
+    email: body.email,
+    phone: body.phone,
+    instacartplusMember: member,
+    linkedTo: undefined,
+  };
   world.state.instacartUsers.set(user.id, user);
   return { id: user.id } satisfies S["SandboxInstacartUser"];
 };
@@ -105,7 +111,12 @@ const authorizeSandboxInstacartUser: Handler = (context) => {
   if (!world.state.instacartUsers.has(userId)) throw invalidParameter("user_id", "Invalid user_id");
   const body = bodyOf<S["AuthorizeSandboxInstacartUserRequest"]>(context);
   const code = world.random.token(43);
-  world.state.authorizationCodes.set(code, { instacartUserId: userId, redirectUri: body.redirect_uri, scope: body.scope, expiresAt: world.clock.now() + CODE_MS });
+  world.state.authorizationCodes.set(code, {
+    instacartUserId: userId,
+    redirectUri: body.redirect_uri,
+    scope: body.scope,
+    expiresAt: world.clock.now() + CODE_MS,
+  });
   return { code } satisfies S["SandboxAuthorizationCode"];
 };
 

@@ -34,7 +34,14 @@ function reference(id: number, startsAt: number, endsAt: number): string {
   return btoa(json);
 }
 
-function keep(world: World, kind: Kind, locationCode: string | undefined, startsAt: number, endsAt: number, type: string): SimServiceOption {
+function keep(
+  world: World,
+  kind: Kind,
+  locationCode: string | undefined,
+  startsAt: number,
+  endsAt: number,
+  type: string,
+): SimServiceOption {
   const { serviceOptions } = world.state;
   // Listing is frequent: drop the oldest slots instead of refusing when the map is full.
   while (serviceOptions.size >= serviceOptions.limit) serviceOptions.delete(serviceOptions.keys().next().value as number);
@@ -66,7 +73,8 @@ export function generateOptions(world: World, kind: Kind, locationCode: string |
   }
   const options: SimServiceOption[] = [];
   const minute = Math.ceil(now / 60_000) * 60_000;
-  if (request.with_priority_eta_options) options.push(keep(world, kind, locationCode, minute + 30 * 60_000, minute + 60 * 60_000, "priority_eta"));
+  if (request.with_priority_eta_options)
+    options.push(keep(world, kind, locationCode, minute + 30 * 60_000, minute + 60 * 60_000, "priority_eta"));
   if (request.with_eta_options) options.push(keep(world, kind, locationCode, minute + HOUR, minute + 2 * HOUR, "eta"));
   const earliest = request.earliest_option_start_at ? Date.parse(request.earliest_option_start_at) : 0;
   for (const [startsAt, endsAt] of scheduledWindows(now, kind === "delivery" ? 2 * HOUR : HOUR, earliest)) {
@@ -82,7 +90,9 @@ function lister(kind: Kind, user: boolean): Handler {
     if (user) requireUser(context.world, param(context, "user_id"));
     const locationCode = request.location_code;
     if (locationCode !== undefined) requireStore(context.world, locationCode);
-    return { service_options: generateOptions(context.world, kind, locationCode, request).map(serviceOptionView) } satisfies S["ServiceOptionList"];
+    return {
+      service_options: generateOptions(context.world, kind, locationCode, request).map(serviceOptionView),
+    } satisfies S["ServiceOptionList"];
   };
 }
 
@@ -93,7 +103,9 @@ export function reserve(world: World, userId: string, option: SimServiceOption):
   for (const hold of world.state.holds.values()) if (hold.userId === userId && hold.state === "active") hold.state = "replaced";
   const hold: SimHold = { id: nextId(world.state, "hold"), userId, option, expiresAt: now + HOLD_MS, state: "active" };
   world.state.holds.set(hold.id, hold);
-  return { service_option_hold: { id: hold.id, expires_at: new Date(hold.expiresAt).toISOString(), service_option: serviceOptionView(option) } };
+  return {
+    service_option_hold: { id: hold.id, expires_at: new Date(hold.expiresAt).toISOString(), service_option: serviceOptionView(option) },
+  };
 }
 
 function reserveById(context: HandlerContext): S["ServiceOptionHoldResponse"] {

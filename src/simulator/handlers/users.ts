@@ -55,7 +55,12 @@ function attachAddress(context: HandlerContext, userId: string, body: AddressBod
   user.addresses.push(address);
   if (user.addresses.length > 20) user.addresses.shift();
   users.set(userId, user);
-  return { address_line_1: address.address_line_1, postal_code: address.postal_code, flags: { long_distance_delivery: false }, user_id: userId };
+  return {
+    address_line_1: address.address_line_1,
+    postal_code: address.postal_code,
+    flags: { long_distance_delivery: false },
+    user_id: userId,
+  };
 }
 
 const createUserAddress: Handler = (context) => attachAddress(context, param(context, "user_id"), bodyOf<AddressBody>(context));

@@ -204,23 +204,6 @@ export const fulfillmentOrderCases: ContractCases = {
         }),
     },
   },
-  stageLastMileOrderLegacy: {
-    ok: (client) =>
-      client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
-        params: { path: { order_id: "dispatch-20261127-0004" } },
-        body: { items_count: 8, bags_count: 2 },
-      }),
-    invalid: {
-      violation: "bags_count",
-      call: (client) =>
-        client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
-          params: { path: { order_id: "dispatch-20261127-0004" } },
-          // @ts-expect-error bags_count is an integer, not a string
-          body: { bags_count: "two" },
-        }),
-    },
-  },
-
   // --- Dispatch last mile delivery ---
   createDispatchLastMileOrder: {
     ok: (client) =>
@@ -255,6 +238,22 @@ export const fulfillmentOrderCases: ContractCases = {
         client.PUT("/v2/fulfillment/lastmile/orders/{order_id}", {
           params: { path: { order_id: "dispatch-20261127-0004" } },
           body: { start_at: "2026-11-27T18:00:00-06:00" } as never,
+        }),
+    },
+  },
+  stageDispatchLastMileOrder: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
+        params: { path: { order_id: "dispatch-20261127-0004" } },
+        body: { items_count: 8, bags_count: 2, items_weight: 12.5, bag_label: "A-17" },
+      }),
+    invalid: {
+      violation: "bags_count",
+      call: (client) =>
+        client.POST("/v2/fulfillment/lastmile/orders/{order_id}/staged", {
+          params: { path: { order_id: "dispatch-20261127-0004" } },
+          // @ts-expect-error bags_count is an integer, not a string
+          body: { bags_count: "two" },
         }),
     },
   },

@@ -82,6 +82,22 @@ export const sandboxCases: ContractCases = {
         }),
     },
   },
+  updateSandboxShopperOrderItemPost: {
+    ok: (client) =>
+      client.POST("/v2/fulfillment_sandbox/shoppers/{shopper_id}/orders/{order_id}/items/{line_num}", {
+        params: { path: { ...shopperOrder, line_num: "1" } },
+        body: { delivered_count: 8, scans: [{ scanned_string: "1234567890123", scanned_string_type: "upca" }], status: "found" },
+      }),
+    invalid: {
+      violation: "delivered_count",
+      call: (client) =>
+        client.POST("/v2/fulfillment_sandbox/shoppers/{shopper_id}/orders/{order_id}/items/{line_num}", {
+          params: { path: { ...shopperOrder, line_num: "1" } },
+          // @ts-expect-error delivered_count is an integer, not a string
+          body: { delivered_count: "eight", status: "found" },
+        }),
+    },
+  },
   createSandboxInstacartUser: {
     ok: (client) =>
       client.POST("/v2/fulfillment_sandbox/instacart_users", {
