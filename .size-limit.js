@@ -19,5 +19,8 @@ export default [
   { name: "openapi-fetch: createClient", path: fileURLToPath(import.meta.resolve("openapi-fetch")), import: "createClient", gzip: true },
   { name: "instacart-connect: every export", path: source("."), import: "*", gzip: true },
   { name: "instacart-connect: createConnectClient", path: source("."), import: "{ createConnectClient }", gzip: true, limit: "11.9 kB" },
-  { name: "instacart-connect/events: every export", path: source("./events"), import: "*", gzip: true, limit: "4.6 kB" },
+  { name: "instacart-connect/events: every export", path: source("./events"), import: "*", gzip: true, limit: "6.8 kB" },
+  { name: "instacart-connect/node: toNodeListener", path: source("./node"), import: "{ toNodeListener }", gzip: true, limit: "1.9 kB" },
+  { name: "instacart-connect/stores/redis: every export", path: source("./stores/redis"), import: "*", gzip: true, limit: "1.1 kB" },
+  { name: "instacart-connect/stores/postgres: every export", path: source("./stores/postgres"), import: "*", gzip: true, limit: "1.7 kB" },
 ];

@@ -11,6 +11,8 @@ export default defineConfig({
       "test/reliability/**/*.test.ts",
       "test/package/**/*.test.ts",
       "test/spec/**/*.test.ts",
+      "test/adapters/**/*.test.ts",
+      "test/stores/**/*.test.ts",
       "test/simulator/**/*.test.ts",
     ],
     exclude: [...configDefaults.exclude, ...slowTests],

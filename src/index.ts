@@ -33,4 +33,4 @@ export { VERSION } from "./version.js";
 export type { components, operations, paths } from "../generated/schema.js";
 // The event-callback side, as `instacart-connect/events` exports it (its ConnectError and
 // ConnectConfigError are the ones exported above: the explicit exports take precedence).
-export * from "./events-index.js";
+export * from "./events/index.js";

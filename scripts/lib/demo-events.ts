@@ -8,8 +8,8 @@ import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createCallbackHandler, createCallbackTokenHandler, isKnownCallbackEvent, type CallbackEvent } from "../../src/index.ts";
+import { toNodeListener } from "../../src/adapters/node.ts";
 import type { CallbackOptions } from "../../src/simulator/index.ts";
-import { toNodeListener } from "./node-http.ts";
 
 export interface DemoReceiver {
   readonly origin: string;

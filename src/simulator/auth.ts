@@ -118,12 +118,13 @@ function storeToken(context: OAuthContext, record: TokenRecord): string {
 
 function exchangeCode(context: OAuthContext, body: AccessTokenRequest, codes: Map<string, SimAuthorizationCode>): TokenRecord {
   const { now, options } = context;
-  const code = body.code === undefined ? undefined : codes.get(body.code);
+  const given = body.code ?? "";
+  const code = codes.get(given);
   if (code === undefined || code.expiresAt <= now())
     throw oauthError(400, "invalid_grant", "The authorization code is invalid or has expired.");
   if (body.redirect_uri !== code.redirectUri)
     throw oauthError(400, "invalid_grant", "`redirect_uri` does not match the one of the authorization.");
-  codes.delete(body.code!); // one use only
+  codes.delete(given); // one use only
   const expiresAt = now() + options.tokenLifetime * 1000;
   return {
     grant: AUTHORIZATION_CODE,

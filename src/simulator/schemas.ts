@@ -44,8 +44,8 @@ export function createDocumentSchemas(document: Json): DocumentSchemas {
     responseSchema(path, method, status) {
       const responses = at(["paths", path, method.toLowerCase(), "responses"]) as Json | undefined;
       const key = [String(status), `${String(status)[0]}XX`, "default"].find((candidate) => responses?.[candidate] !== undefined);
-      if (key === undefined) return undefined;
-      const ref = (responses![key] as Json).$ref;
+      if (responses === undefined || key === undefined) return undefined;
+      const ref = (responses[key] as Json).$ref;
       const base =
         typeof ref === "string" && ref.startsWith("#/") ? ref.slice(2).split("/") : ["paths", path, method.toLowerCase(), "responses", key];
       const location = [...base, "content", "application/json", "schema"];

@@ -73,7 +73,7 @@ function operationInfo(operation: AnyOperation): OperationInfo {
   const oauth = security.find((entry) => "connectOAuth" in entry);
   const grants = Array.isArray(operation["x-grant-types"]) ? operation["x-grant-types"].map(String) : [];
   return {
-    operationId: operation.operationId!,
+    operationId: operation.operationId ?? "",
     method: operation.method.toUpperCase(),
     path: operation.path,
     scopes: oauth ? oauth.connectOAuth : undefined,
@@ -139,7 +139,8 @@ async function compile(specPath: string): Promise<Contract> {
   const api = await requestBackend(structuredClone(raw));
   const schemas = createDocumentSchemas(raw);
   const document = api.definition as unknown as Schema;
-  const operations = new Map(api.getOperations().map((operation) => [operation.operationId!, operationInfo(operation as AnyOperation)]));
+  const infos = api.getOperations().map((operation) => operationInfo(operation as AnyOperation));
+  const operations = new Map(infos.filter((info) => info.operationId !== "").map((info) => [info.operationId, info]));
   const webhooks = new Map(
     [...webhookSchemas(document)].map(([key, { schema, title }]): [string, WebhookInfo] => [
       key,

@@ -9,6 +9,9 @@ import { createRequire } from "node:module";
 import * as root from "instacart-connect";
 import { ConnectApiError, ConnectConfigError, ConnectError, VERSION, createConnectClient, unwrap } from "instacart-connect";
 import * as events from "instacart-connect/events";
+import { toNodeListener } from "instacart-connect/node";
+import { createPostgresEventStore } from "instacart-connect/stores/postgres";
+import { createRedisEventStore } from "instacart-connect/stores/redis";
 
 const require = createRequire(import.meta.url);
 const connect = createConnectClient({ server: process.env.PRISM_URL, clientId: "consumer-app", clientSecret: "consumer-app-secret" });
@@ -37,6 +40,8 @@ console.log(JSON.stringify({
   eventId: event.event_id,
   sameErrorClasses: events.ConnectError === root.ConnectError && events.ConnectCallbackError === root.ConnectCallbackError,
   sameHandler: events.createCallbackHandler === root.createCallbackHandler,
+  // Without redis, ioredis or pg installed: the store entries never load a driver.
+  storesLoaded: [toNodeListener, createRedisEventStore, createPostgresEventStore].every((f) => typeof f === "function"),
 }));
 `;
 
@@ -45,6 +50,9 @@ export const cjsScript = `
 const { ConnectApiError, ConnectConfigError, ConnectError, VERSION, createConnectClient, unwrap } = require("instacart-connect");
 const root = require("instacart-connect");
 const events = require("instacart-connect/events");
+const { toNodeListener } = require("instacart-connect/node");
+const { createPostgresEventStore } = require("instacart-connect/stores/postgres");
+const { createRedisEventStore } = require("instacart-connect/stores/redis");
 const spec = require("instacart-connect/openapi.json");
 
 async function main() {
@@ -74,6 +82,7 @@ async function main() {
     eventId: event.event_id,
     sameErrorClasses: events.ConnectError === root.ConnectError && events.ConnectCallbackError === root.ConnectCallbackError,
     sameHandler: events.createCallbackHandler === root.createCallbackHandler,
+    storesLoaded: [toNodeListener, createRedisEventStore, createPostgresEventStore].every((f) => typeof f === "function"),
     specOpenapi: spec.openapi,
     specPaths: Object.keys(spec.paths).length,
   }));

@@ -78,6 +78,7 @@ interface ScriptReport {
   eventId: unknown;
   sameErrorClasses: boolean;
   sameHandler: boolean;
+  storesLoaded: boolean;
   specOpenapi?: string;
   specPaths?: number;
 }
@@ -92,7 +93,7 @@ async function runScript(name: string, source: string): Promise<ScriptReport> {
 /** What both formats must show: a typed call went through Prism, errors are the package's classes. */
 function expectWorkingClient(report: ScriptReport, format: "esm" | "cjs"): void {
   expect(report.loaded).toContain(`node_modules/instacart-connect/dist/${format}/src/index.js`);
-  expect(report.eventsLoaded).toContain(`node_modules/instacart-connect/dist/${format}/src/events-index.js`);
+  expect(report.eventsLoaded).toContain(`node_modules/instacart-connect/dist/${format}/src/events/index.js`);
   expect(report.version).toBe(report.packageVersion);
   expect(typeof report.user.user_id).toBe("string");
   expect(typeof report.user.first_name).toBe("string");
@@ -102,6 +103,7 @@ function expectWorkingClient(report: ScriptReport, format: "esm" | "cjs"): void 
   expect(report.eventId).toBe("1201895966044343904");
   expect(report.sameErrorClasses).toBe(true);
   expect(report.sameHandler).toBe(true);
+  expect(report.storesLoaded).toBe(true);
 }
 
 describe("installed in a fresh project", () => {
@@ -171,7 +173,7 @@ describe("type-checked in the consumer project", () => {
     const { errors, used } = await typeCheck({ "node16.mts": typedUsage, "node16.cts": typedUsage }, { ...node16, ...domLib });
     expect(errors).toEqual([]);
     expect(used).toEqual(
-      expect.arrayContaining(["dist/esm/src/index.d.ts", "dist/cjs/src/index.d.ts", "dist/esm/src/events-index.d.ts", "dist/cjs/src/events-index.d.ts"]),
+      expect.arrayContaining(["dist/esm/src/index.d.ts", "dist/cjs/src/index.d.ts", "dist/esm/src/events/index.d.ts", "dist/cjs/src/events/index.d.ts"]),
     );
   }, 180_000);
 

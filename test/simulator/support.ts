@@ -1,12 +1,11 @@
 /**
  * Shared pieces of the simulator tests: a retailer's receiver built only from the package's public
- * helpers (token endpoint, callback handler, memory event store), reachable in-process or over
- * node:http on 127.0.0.1, and a client wired to a simulator either way.
+ * helpers (token endpoint, callback handler with its memory event store, `toNodeListener`), reachable
+ * in-process or over node:http on 127.0.0.1, and a client wired to a simulator either way.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import {
   createCallbackHandler,
   createCallbackTokenHandler,
@@ -14,6 +13,7 @@ import {
   type CallbackEvent,
   type ConnectClient,
 } from "../../src/index.ts";
+import { toNodeListener } from "../../src/adapters/node.ts";
 import type { CallbackOptions, Simulator } from "../../src/simulator/index.ts";
 
 export type Transport = "in-process" | "http";
@@ -79,7 +79,7 @@ export async function startReceiver(transport: Transport, extra: Partial<Callbac
     };
     return { ...common, callbacks: options, close: async () => undefined };
   }
-  const server = createServer((req, res) => void serve(route, req, res));
+  const server = createServer(toNodeListener(route));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const options: CallbackOptions = {
@@ -98,19 +98,6 @@ export async function startReceiver(transport: Transport, extra: Partial<Callbac
         server.closeAllConnections();
       }),
   };
-}
-
-async function serve(route: (request: Request) => Promise<Response>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-  const request = new Request(new URL(req.url ?? "/", "http://127.0.0.1"), {
-    method: req.method ?? "GET",
-    headers,
-    ...(req.method === "POST" ? { body: Readable.toWeb(req) as ReadableStream, duplex: "half" as const } : {}),
-  });
-  const response = await route(request);
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(new Uint8Array(await response.arrayBuffer()));
 }
 
 /** A client of the simulator: through `sim.fetch` (no socket) or over HTTP with the global fetch. */

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { deref } from "../../scripts/lib/spec.ts";
-import { isKnownCallbackEvent, parseCallbackEvent } from "../../src/events.ts";
-import type { KnownCallbackEventName, LateDeliveryEvent, LatePickupEvent, RescheduledEvent, StagedEvent } from "../../src/events-index.ts";
+import { isKnownCallbackEvent, parseCallbackEvent } from "../../src/events/index.ts";
+import type { KnownCallbackEventName, LateDeliveryEvent, LatePickupEvent, RescheduledEvent, StagedEvent } from "../../src/events/index.ts";
 import { property, schema, spec, type Schema } from "./support.ts";
 
 const NEW_EVENTS = [

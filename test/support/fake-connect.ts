@@ -149,5 +149,13 @@ export const issueToken = (request: Recorded, fake: FakeConnect): Reply => {
   const token = `tok-${fake.issued.length + 1}`;
   fake.issued.push(token);
   const body = request.json as { scope?: string } | undefined;
-  return { body: { access_token: token, token_type: "Bearer", expires_in: fake.expiresIn, created_at: 1603897760, ...(body?.scope ? { scope: body.scope } : {}) } };
+  return {
+    body: {
+      access_token: token,
+      token_type: "Bearer",
+      expires_in: fake.expiresIn,
+      created_at: 1603897760,
+      ...(body?.scope ? { scope: body.scope } : {}),
+    },
+  };
 };

@@ -19,7 +19,15 @@ const options: ts.CompilerOptions = {
   skipLibCheck: true,
   allowImportingTsExtensions: true,
   baseUrl: root,
-  paths: { "instacart-connect": ["src/index.ts"], "instacart-connect/simulator": ["src/simulator/index.ts"], "instacart-connect/schema": ["generated/schema.ts"] },
+  paths: {
+    "instacart-connect": ["src/index.ts"],
+    "instacart-connect/schema": ["generated/schema.ts"],
+    "instacart-connect/events": ["src/events/index.ts"],
+    "instacart-connect/node": ["src/adapters/node.ts"],
+    "instacart-connect/stores/redis": ["src/stores/redis.ts"],
+    "instacart-connect/stores/postgres": ["src/stores/postgres.ts"],
+    "instacart-connect/simulator": ["src/simulator/index.ts"],
+  },
 };
 
 /**

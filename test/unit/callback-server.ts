@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeListener } from "../../scripts/lib/node-http.ts";
+import { toNodeListener } from "../../src/adapters/node.ts";
 
 export interface LocalServer {
   /** e.g. `http://127.0.0.1:41234` */

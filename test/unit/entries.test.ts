@@ -3,7 +3,7 @@
  * (the event callback side, without the API client).
  */
 import { describe, expect, it } from "vitest";
-import * as eventsEntry from "../../src/events-index.ts";
+import * as eventsEntry from "../../src/events/index.ts";
 import * as rootEntry from "../../src/index.ts";
 import { build } from "esbuild";
 import { root } from "../../scripts/lib/paths.ts";
@@ -15,8 +15,10 @@ describe("instacart-connect/events", () => {
       "ConnectCallbackError",
       "ConnectConfigError",
       "ConnectError",
+      "ConnectEventStoreError",
       "createCallbackHandler",
       "createCallbackTokenHandler",
+      "createCallbackTokenVerifier",
       "createMemoryEventStore",
       "isKnownCallbackEvent",
       "parseCallbackEvent",
@@ -28,7 +30,7 @@ describe("instacart-connect/events", () => {
 
   it("bundles without openapi-fetch or the operation table, which the client entry pulls in", async () => {
     const heavy = /node_modules\/openapi-fetch\/|generated\/operations\.ts/;
-    const events = await bundledModules('export * from "./src/events-index.ts";');
+    const events = await bundledModules('export * from "./src/events/index.ts";');
     expect(events).toContain("generated/events.ts");
     expect(events.filter((path) => heavy.test(path))).toEqual([]);
     // The same measurement does see them behind createConnectClient, so their absence above means something.

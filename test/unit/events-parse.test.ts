@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  ConnectCallbackError,
-  ConnectError,
-  isKnownCallbackEvent,
-  parseCallbackEvent,
-  type CallbackErrorReason,
-} from "../../src/index.ts";
+import { ConnectCallbackError, ConnectError, isKnownCallbackEvent, parseCallbackEvent, type CallbackErrorReason } from "../../src/index.ts";
 import { eventBody } from "./callback-server.ts";
 
 const BRAND_NEW_DOCS = `{
@@ -48,7 +42,6 @@ describe("parseCallbackEvent: precision", () => {
   it("returns small event_ids as decimal strings too, so the type never changes", () => {
     expect(parseCallbackEvent(CHAT_DOCS).event_id).toBe("1368");
     expect(parseCallbackEvent(eventBody("-5", "x")).event_id).toBe("-5");
-    expect(parseCallbackEvent(eventBody("1e3", "x")).event_id).toBe("1000");
   });
 
   it("keeps other integers beyond 2^53 exact as strings and leaves other numbers as numbers", () => {
@@ -194,14 +187,56 @@ describe("parseCallbackEvent: malformed JSON", () => {
   });
 
   it("stores a __proto__ key as an own property without touching any prototype", () => {
-    const event = parseCallbackEvent(
-      eventBody("1", "x").replace('"event_metadata":{', '"event_metadata":{"__proto__":{"polluted":true},'),
-    );
+    const event = parseCallbackEvent(eventBody("1", "x").replace('"event_metadata":{', '"event_metadata":{"__proto__":{"polluted":true},'));
     const metadata = event.event_metadata as Record<string, unknown>;
     expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype);
     expect(Object.hasOwn(metadata, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(metadata.polluted).toBeUndefined();
+  });
+});
+
+describe("parseCallbackEvent: event_id is only what an integer ID can be", () => {
+  const withId = (id: string): string => eventBody(id, "fulfillment.brand_new");
+
+  it.each([
+    ["a whole number written with a fraction, that would round onto another ID", "9007199254741001.0"],
+    ["a small whole number written with a fraction", "1.0"],
+    ["an exponent", "1e21"],
+    ["an exponent whose value is a small integer", "1E3"],
+    ["a negative exponent", "100e-2"],
+    ["an integer beyond 64 bits", "9223372036854775808"],
+    ["a negative integer beyond 64 bits", "-9223372036854775809"],
+    ["a string of digits beyond 64 bits", '"99999999999999999999"'],
+    ["a string with a fraction", '"1.0"'],
+    ["a string with an exponent", '"1e3"'],
+    ["a string with a plus sign", '"+1"'],
+    ["a hexadecimal string", '"0x10"'],
+    ["a string with spaces", '" 12"'],
+    ["an empty string", '""'],
+    ["a string of digits and letters", '"12a"'],
+  ])("refuses %s as invalid_envelope (%s)", (_, id) => {
+    const error = refusal(withId(id));
+    expect(error.reason).toBe("invalid_envelope");
+    expect(error.path).toBe("event_id");
+  });
+
+  it("accepts a string of digits, as third-party test data sends it, as the same exact ID as the number", () => {
+    expect(parseCallbackEvent(withId('"1201895966044343904"')).event_id).toBe("1201895966044343904");
+    expect(parseCallbackEvent(withId('"9223372036854775807"')).event_id).toBe("9223372036854775807");
+    expect(parseCallbackEvent(withId('"007"')).event_id).toBe(parseCallbackEvent(withId("7")).event_id);
+  });
+
+  it("refuses a body with more than one byte order mark, as text and as bytes", () => {
+    const bom = [0xef, 0xbb, 0xbf];
+    expect(refusal(`\ufeff\ufeff${CHAT_DOCS}`).reason).toBe("invalid_envelope");
+    expect(refusal(new Uint8Array([...bom, ...bom, ...new TextEncoder().encode(CHAT_DOCS)])).reason).toBe("invalid_envelope");
+    expect(refusal(new Uint8Array([...bom, ...bom, ...bom, ...new TextEncoder().encode(CHAT_DOCS)])).reason).toBe("invalid_envelope");
+  });
+
+  it("still reads other fractions and exponents as JSON.parse does", () => {
+    const event = parseCallbackEvent(eventBody("1", "x", { a: 1.5, b: 1e3, c: 1e21, d: -0.25e1 }));
+    expect(event.event_metadata).toStrictEqual({ a: 1.5, b: 1000, c: 1e21, d: -2.5 });
   });
 });
 
@@ -214,7 +249,9 @@ describe("parseCallbackEvent: validation", () => {
       event_metadata: '{"order_id":"o-1"}',
       ...overrides,
     };
-    const parts = Object.entries(fields).filter(([, value]) => value !== undefined).map(([key, value]) => `"${key}":${value}`);
+    const parts = Object.entries(fields)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `"${key}":${value}`);
     return `{${parts.join(",")}}`;
   };
 
@@ -223,19 +260,42 @@ describe("parseCallbackEvent: validation", () => {
     ["a body that is a string", '"event"', "invalid_envelope", "", /must be a JSON object/],
     ["a body that is null", "null", "invalid_envelope", "", /not null/],
     ["a missing event_id", envelope({ event_id: undefined }), "invalid_envelope", "event_id", /event_id is required/],
-    ["an event_id given as a string", envelope({ event_id: '"1201895966044343904"' }), "invalid_envelope", "event_id", /must be an integer/],
-    ["a fractional event_id", envelope({ event_id: "1.5" }), "invalid_envelope", "event_id", /must be an integer/],
+    ["a fractional event_id", envelope({ event_id: "1.5" }), "invalid_envelope", "event_id", /64-bit integer written with digits only/],
     ["an event_id beyond 64 bits", envelope({ event_id: "9223372036854775808" }), "invalid_envelope", "event_id", /64-bit integer/],
     ["a missing event_name", envelope({ event_name: undefined }), "invalid_envelope", "event_name", /required/],
     ["an event_name that is a number", envelope({ event_name: "5" }), "invalid_envelope", "event_name", /must be a string/],
     ["an empty event_name", envelope({ event_name: '""' }), "invalid_envelope", "event_name", /at least 1/],
     ["a missing event_timestamp", envelope({ event_timestamp: undefined }), "invalid_envelope", "event_timestamp", /required/],
-    ["an event_timestamp that is not ISO 8601", envelope({ event_timestamp: '"07/07/2020"' }), "invalid_envelope", "event_timestamp", /ISO 8601/],
-    ["an impossible event_timestamp", envelope({ event_timestamp: '"2020-13-45T99:00:00Z"' }), "invalid_envelope", "event_timestamp", /ISO 8601/],
+    [
+      "an event_timestamp that is not ISO 8601",
+      envelope({ event_timestamp: '"07/07/2020"' }),
+      "invalid_envelope",
+      "event_timestamp",
+      /ISO 8601/,
+    ],
+    [
+      "an impossible event_timestamp",
+      envelope({ event_timestamp: '"2020-13-45T99:00:00Z"' }),
+      "invalid_envelope",
+      "event_timestamp",
+      /ISO 8601/,
+    ],
     ["a missing event_metadata", envelope({ event_metadata: undefined }), "invalid_envelope", "event_metadata", /required/],
     ["an event_metadata that is an array", envelope({ event_metadata: "[]" }), "invalid_envelope", "event_metadata", /JSON object/],
-    ["a Brand new event without order_id", envelope({ event_metadata: "{}" }), "invalid_payload", "event_metadata.order_id", /event_metadata.order_id is required/],
-    ["a Brand new event whose order_id is a number", envelope({ event_metadata: '{"order_id":42}' }), "invalid_payload", "event_metadata.order_id", /must be a string, not number 42/],
+    [
+      "a Brand new event without order_id",
+      envelope({ event_metadata: "{}" }),
+      "invalid_payload",
+      "event_metadata.order_id",
+      /event_metadata.order_id is required/,
+    ],
+    [
+      "a Brand new event whose order_id is a number",
+      envelope({ event_metadata: '{"order_id":42}' }),
+      "invalid_payload",
+      "event_metadata.order_id",
+      /must be a string, not number 42/,
+    ],
     [
       "a chat event without topic_id",
       envelope({ event_name: '"chat_message_created"', event_metadata: '{"order_id":"o-1"}' }),

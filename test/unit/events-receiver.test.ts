@@ -12,8 +12,8 @@ import {
   isKnownCallbackEvent,
   type CallbackClaim,
   type CallbackEvent,
-  type CallbackEventStore,
   type CallbackHandlerOptions,
+  ConnectEventStoreError,
 } from "../../src/index.ts";
 import { deliver, eventBody, gate, serve, type LocalServer } from "./callback-server.ts";
 
@@ -222,7 +222,10 @@ describe("createCallbackHandler: refusals", () => {
 
   it("answers 400 to a broken envelope or known payload without calling the handler", async () => {
     const { origin, events } = await receiver();
-    const noId = await deliver(origin, '{"event_name":"fulfillment.brand_new","event_timestamp":"2020-07-07T16:35:22Z","event_metadata":{}}');
+    const noId = await deliver(
+      origin,
+      '{"event_name":"fulfillment.brand_new","event_timestamp":"2020-07-07T16:35:22Z","event_metadata":{}}',
+    );
     expect(noId.status).toBe(400);
     expect(noId.body).toMatchObject({ error: "invalid_envelope", message: "event_id is required" });
     const noOrder = await deliver(origin, eventBody("1", "fulfillment.brand_new", {}));
@@ -287,30 +290,8 @@ describe("createCallbackHandler: refusals", () => {
 });
 
 describe("createCallbackHandler: replaceable store", () => {
-  /** A store with Redis semantics (SET NX with a lease, then a "done" marker), shared by several handlers. */
-  function sharedStore(): CallbackEventStore & { keys: Map<string, string> } {
-    const keys = new Map<string, string>();
-    return {
-      keys,
-      async claim(id): Promise<CallbackClaim> {
-        await Promise.resolve();
-        const current = keys.get(id);
-        if (current === "done") return "processed";
-        if (current === "inflight") return "in_flight";
-        keys.set(id, "inflight");
-        return "claimed";
-      },
-      async complete(id) {
-        keys.set(id, "done");
-      },
-      async release(id) {
-        keys.delete(id);
-      },
-    };
-  }
-
   it("de-duplicates across two receivers that share one store", async () => {
-    const store = sharedStore();
+    const store = createMemoryEventStore();
     const a = await receiver({ store });
     const b = await receiver({ store });
     const body = eventBody("1201895966044343904", "fulfillment.brand_new");
@@ -318,17 +299,12 @@ describe("createCallbackHandler: replaceable store", () => {
     expect((await deliver(b.origin, body)).body).toMatchObject({ status: "duplicate" });
     expect(a.events).toHaveLength(1);
     expect(b.events).toHaveLength(0);
-    expect(store.keys.get("1201895966044343904")).toBe("done");
   });
 
   it("answers 500 without calling the handler when the store is unavailable", async () => {
     const failures: string[] = [];
     const { origin, events } = await receiver({
-      store: {
-        claim: () => Promise.reject(new Error("redis down")),
-        complete: () => undefined,
-        release: () => undefined,
-      },
+      store: { ...createMemoryEventStore(), claim: () => Promise.reject(new Error("redis down")) },
       onError: (_, stage) => failures.push(stage),
     });
     expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(500);
@@ -336,16 +312,43 @@ describe("createCallbackHandler: replaceable store", () => {
     expect(events).toEqual([]);
   });
 
+  it.each([
+    ["the old string answer", "claimed"],
+    ["nothing", undefined],
+    ["a claim without a lease", { status: "claimed" }],
+    ["a lease for another event", { status: "claimed", lease: { eventId: "2", token: "t", leaseMs: 1000 } }],
+    ["an unknown status", { status: "ok" }],
+  ])("answers 500 and reports a store that answers a claim with %s, never processing the event", async (_, answer) => {
+    const failures: unknown[] = [];
+    const { origin, events } = await receiver({
+      store: { ...createMemoryEventStore(), claim: () => answer as unknown as CallbackClaim },
+      onError: (error) => failures.push(error),
+    });
+    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(500);
+    expect(events).toEqual([]);
+    expect(failures).toEqual([expect.any(ConnectEventStoreError)]);
+    expect(String(failures[0])).toMatch(/not a claim/);
+  });
+
   it("still acknowledges a processed event when the store fails to record it", async () => {
-    const store = sharedStore();
     const failures: string[] = [];
     const { origin, events } = await receiver({
-      store: { ...store, complete: () => Promise.reject(new Error("redis down")) },
+      store: { ...createMemoryEventStore(), complete: () => Promise.reject(new Error("redis down")) },
       onError: (_, stage) => failures.push(stage),
     });
     expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(200);
     expect(events).toHaveLength(1);
     expect(failures).toEqual(["store"]);
+  });
+
+  it("reports a store whose complete answers something other than a boolean", async () => {
+    const failures: unknown[] = [];
+    const { origin } = await receiver({
+      store: { ...createMemoryEventStore(), complete: () => "OK" as unknown as boolean },
+      onError: (error) => failures.push(error),
+    });
+    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(200);
+    expect(failures).toEqual([expect.any(ConnectEventStoreError)]);
   });
 
   it("gives each handler its own default store", async () => {
@@ -354,47 +357,5 @@ describe("createCallbackHandler: replaceable store", () => {
     const body = eventBody("5", "fulfillment.brand_new");
     expect((await deliver(a.origin, body)).body).toMatchObject({ status: "processed" });
     expect((await deliver(b.origin, body)).body).toMatchObject({ status: "processed" });
-  });
-});
-
-describe("createMemoryEventStore", () => {
-  it("forgets the least recently seen processed IDs beyond maxEntries", () => {
-    const store = createMemoryEventStore({ maxEntries: 2 });
-    for (const id of ["a", "b"]) {
-      expect(store.claim(id)).toBe("claimed");
-      void store.complete(id);
-    }
-    expect(store.claim("a")).toBe("processed"); // seen again: now the most recent
-    expect(store.claim("c")).toBe("claimed");
-    void store.complete("c");
-    expect(store.claim("b")).toBe("claimed"); // the least recently seen was forgotten
-    expect(store.claim("a")).toBe("processed");
-    expect(store.claim("c")).toBe("processed");
-  });
-
-  it("never forgets an event that is being processed, and lets a released one be claimed again", () => {
-    const store = createMemoryEventStore({ maxEntries: 1 });
-    expect(store.claim("slow")).toBe("claimed");
-    for (const id of ["x", "y", "z"]) {
-      store.claim(id);
-      void store.complete(id);
-    }
-    expect(store.claim("slow")).toBe("in_flight");
-    void store.release("slow");
-    expect(store.claim("slow")).toBe("claimed");
-  });
-
-  it("lets a claim whose handler hung past the lease be claimed again (Instacart's retry is processed)", async () => {
-    const store = createMemoryEventStore({ leaseMs: 40 });
-    expect(store.claim("hung")).toBe("claimed");
-    expect(store.claim("hung")).toBe("in_flight");
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(store.claim("hung")).toBe("claimed");
-    expect(() => createMemoryEventStore({ leaseMs: 0 })).toThrow(/leaseMs/);
-  });
-
-  it("refuses a maxEntries that is not a positive integer", () => {
-    expect(() => createMemoryEventStore({ maxEntries: 0 })).toThrow(/maxEntries/);
-    expect(() => createMemoryEventStore({ maxEntries: 1.5 })).toThrow(/maxEntries/);
   });
 });

@@ -146,9 +146,9 @@ describe("createCallbackTokenHandler", () => {
   });
 
   it("refuses options without client credentials", () => {
-    expect(() => createCallbackTokenHandler({ clientId: "", clientSecret: "x", issueToken: () => ({ accessToken: "t", expiresIn: 1 }) })).toThrow(
-      /clientId/,
-    );
+    expect(() =>
+      createCallbackTokenHandler({ clientId: "", clientSecret: "x", issueToken: () => ({ accessToken: "t", expiresIn: 1 }) }),
+    ).toThrow(/clientId/);
   });
 });
 

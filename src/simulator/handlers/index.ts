@@ -76,5 +76,8 @@ export function handlerTable(contract: Contract): HandlerTable {
     table.set(operation.operationId, handler ?? (() => contract.example(operation.operationId)));
     answers.set(operation.operationId, handler ? "stateful" : "example");
   }
-  return { handlerFor: (operation) => table.get(operation.operationId)!, answers };
+  const missing: Handler = () => {
+    throw new Error("no handler: the operation is not in the contract the table was built from");
+  };
+  return { handlerFor: (operation) => table.get(operation.operationId) ?? missing, answers };
 }

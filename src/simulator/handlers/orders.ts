@@ -9,9 +9,9 @@ type S = components["schemas"];
 
 /** `user.phone_number` is required when the user has none (fulfillment.md §2.5). */
 function requirePhone(context: HandlerContext, userId: string, user: S["OrderUser"] | undefined): void {
-  const known = context.world.state.users.get(userId)?.phoneNumber;
-  if (known === undefined && user?.phone_number === undefined) throw invalidParameter("user.phone_number", "can't be blank");
-  if (user?.phone_number !== undefined) context.world.state.users.get(userId)!.phoneNumber = user.phone_number;
+  const record = context.world.state.users.get(userId);
+  if (record?.phoneNumber === undefined && user?.phone_number === undefined) throw invalidParameter("user.phone_number", "can't be blank");
+  if (record !== undefined && user?.phone_number !== undefined) record.phoneNumber = user.phone_number;
 }
 
 const createDeliveryOrder: Handler = (context) => {
@@ -21,7 +21,7 @@ const createDeliveryOrder: Handler = (context) => {
   requireUser(world, userId);
   requireNewOrderId(world, body.order_id);
   const hold = takeHold(world, userId, body.service_option_hold_id);
-  const locationCode = body.location_code ?? hold.option.locationCode ?? world.state.stores[0]!.location_code;
+  const locationCode = body.location_code ?? hold.option.locationCode ?? world.state.stores[0]?.location_code ?? "";
   requireStore(world, locationCode);
   const lines = linesFrom(world, body.items);
   requirePhone(context, userId, body.user);

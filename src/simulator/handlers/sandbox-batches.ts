@@ -56,8 +56,9 @@ const generateSandboxBatch: Handler = (context) => {
   const body = bodyOf<S["GenerateSandboxBatchRequest"]>(context);
   const shopperId = requireShopper(context, body.shopper_id);
   const orders = body.orders.map((entry, index) => sandboxOrder(context, entry.id) ?? fail(`orders[${index}]`, "Order not found"));
-  if (orders.length === 0) throw invalidParameter("orders", "can't be blank");
-  const type = body.batch_type ?? defaultType(orders[0]!);
+  const [first] = orders;
+  if (first === undefined) throw invalidParameter("orders", "can't be blank");
+  const type = body.batch_type ?? defaultType(first);
   for (const [index, order] of orders.entries()) if (!batchable(type, order)) fail(`orders[${index}]`, "Orders unbatchable");
   const workflow = WORKFLOWS[type];
   const initial = body.workflow_state ?? workflow.initial;
