@@ -13,6 +13,7 @@ export default defineConfig({
       "test/spec/**/*.test.ts",
       "test/adapters/**/*.test.ts",
       "test/stores/**/*.test.ts",
+      "test/simulator/**/*.test.ts",
     ],
     exclude: [...configDefaults.exclude, ...slowTests],
     globalSetup: ["test/setup/prism.ts"],

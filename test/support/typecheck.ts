@@ -26,6 +26,7 @@ const options: ts.CompilerOptions = {
     "instacart-connect/node": ["src/adapters/node.ts"],
     "instacart-connect/stores/redis": ["src/stores/redis.ts"],
     "instacart-connect/stores/postgres": ["src/stores/postgres.ts"],
+    "instacart-connect/simulator": ["src/simulator/index.ts"],
   },
 };
 
