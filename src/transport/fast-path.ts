@@ -18,8 +18,8 @@
  * Together they are 35–45 µs of some 300 µs of client CPU per call over the network: without them the
  * client would be 10–15% above bare openapi-fetch, where the goal is to be at or below it (`npm run
  * bench`, "client CPU per call"; the µs above measured with `fetch` answered in memory, which
- * isolates the client's own work). Middleware see real `Request`
- * objects (`requestClass`); every response is a real `Response`.
+ * isolates the client's own work). Middleware see real `Request` objects (`requestClass`); every
+ * response is a real `Response`.
  */
 
 import { PATH_PARAM } from "../client/operations.js";
