@@ -18,7 +18,9 @@ function source(subpath) {
 export default [
   { name: "openapi-fetch: createClient", path: fileURLToPath(import.meta.resolve("openapi-fetch")), import: "createClient", gzip: true },
   { name: "instacart-connect: every export", path: source("."), import: "*", gzip: true },
-  { name: "instacart-connect: createConnectClient", path: source("."), import: "{ createConnectClient }", gzip: true, limit: "11.9 kB" },
+  // 11.9 kB until issue 14's core redesign (wave1-core) brought it to 14.3 kB: the check that never
+  // rounds a large integer (0.7 kB), the injectable clock (0.2 kB), and the core split into plain parts.
+  { name: "instacart-connect: createConnectClient", path: source("."), import: "{ createConnectClient }", gzip: true, limit: "14.4 kB" },
   { name: "instacart-connect/events: every export", path: source("./events"), import: "*", gzip: true, limit: "6.8 kB" },
   { name: "instacart-connect/node: toNodeListener", path: source("./node"), import: "{ toNodeListener }", gzip: true, limit: "1.9 kB" },
   { name: "instacart-connect/stores/redis: every export", path: source("./stores/redis"), import: "*", gzip: true, limit: "1.1 kB" },

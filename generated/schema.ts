@@ -3011,7 +3011,7 @@ export interface components {
             /** @description Seconds until the token expires (86400 in every documented example). */
             expires_in: number;
             /** @description The granted scope; present when a scope was requested. */
-            scope?: string;
+            scope?: string | undefined;
             /**
              * @description Token type; `Bearer` in every documented example.
              * @example Bearer
@@ -3029,13 +3029,13 @@ export interface components {
              *     `urn:ietf:params:oauth:grant-type:retailer-json-bearer`). For `fulfillment_user_assertion` it is
              *     the Base64 encoding of the JSON object `{"user_id": "<Connect user ID>"}`.
              */
-            assertion?: string;
+            assertion?: string | undefined;
             /** @description Client ID of the OAuth application. */
             client_id: string;
             /** @description Client secret of the OAuth application. */
             client_secret: string;
             /** @description Authorization code (grant `authorization_code`). */
-            code?: string;
+            code?: string | undefined;
             /**
              * @description Grant type. No formal enum is published; the docs name `client_credentials` (back-end
              *     tokens), `fulfillment_user_assertion` (user access tokens for the front-end APIs, with
@@ -3050,13 +3050,13 @@ export interface components {
              * @description Redirect URI used when the code was generated (grant `authorization_code`); must match the URI
              *     registered with Instacart.
              */
-            redirect_uri?: string;
+            redirect_uri?: string | undefined;
             /**
              * @description APIs the token may call. Defaults to all APIs in the application's configuration. Several
              *     scopes can be combined, separated by commas, only if they use the same grant type.
              * @example connect:fulfillment
              */
-            scope?: string;
+            scope?: string | undefined;
         };
         /**
          * AcknowledgedEvent
@@ -3075,12 +3075,12 @@ export interface components {
          */
         Address: {
             address_line_1: string;
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             postal_code: string;
         };
         /**
@@ -3100,7 +3100,7 @@ export interface components {
              * @example picking
              * @example completed
              */
-            workflow_state?: string;
+            workflow_state?: string | undefined;
         };
         /**
          * AdvanceSandboxBatchResponse
@@ -3110,12 +3110,12 @@ export interface components {
          */
         AdvanceSandboxBatchResponse: {
             /** @description The batch ID. */
-            id?: number;
+            id?: number | undefined;
             /**
              * @description The batch's workflow state after the call.
              * @example picking
              */
-            workflow_state?: string;
+            workflow_state?: string | undefined;
         };
         /**
          * AlternativeItem
@@ -3126,13 +3126,13 @@ export interface components {
          */
         AlternativeItem: {
             /** @description Quantity, for products sold by count. Must be greater than 0. */
-            count?: number;
+            count?: number | undefined;
             /** @description Retailer reference code. */
-            rrc?: string;
+            rrc?: string | undefined;
             /** @description Universal product code. */
-            upc?: string;
+            upc?: string | undefined;
             /** @description Weight, for products sold by weight. Must be greater than 0. */
-            weight?: number;
+            weight?: number | undefined;
         } & unknown;
         /**
          * AtStoreEtaEvent
@@ -3152,7 +3152,7 @@ export interface components {
              *     public (last mile orders take a `bag_label` string), and the changelog does not say where in
              *     the payload it is: it is placed here with the event's other fields (inferred).
              */
-            bag_label?: unknown;
+            bag_label?: unknown | undefined;
         };
         /**
          * AuthorizeSandboxInstacartUserRequest
@@ -3163,9 +3163,9 @@ export interface components {
          */
         AuthorizeSandboxInstacartUserRequest: {
             /** @description PKCE code challenge. */
-            code_challenge?: string;
+            code_challenge?: string | undefined;
             /** @description PKCE code challenge method. The accepted values are not public. */
-            code_challenge_method?: string;
+            code_challenge_method?: string | undefined;
             /** @description The redirect URI of the authorization. */
             redirect_uri: string;
             /**
@@ -3182,7 +3182,7 @@ export interface components {
             /** @description `true` when the time slot is available. */
             available: boolean;
             /** @description Why the time slot is not available. */
-            reasons?: string[];
+            reasons?: string[] | undefined;
         };
         /**
          * BlackoutPeriod
@@ -3196,7 +3196,7 @@ export interface components {
              * @description The last date of the blackout period, in the format `MM/DD/YYYY`. Optional.
              * @example 05/31/2019
              */
-            end_date?: string;
+            end_date?: string | undefined;
             /**
              * @description The blackout end time, in the same form, for example `24:00:00:00+0000`.
              * @example 24:00:00:00+0000
@@ -3208,7 +3208,7 @@ export interface components {
              *     here.
              * @example Our deli is closed during these hours.
              */
-            message?: string;
+            message?: string | undefined;
             /**
              * @description The first date of the blackout period, a date without a time, in the format `MM/DD/YYYY`.
              * @example 02/01/2019
@@ -3251,7 +3251,7 @@ export interface components {
              *     `delivery_window` object with `starts_at` and `ends_at` (`CallbackWindow`, zone-less
              *     times such as `2022-07-30 07:50:00`); no type is imposed here.
              */
-            delivery_window?: unknown;
+            delivery_window?: unknown | undefined;
         };
         /**
          * CallbackAccessToken
@@ -3273,7 +3273,7 @@ export interface components {
              *     refer to (inferred).
              * @example Bearer
              */
-            token_type?: string;
+            token_type?: string | undefined;
         };
         /**
          * CallbackAccessTokenRequest
@@ -3297,9 +3297,9 @@ export interface components {
              * @description The optional `resource` of the webhook configuration. The dashboard has the setting; that it
              *     is sent as this form parameter (an OAuth 2.0 resource indicator) is inferred.
              */
-            resource?: string;
+            resource?: string | undefined;
             /** @description Sent when the retailer's OAuth 2.0 configuration has a scope for Connect callbacks. */
-            scope?: string;
+            scope?: string | undefined;
         };
         /**
          * CallbackEventEnvelope
@@ -3362,24 +3362,24 @@ export interface components {
          */
         CallbackOrderItem: {
             /** @description Retailer reference code of the item (empty when it is identified by UPC, in the samples). */
-            item_rrc?: string;
+            item_rrc?: string | undefined;
             /** @description UPC of the item (empty when the item is identified by RRC, in the samples). */
-            item_upc?: string;
+            item_upc?: string | undefined;
             /** @description Line number of the item, as sent in the order request. */
-            line_num?: string;
+            line_num?: string | undefined;
             /** @description Quantity, in `qty_unit`. */
-            qty?: number;
+            qty?: number | undefined;
             /**
              * @description Unit of `qty`; the docs name `each` and `lb` for the response item.
              * @example each
              */
-            qty_unit?: string;
+            qty_unit?: string | undefined;
             /** @description Whether the item was refunded. */
-            refunded?: boolean;
+            refunded?: boolean | undefined;
             /** @description Whether the item was replaced. */
-            replaced?: boolean;
+            replaced?: boolean | undefined;
             /** @description Scan code of the item. */
-            scan_code?: string;
+            scan_code?: string | undefined;
         };
         /**
          * CallbackTokenError
@@ -3395,7 +3395,7 @@ export interface components {
              */
             error: string;
             /** @description A human-readable explanation. */
-            error_description?: string;
+            error_description?: string | undefined;
         };
         /**
          * CallbackWindow
@@ -3409,12 +3409,12 @@ export interface components {
              * @description End of the window, as sent.
              * @example 2022-05-06 09:00:00
              */
-            ends_at?: string;
+            ends_at?: string | undefined;
             /**
              * @description Start of the window, as sent (the samples show `2022-05-06 07:30:00`, without a zone).
              * @example 2022-05-06 07:30:00
              */
-            starts_at?: string;
+            starts_at?: string | undefined;
         };
         /**
          * CancelDispatchLastMileOrderRequest
@@ -3422,7 +3422,7 @@ export interface components {
          */
         CancelDispatchLastMileOrderRequest: {
             /** @description The Connect user ID of the order's customer. */
-            user_id?: string;
+            user_id?: string | undefined;
         };
         /**
          * CanceledEvent
@@ -3446,7 +3446,7 @@ export interface components {
              *     values `customer_driven`, `instacart_driven`, `retailer_driven`, `shopper_driven`,
              *     `unbatchable` and `other`. No enum is imposed here.
              */
-            cancellation_reason?: string;
+            cancellation_reason?: string | undefined;
         };
         /**
          * CatalogItem
@@ -3463,18 +3463,18 @@ export interface components {
          */
         CatalogItem: {
             /** @description Whether the item contains alcohol. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /** @description Whether the item is available for purchase. */
-            available?: boolean;
+            available?: boolean | undefined;
             /** @description Whether the item can be bought with a Caper Cart. Required for Caper. */
-            available_for_cart?: boolean;
+            available_for_cart?: boolean | undefined;
             /**
              * @description Whether a loose bakery item can share a bag or box with other bakery items without being weighed
              *     on its own. Not for items sold in predefined packs.
              */
-            baked_good_baggable?: boolean;
+            baked_good_baggable?: boolean | undefined;
             /** @description The number of units of this item in this store. */
-            balance_on_hand?: number;
+            balance_on_hand?: number | undefined;
             /**
              * @description Blackout periods during which the item cannot be bought: one object per period. Times are in the
              *     store's local time (not UTC), and a period must be within store hours. Example:
@@ -3482,34 +3482,34 @@ export interface components {
              *     "start_date": "02/01/2019", "end_date": "05/31/2019", "message": "Our deli is closed during these
              *     hours."}]`.
              */
-            blackout_times?: components["schemas"]["BlackoutPeriod"][];
+            blackout_times?: components["schemas"]["BlackoutPeriod"][] | undefined;
             /**
              * @description Lead time, in minutes, within which a customer cannot cancel a catering item, for example `1440`.
              * @example 1440
              */
-            cancel_lead_time?: number;
+            cancel_lead_time?: number | undefined;
             /**
              * @description The code of the product, such as a PLU or UPC; for scannable barcodes, the code on the product
              *     itself. Include the check digit of UPCs. Required if `retailer_reference_code` is not given.
              */
-            lookup_code?: string;
+            lookup_code?: string | undefined;
             /**
              * @description Lead time, in minutes, required to support item fulfillment, for example `2880`. The Catalog API
              *     overview names the attribute; its type and unit come from the inventory file's catering
              *     specifications, which use the same attribute names.
              * @example 2880
              */
-            order_lead_time?: number;
+            order_lead_time?: number | undefined;
             /**
              * @description The item's price at this store. The Catalog API overview names the attribute; its type and format
              *     are not public.
              */
-            price?: unknown;
+            price?: unknown | undefined;
             /**
              * @description The retailer's internal code that groups lookup codes into one item. Required if `lookup_code`
              *     is not given.
              */
-            retailer_reference_code?: string;
+            retailer_reference_code?: string | undefined;
             /** @description The store of the item; the same value as the `location_code` column of the inventory file. */
             store_identifier: string;
         } & (unknown & unknown);
@@ -3535,41 +3535,41 @@ export interface components {
              *     shape comes from the inventory file's image specifications, to which the product API page points
              *     ("For more information, see Additional images specifications and Image specifications").
              */
-            additional_images_url?: components["schemas"]["ProductImage"][];
+            additional_images_url?: components["schemas"]["ProductImage"][] | undefined;
             /** @description The customer-facing brand name. Applied only when the product is created. */
-            brand_name?: string;
+            brand_name?: string | undefined;
             /** @description US retailers only. Text required by California law (Proposition 65). */
-            ca_prop65_text?: string;
+            ca_prop65_text?: string | undefined;
             /**
              * @description The catalog code set version to use when matching the submitted code to a product. If not
              *     provided, defaults to the current catalog version.
              */
-            code_set_version?: number;
+            code_set_version?: number | undefined;
             /** @description The department in which the product is displayed. */
-            department?: string;
+            department?: string | undefined;
             /**
              * @description When the data was generated, in ISO 8601, for example `2025-01-15T14:30:00Z`.
              * @example 2025-01-15T14:30:00Z
              */
-            generated_at?: string;
+            generated_at?: string | undefined;
             /** @description Additional item details or custom content. */
-            item_details?: string;
+            item_details?: string | undefined;
             /** @description The name of the product on the storefront, without abbreviations. Required when the product is created. */
-            item_name?: string;
+            item_name?: string | undefined;
             /** @description Whether the product is kosher. */
-            kosher?: boolean;
+            kosher?: boolean | undefined;
             /**
              * @description The code of the product, such as a PLU or UPC; for scannable barcodes, the code on the product
              *     itself. Include the check digit of UPCs. Required if `retailer_reference_code` is not given.
              */
-            lookup_code?: string;
+            lookup_code?: string | undefined;
             /** @description Whether the product is organic. */
-            organic?: boolean;
+            organic?: boolean | undefined;
             /**
              * @description The retailer's internal code for the product, or for a group of lookup codes that are the same
              *     product. Required if `lookup_code` is not given.
              */
-            retailer_reference_code?: string;
+            retailer_reference_code?: string | undefined;
         } & (unknown & unknown);
         /**
          * CatalogSubmissionResponse
@@ -3618,9 +3618,9 @@ export interface components {
              * @description `true` once the messages are no longer available (24 hours after the order was delivered or
              *     canceled); `chat_messages` is then empty. `false` while the messages, if any, are still there.
              */
-            is_expired?: boolean;
+            is_expired?: boolean | undefined;
             /** @description The shoppers of the order. */
-            shoppers?: components["schemas"]["ChatUser"][];
+            shoppers?: components["schemas"]["ChatUser"][] | undefined;
         };
         /**
          * ChatUser
@@ -3629,7 +3629,7 @@ export interface components {
          */
         ChatUser: {
             /** @description URL of the participant's avatar. */
-            avatar_url?: string;
+            avatar_url?: string | undefined;
             /** @description Name to show for the participant. */
             display_name: string;
             /**
@@ -3657,9 +3657,9 @@ export interface components {
          */
         ComplementaryItem: {
             /** @description Retailer reference code. */
-            rrc?: string;
+            rrc?: string | undefined;
             /** @description Universal product code. */
-            upc?: string;
+            upc?: string | undefined;
         };
         /**
          * ComplementaryItemsResponse
@@ -3668,7 +3668,7 @@ export interface components {
          */
         ComplementaryItemsResponse: {
             /** @description The suggested complementary items. */
-            complementary_items?: components["schemas"]["ComplementaryItem"][];
+            complementary_items?: components["schemas"]["ComplementaryItem"][] | undefined;
         };
         /**
          * CreateDeliveryOrderRequest
@@ -3682,27 +3682,27 @@ export interface components {
              *     the current page's mark is not visible (update order, newest page, marks it required). Optional
              *     here so that the spec is not stricter than the docs; send it.
              */
-            initial_tip_cents?: number;
+            initial_tip_cents?: number | undefined;
             /**
              * @description The order's items. Delivery orders are limited in total quantity (the FAQ says at most 250
              *     countable items), total weight of beverage items and quantity of large or bulky items.
              */
             items: components["schemas"]["OrderItem"][];
             /** @description Whether the order may be left unattended. Adding alcohol forces it to `false`. Default `false`. */
-            leave_unattended?: boolean;
+            leave_unattended?: boolean | undefined;
             /**
              * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
              * @example en-US
              */
-            locale?: string;
+            locale?: string | undefined;
             /** @description The store's location code (from find stores). The required mark is not public. */
-            location_code?: string;
+            location_code?: string | undefined;
             /** @description The customer's loyalty number. */
-            loyalty_number?: string;
+            loyalty_number?: string | undefined;
             /** @description Unique, retailer-generated order ID; used to find the order later. */
             order_id: string;
             /** @description Whether the order is paid with EBT. Default `false`. */
-            paid_with_ebt?: boolean;
+            paid_with_ebt?: boolean | undefined;
             /**
              * Format: int64
              * @description The `service_option_hold.id` returned by reserve a time slot.
@@ -3712,8 +3712,8 @@ export interface components {
              * @description Instructions for the shopper. (`null` is accepted by the development server, as observed by an
              *     Instacart employee's test suite.)
              */
-            special_instructions?: string | null;
-            user?: components["schemas"]["OrderUser"];
+            special_instructions?: string | null | undefined;
+            user?: components["schemas"]["OrderUser"] | undefined;
         };
         /**
          * CreateDispatchLastMileOrderRequest
@@ -3723,24 +3723,24 @@ export interface components {
          */
         CreateDispatchLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Value of the order. */
-            cart_total?: number;
+            cart_total?: number | undefined;
             /** @description The customer's email address. */
-            email?: string;
+            email?: string | undefined;
             /** @description End of the delivery window, an ISO 8601 timestamp. */
-            end_at?: string;
+            end_at?: string | undefined;
             /**
              * @description When the requested window has no capacity, use the soonest same-day window instead. The window
              *     actually used is returned in `fulfillment_details`.
              */
-            fallback_to_soonest_sameday?: boolean;
+            fallback_to_soonest_sameday?: boolean | undefined;
             /** @description The customer's first name. */
             first_name: string;
             /** @description Initial tip, in cents. */
-            initial_tip_cents?: number;
+            initial_tip_cents?: number | undefined;
             /** @description Number of items. */
             items_count: number;
             /** @description Total weight of the items. */
@@ -3748,9 +3748,9 @@ export interface components {
             /** @description The customer's last name. */
             last_name: string;
             /** @description Whether the order may be left unattended. */
-            leave_unattended?: boolean;
+            leave_unattended?: boolean | undefined;
             /** @description IETF language tag, for example `en-US`. */
-            locale?: string;
+            locale?: string | undefined;
             /** @description The store where the driver picks up the order (from find dispatch last mile stores). */
             location_code: string;
             /** @description Unique, retailer-generated order ID. */
@@ -3759,9 +3759,9 @@ export interface components {
              * Format: int64
              * @description A time slot (service option).
              */
-            service_option_id?: number;
+            service_option_id?: number | undefined;
             /** @description Instructions for the driver. */
-            special_instructions?: string;
+            special_instructions?: string | undefined;
             /** @description Start of the delivery window, an ISO 8601 timestamp. The window lasts at least 1 hour and starts on the hour. */
             start_at: string;
             /**
@@ -3779,21 +3779,21 @@ export interface components {
          */
         CreateLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. Default `false`. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /** @description Label printed on the bags. */
-            bag_label?: string;
+            bag_label?: string | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Value of the order (GMV), in dollars. */
-            cart_total?: number;
+            cart_total?: number | undefined;
             /** @description Whether the customer opts out of SMS messages. Default `false`. */
-            customer_sms_opt_out?: boolean;
+            customer_sms_opt_out?: boolean | undefined;
             /** @description End of the delivery window, an ISO 8601 timestamp. */
-            end_at?: string;
+            end_at?: string | undefined;
             /** @description The customer's first name. */
             first_name: string;
             /** @description Initial tip, in cents. */
-            initial_tip_cents?: number;
+            initial_tip_cents?: number | undefined;
             /** @description Number of items. */
             items_count: number;
             /** @description Total weight of the items, in pounds. */
@@ -3801,32 +3801,32 @@ export interface components {
             /** @description The customer's last name. */
             last_name: string;
             /** @description Whether the order may be left unattended. Default `false`. */
-            leave_unattended?: boolean;
+            leave_unattended?: boolean | undefined;
             /** @description IETF language tag, for example `en-US`. */
-            locale?: string;
+            locale?: string | undefined;
             /** @description The store where the driver picks up the order. */
             location_code: string;
             /**
              * @description Unique, retailer-generated order ID. Printed as optional, but the page asks for it to find the
              *     order later: send it.
              */
-            order_id?: string;
+            order_id?: string | undefined;
             /**
              * Format: int64
              * @description The `service_option_hold.id` returned by reserve a time slot.
              */
             service_option_hold_id: number;
             /** @description Instructions for the driver. */
-            special_instructions?: string;
+            special_instructions?: string | undefined;
             /** @description Start of the delivery window, an ISO 8601 timestamp. */
-            start_at?: string;
+            start_at?: string | undefined;
             /**
              * @description The customer's phone number. Must be in E.164 format (for example `+18005550100`) from
              *     2026-06-09 (breaking change announced 2026-05-12).
              */
             user_phone: string;
             /** @description Whether the handoff time is calculated when the order is created. Default `false`. */
-            with_handoff_time?: boolean;
+            with_handoff_time?: boolean | undefined;
         };
         /**
          * CreateLastMileUserAndAddressRequest
@@ -3837,12 +3837,12 @@ export interface components {
             /** @description First address line. */
             address_line_1: string;
             /** @description Second address line. */
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             /** @description Postal code of the address. */
             postal_code: string;
             /**
@@ -3877,21 +3877,21 @@ export interface components {
              * @description Colour of the vehicle (case-sensitive).
              * @enum {string}
              */
-            color?: "black" | "blue" | "brown" | "gray" | "green" | "yellow" | "orange" | "red" | "silver" | "white";
+            color?: "black" | "blue" | "brown" | "gray" | "green" | "yellow" | "orange" | "red" | "silver" | "white" | undefined;
             /**
              * @description `true` when the vehicle is the pickup delegate's. Needs a pickup delegate already attached to the
              *     order (create or update pickup delegate). Default `false`.
              */
-            is_pickup_delegate?: boolean;
+            is_pickup_delegate?: boolean | undefined;
             /** @description License plate of the vehicle. */
-            license_plate?: string;
+            license_plate?: string | undefined;
             /** @description Make and model of the vehicle. */
-            model?: string;
+            model?: string | undefined;
             /**
              * @description Body type of the vehicle (case-sensitive).
              * @enum {string}
              */
-            vehicle_type?: "hatchback" | "minivan" | "sedan" | "suv" | "truck" | "other";
+            vehicle_type?: "hatchback" | "minivan" | "sedan" | "suv" | "truck" | "other" | undefined;
         };
         /**
          * CreatePickupOrderRequest
@@ -3904,30 +3904,30 @@ export interface components {
              *     name ("applie…"); the full name comes from third-party order-building code that sends `false`.
              *     Description and default are not public.
              */
-            applied_instacartplus?: boolean;
+            applied_instacartplus?: boolean | undefined;
             /** @description The order's items. Pickup orders have no item-count limit. */
             items: components["schemas"]["OrderItem"][];
             /**
              * @description IETF language tag, for example `en-US`. Overrides the `Accept-Language` header.
              * @example en-US
              */
-            locale?: string;
+            locale?: string | undefined;
             /** @description The pickup store's location code (from find stores). */
             location_code: string;
             /** @description The customer's loyalty number. */
-            loyalty_number?: string;
+            loyalty_number?: string | undefined;
             /** @description Unique, retailer-generated order ID; used to find the order later. */
             order_id: string;
             /** @description Whether the order is paid with EBT. Default `false`. */
-            paid_with_ebt?: boolean;
+            paid_with_ebt?: boolean | undefined;
             /**
              * Format: int64
              * @description The `service_option_hold.id` returned by reserve a time slot.
              */
             service_option_hold_id: number;
             /** @description Instructions for the shopper. */
-            special_instructions?: string;
-            user?: components["schemas"]["OrderUser"];
+            special_instructions?: string | undefined;
+            user?: components["schemas"]["OrderUser"] | undefined;
         };
         /**
          * CreateSandboxInstacartUserRequest
@@ -3940,9 +3940,9 @@ export interface components {
              * @deprecated
              * @description Deprecated: use `instacartplus_member` instead. Whether the user is an Instacart+ member. Default `false`.
              */
-            express_member?: boolean;
+            express_member?: boolean | undefined;
             /** @description Whether the user is an Instacart+ member. Default `false`. */
-            instacartplus_member?: boolean;
+            instacartplus_member?: boolean | undefined;
             /** @description The Instacart user's password. */
             password: string;
             /** @description The Instacart user's phone number. */
@@ -3954,12 +3954,12 @@ export interface components {
          */
         CreateSandboxShopperOrderItemRequest: {
             /** @description The delivered count of the item. */
-            delivered_count?: number;
+            delivered_count?: number | undefined;
             /** @description The delivered weight of the item (pounds in the US). */
-            delivered_weight?: number;
+            delivered_weight?: number | undefined;
             item: components["schemas"]["ItemIdentifier"];
             /** @description The barcode scans. */
-            scans?: components["schemas"]["ShopperOrderItemScan"][];
+            scans?: components["schemas"]["ShopperOrderItemScan"][] | undefined;
         };
         /**
          * CreateSandboxShopperRequest
@@ -3967,14 +3967,14 @@ export interface components {
          */
         CreateSandboxShopperRequest: {
             /** @description The shopper's email address. */
-            email?: string;
+            email?: string | undefined;
             /**
              * @description Not in the docs' table: an Instacart employee's test suite sends it and the development server
              *     accepts it.
              */
-            password?: string;
+            password?: string | undefined;
             /** @description The shopper's phone number. */
-            phone?: string;
+            phone?: string | undefined;
         };
         /**
          * CreateUserAddressRequest
@@ -3982,22 +3982,22 @@ export interface components {
          */
         CreateUserAddressRequest: {
             address_line_1: string;
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             /** @example Chicago */
-            city?: string;
+            city?: string | undefined;
             /** @description Must not contain `/ : < > $ % ?` (slash, colon, angle brackets, dollar, percent, question mark). */
-            first_name?: string;
+            first_name?: string | undefined;
             /** @description Must not contain `/ : < > $ % ?` (slash, colon, angle brackets, dollar, percent, question mark). */
-            last_name?: string;
+            last_name?: string | undefined;
             /** @description IETF language tag, for example `en-US`. */
-            locale?: string;
+            locale?: string | undefined;
             /** @description E.164 format from 2026-06-09. */
-            phone_number?: string;
+            phone_number?: string | undefined;
             postal_code: string;
         };
         /**
@@ -4008,17 +4008,17 @@ export interface components {
             /** @description First name. Must not contain `/ : < > $ % ?` (slash, colon, angle brackets, dollar, percent, question mark). */
             first_name: string;
             /** @description Last name. Must not contain `/ : < > $ % ?` (slash, colon, angle brackets, dollar, percent, question mark). */
-            last_name?: string;
+            last_name?: string | undefined;
             /**
              * @description IETF language tag, for example `en-US`.
              * @example en-US
              */
-            locale?: string;
+            locale?: string | undefined;
             /**
              * @description Phone number. Must be in E.164 format (for example `+18005550100`) from 2026-06-09 (breaking
              *     change announced 2026-05-12).
              */
-            phone_number?: string;
+            phone_number?: string | undefined;
             /** @description Any ID that is unique within the retailer; used in every later call for this user. */
             user_id: string;
         };
@@ -4040,7 +4040,7 @@ export interface components {
          */
         DeliveredEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
             /** @description The items of the order and what happened to them. */
-            order_items?: components["schemas"]["CallbackOrderItem"][];
+            order_items?: components["schemas"]["CallbackOrderItem"][] | undefined;
         };
         /**
          * DeliveringEvent
@@ -4060,9 +4060,9 @@ export interface components {
          */
         DeliveringEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
             /** @description The delivery window of the order. */
-            delivery_window?: components["schemas"]["CallbackWindow"];
+            delivery_window?: components["schemas"]["CallbackWindow"] | undefined;
             /** @description The items of the order and what happened to them. */
-            order_items?: components["schemas"]["CallbackOrderItem"][];
+            order_items?: components["schemas"]["CallbackOrderItem"][] | undefined;
         };
         /**
          * DesiredWindow
@@ -4076,12 +4076,12 @@ export interface components {
              * @description End of the desired window (ISO 8601).
              * @example 2022-11-02T18:00:00.00000-00:00
              */
-            ends_at?: string;
+            ends_at?: string | undefined;
             /**
              * @description Start of the desired window (ISO 8601).
              * @example 2022-11-02T16:00:00.00000-00:00
              */
-            starts_at?: string;
+            starts_at?: string | undefined;
         };
         /**
          * DispatchOrder
@@ -4096,13 +4096,13 @@ export interface components {
              * @description Why the order was canceled. Present only on canceled orders.
              * @enum {string}
              */
-            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other" | undefined;
             /**
              * Format: date-time
              * @description When the order was created.
              */
-            created_at?: string;
-            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            created_at?: string | undefined;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"] | undefined;
             /**
              * @description The retailer-generated order ID (the `order_id` of the create request).
              * @example order-20261127-0001
@@ -4112,23 +4112,23 @@ export interface components {
              * @deprecated
              * @description Deprecated: use `is_instacartplus` instead. Default `false`.
              */
-            is_express?: boolean;
+            is_express?: boolean | undefined;
             /** @description Whether the order got Instacart+ benefits. Default `false`. */
-            is_instacartplus?: boolean;
+            is_instacartplus?: boolean | undefined;
             /**
              * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
              * @example en_US
              */
-            locale?: string;
+            locale?: string | undefined;
             /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
             metadata?: {
                 [key: string]: unknown;
-            };
+            } | undefined;
             /**
              * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
              *     that page.
              */
-            order_url?: string | null;
+            order_url?: string | null | undefined;
             /**
              * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
              *     name: `brand_new` (the only status in which update order, update last mile order, and the
@@ -4156,9 +4156,9 @@ export interface components {
              *     errors.
              * @example 1001
              */
-            code?: number | null;
+            code?: number | null | undefined;
             /** @description Only in the multiple-errors form (code `9999`): one complete single-error envelope per problem. */
-            errors?: components["schemas"]["ErrorResponse"][];
+            errors?: components["schemas"]["ErrorResponse"][] | undefined;
             /**
              * @description Human-readable message.
              * @example User not found
@@ -4176,13 +4176,13 @@ export interface components {
              * @description The request field the error is about.
              * @example user_id
              */
-            key?: string;
+            key?: string | undefined;
             /**
              * @description Only on Post-checkout record customer arrival's "Params error" (code `2001`): a text about the
              *     order's delivery, for example "Order delivery is not staged.", in place of `key`.
              * @example Order delivery is not staged.
              */
-            order_delivery_id?: string;
+            order_delivery_id?: string | undefined;
         };
         /**
          * ErrorResponse
@@ -4198,7 +4198,7 @@ export interface components {
          */
         ErrorResponse: {
             error: components["schemas"]["ErrorDetail"];
-            meta?: components["schemas"]["ErrorMeta"];
+            meta?: components["schemas"]["ErrorMeta"] | undefined;
         };
         /**
          * ExpandedAddress
@@ -4206,8 +4206,8 @@ export interface components {
          *     `address_line_2` are shown (by the docs mirror); the rest of the table is not public.
          */
         ExpandedAddress: {
-            address_line_1?: string;
-            address_line_2?: string;
+            address_line_1?: string | undefined;
+            address_line_2?: string | undefined;
         };
         /**
          * FindByAddress
@@ -4218,12 +4218,12 @@ export interface components {
             /** @description First address line. */
             address_line_1: string;
             /** @description Second address line. */
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             /** @description Postal code of the address. */
             postal_code: string;
         };
@@ -4246,17 +4246,17 @@ export interface components {
             /** @description First address line. */
             address_line_1: string;
             /** @description Second address line. */
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             /**
              * @description City of the address.
              * @example Chicago
              */
-            city?: string;
+            city?: string | undefined;
             /** @description Postal code of the address. */
             postal_code: string;
         };
@@ -4279,7 +4279,7 @@ export interface components {
          */
         FindComplementaryItemsForOrderRequest: {
             /** @description Maximum number of suggested complementary items returned. Default 5. */
-            max_complementary_items?: number;
+            max_complementary_items?: number | undefined;
         };
         /**
          * FindComplementaryItemsRequest
@@ -4288,13 +4288,13 @@ export interface components {
          */
         FindComplementaryItemsRequest: {
             /** @description The ID of the cart. */
-            cart_id?: string;
+            cart_id?: string | undefined;
             /** @description The items to find complementary items for. */
             items: components["schemas"]["RecommendationLine"][];
             /** @description Location code of the store whose inventory is used; the complementary items are selected from this store. */
             location_code: string;
             /** @description Maximum number of suggested complementary items returned. Default 5. */
-            max_complementary_items?: number;
+            max_complementary_items?: number | undefined;
         };
         /**
          * FindDeliveryStoresRequest
@@ -4341,7 +4341,7 @@ export interface components {
          */
         FindReplacementItemsForOrderRequest: {
             /** @description Maximum number of suggested replacement items returned for each item. Default 5. */
-            max_replacement_items?: number;
+            max_replacement_items?: number | undefined;
         };
         /**
          * FindReplacementItemsRequest
@@ -4350,7 +4350,7 @@ export interface components {
          */
         FindReplacementItemsRequest: {
             /** @description The ID of the cart. */
-            cart_id?: string;
+            cart_id?: string | undefined;
             /** @description The items to find replacement items for. */
             items: components["schemas"]["RecommendationLine"][];
             /**
@@ -4359,7 +4359,7 @@ export interface components {
              */
             location_code: string;
             /** @description Maximum number of suggested replacement items returned for each item. Default 5. */
-            max_replacement_items?: number;
+            max_replacement_items?: number | undefined;
         };
         /**
          * Flags
@@ -4368,19 +4368,19 @@ export interface components {
          */
         Flags: {
             /** @description The store supports alcohol orders. */
-            alcohol?: boolean;
+            alcohol?: boolean | undefined;
             /**
              * @description Long-distance (30 to 60 minute) delivery is enabled. On a validated address: the address is more
              *     than 30 minutes from the closest stores.
              */
-            long_distance_delivery?: boolean;
+            long_distance_delivery?: boolean | undefined;
             /** @description The store supports pickup (pickup store lists). */
-            pickup?: boolean;
+            pickup?: boolean | undefined;
             /**
              * @description The store offers pickup only: `true` means no delivery and no last mile delivery from this
              *     store.
              */
-            pickup_only?: boolean;
+            pickup_only?: boolean | undefined;
         };
         /**
          * FulfillmentEvent
@@ -4415,7 +4415,7 @@ export interface components {
              *     order to the customer).
              * @enum {string}
              */
-            batch_type?: "delivery" | "pickup" | "delivery_only" | "runner_customer";
+            batch_type?: "delivery" | "pickup" | "delivery_only" | "runner_customer" | undefined;
             /** @description The orders to batch. */
             orders: components["schemas"]["SandboxBatchOrder"][];
             /**
@@ -4431,7 +4431,7 @@ export interface components {
              *     status), for example `brand_new`, `acknowledged`, `picking`.
              * @example acknowledged
              */
-            workflow_state?: string;
+            workflow_state?: string | undefined;
         };
         /**
          * HandleOrderItemReplacementRequest
@@ -4439,7 +4439,7 @@ export interface components {
          *     replacement. `alternative_item` is accepted only with `REJECTED`.
          */
         HandleOrderItemReplacementRequest: {
-            alternative_item?: components["schemas"]["AlternativeItem"];
+            alternative_item?: components["schemas"]["AlternativeItem"] | undefined;
             /**
              * @description `APPROVED` accepts the replacement. `REJECTED` refuses it: the item is then refunded, or, with
              *     `alternative_item`, another item is requested instead.
@@ -4456,12 +4456,12 @@ export interface components {
              * Format: date-time
              * @description When the current Instacart+ subscription expires, if there is one (ISO 8601).
              */
-            expired_at?: string;
+            expired_at?: string | undefined;
             /**
              * @deprecated
              * @description Deprecated: read `instacartplus_member` instead.
              */
-            express_member?: boolean;
+            express_member?: boolean | undefined;
             /** @description `true` when the linked Instacart user is an Instacart+ member. */
             instacartplus_member: boolean;
         };
@@ -4486,9 +4486,9 @@ export interface components {
          */
         ItemToValidate: {
             /** @description Quantity, for products sold by count. */
-            count?: number;
+            count?: number | undefined;
             /** @description Weight in the catalog unit of the item, for products sold by weight. */
-            weight?: number;
+            weight?: number | undefined;
         };
         /**
          * ItemValidationFailure
@@ -4540,22 +4540,22 @@ export interface components {
          */
         LineItem: {
             /** @description Whether the line item needs a certified delivery. */
-            certified_delivery?: boolean;
+            certified_delivery?: boolean | undefined;
             /** @description ID of the line item; the `order_item_id` of handle order item replacement. */
             id: string;
             /** @description The ordered item. */
             item: components["schemas"]["PostCheckoutOrderItem"];
             /** @description Line number of the item. Only in the newest version of the docs. */
-            line_num?: string;
+            line_num?: string | undefined;
             /** @description The shopper's proposed replacement, if there is one. */
-            replacement?: components["schemas"]["PostCheckoutOrderItem"];
+            replacement?: components["schemas"]["PostCheckoutOrderItem"] | undefined;
             /**
              * @description The customer's decision on the shopper's proposed replacement: `SUBSTITUTION_STATUS_UNSPECIFIED`
              *     (no replacement was made), `PENDING` (a replacement is proposed and awaits the customer's answer),
              *     `APPROVED` or `REJECTED`.
              * @enum {string}
              */
-            replacement_status?: "SUBSTITUTION_STATUS_UNSPECIFIED" | "PENDING" | "APPROVED" | "REJECTED";
+            replacement_status?: "SUBSTITUTION_STATUS_UNSPECIFIED" | "PENDING" | "APPROVED" | "REJECTED" | undefined;
             /**
              * @description State of the ordered item: `NOT_PICKED` (the shopper has not picked it yet), `FOUND` (the shopper
              *     found it), `REPLACED` (the shopper replaced it) or `TO_REFUND` (it will be refunded).
@@ -4588,15 +4588,15 @@ export interface components {
          *     from the ETA how-to example, and their required marks are not known.
          */
         ListCartServiceOptionsLegacyRequest: {
-            address?: components["schemas"]["Address"];
+            address?: components["schemas"]["Address"] | undefined;
             /** @description Every item of the cart. */
-            items?: components["schemas"]["OrderItem"][];
+            items?: components["schemas"]["OrderItem"][] | undefined;
             /** @description Location code of the store. */
-            location_code?: string;
+            location_code?: string | undefined;
             /** @description Return a standard ETA time slot (`window.type` `eta`). */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
             /** @description Return a priority ETA time slot (`window.type` `priority_eta`). */
-            with_priority_eta_options?: boolean;
+            with_priority_eta_options?: boolean | undefined;
         };
         /**
          * ListDeliveryServiceOptionsRequest
@@ -4605,17 +4605,17 @@ export interface components {
          *     not known. Send every item of the cart.
          */
         ListDeliveryServiceOptionsRequest: {
-            address?: components["schemas"]["Address"];
+            address?: components["schemas"]["Address"] | undefined;
             /** @description Windows the retailer would like to offer; the time slots found for them carry a `service_option_reference`. */
-            desired_windows?: components["schemas"]["DesiredWindow"][];
+            desired_windows?: components["schemas"]["DesiredWindow"][] | undefined;
             /** @description Every item of the cart. */
-            items?: components["schemas"]["OrderItem"][];
+            items?: components["schemas"]["OrderItem"][] | undefined;
             /** @description Location code of the store (from a store search). */
-            location_code?: string;
+            location_code?: string | undefined;
             /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). */
-            with_priority_eta_options?: boolean;
+            with_priority_eta_options?: boolean | undefined;
         };
         /**
          * ListLastMileServiceOptionsLegacyRequest
@@ -4624,17 +4624,17 @@ export interface components {
          */
         ListLastMileServiceOptionsLegacyRequest: {
             /** @description Total value of the order's items, in cents. */
-            cart_total_cents?: number;
+            cart_total_cents?: number | undefined;
             /** @description Only return time slots that start after this time (ISO 8601). */
-            earliest_option_start_at?: string;
+            earliest_option_start_at?: string | undefined;
             /** @description Number of different item types in the order. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Location code of the store. Required unless `postal_code` is given. */
-            location_code?: string;
+            location_code?: string | undefined;
             /** @description Postal code of the delivery. Required unless `location_code` is given. */
-            postal_code?: string;
+            postal_code?: string | undefined;
             /** @description Number of units in the order, counting multiples. */
-            units_count?: number;
+            units_count?: number | undefined;
         } & unknown;
         /**
          * ListLastMileServiceOptionsRequest
@@ -4647,22 +4647,22 @@ export interface components {
             /** @description Total value of the order's items, in cents. */
             cart_total_cents: number;
             /** @description Only return time slots that start after this time (ISO 8601). */
-            earliest_option_start_at?: string;
+            earliest_option_start_at?: string | undefined;
             /** @description Number of different item types in the order. */
-            items_count?: number;
+            items_count?: number | undefined;
             /**
              * @description Location code of the store. (The docs mirror says either the postal code or the location code
              *     is required.)
              */
             location_code: string;
             /** @description Number of units in the order, counting multiples. */
-            units_count?: number;
+            units_count?: number | undefined;
             /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
             /** @description Named by the docs mirror, default `false`; what it changes is not public. */
-            with_handoff_time?: boolean;
+            with_handoff_time?: boolean | undefined;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). */
-            with_priority_eta_options?: boolean;
+            with_priority_eta_options?: boolean | undefined;
         };
         /**
          * ListPickupServiceOptionsRequest
@@ -4675,7 +4675,7 @@ export interface components {
             /** @description Location code of the pickup store. */
             location_code: string;
             /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
         };
         /**
          * MarkMessagesAsReadResponse
@@ -4703,7 +4703,7 @@ export interface components {
              */
             id: number;
             /** @description Image attached to the message. */
-            image?: string;
+            image?: string | undefined;
             /**
              * Format: int64
              * @description ID of the order the message belongs to (an integer here, although the path's `order_id` is a string).
@@ -4715,7 +4715,7 @@ export interface components {
              * Format: date-time
              * @description When the message was read.
              */
-            read_at?: string;
+            read_at?: string | undefined;
             /**
              * Format: int64
              * @description ID of the recipient.
@@ -4744,7 +4744,7 @@ export interface components {
          */
         NewWindowEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
             /** @description The new window of the order. */
-            new_window?: components["schemas"]["CallbackWindow"];
+            new_window?: components["schemas"]["CallbackWindow"] | undefined;
         };
         /**
          * OAuthError
@@ -4754,9 +4754,9 @@ export interface components {
          */
         OAuthError: {
             /** @description OAuth error name, for example `query_params_forbidden` or `unauthorized_client`. */
-            error?: string;
+            error?: string | undefined;
             /** @description Description of the error. */
-            error_description?: string;
+            error_description?: string | undefined;
         };
         /**
          * Order
@@ -4772,13 +4772,13 @@ export interface components {
              * @description Why the order was canceled. Present only on canceled orders.
              * @enum {string}
              */
-            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other";
+            cancellation_reason?: "customer_driven" | "instacart_driven" | "retailer_driven" | "shopper_driven" | "unbatchable" | "other" | undefined;
             /**
              * Format: date-time
              * @description When the order was created.
              */
-            created_at?: string;
-            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"];
+            created_at?: string | undefined;
+            fulfillment_details?: components["schemas"]["OrderFulfillmentDetails"] | undefined;
             /**
              * @description The retailer-generated order ID (the `order_id` of the create request).
              * @example order-20261127-0001
@@ -4788,30 +4788,30 @@ export interface components {
              * @deprecated
              * @description Deprecated: use `is_instacartplus` instead. Default `false`.
              */
-            is_express?: boolean;
+            is_express?: boolean | undefined;
             /** @description Whether the order got Instacart+ benefits. Default `false`. */
-            is_instacartplus?: boolean;
+            is_instacartplus?: boolean | undefined;
             /** @description The order's items. */
-            items?: components["schemas"]["OrderResponseItem"][];
+            items?: components["schemas"]["OrderResponseItem"][] | undefined;
             /**
              * @description How the order is localized. Older docs describe it in POSIX form (for example `en_US`).
              * @example en_US
              */
-            locale?: string;
+            locale?: string | undefined;
             /** @description Order-level metadata, a free-form hash (shown by the dispatch get and cancel pages). */
             metadata?: {
                 [key: string]: unknown;
-            };
+            } | undefined;
             /**
              * @description URL of the Instacart-hosted order status page. Null or empty when the retailer opted out of
              *     that page.
              */
-            order_url?: string | null;
+            order_url?: string | null | undefined;
             /**
              * @description Point-of-sale payment method of the order. Required in the get order response.
              * @enum {string}
              */
-            pos_payment_method?: "UNSPECIFIED" | "UNKNOWN" | "MARQETA" | "BYPASS";
+            pos_payment_method?: "UNSPECIFIED" | "UNKNOWN" | "MARQETA" | "BYPASS" | undefined;
             /**
              * @description Current status of the order. No enum is published: treat it as an open string. Values the docs
              *     name: `brand_new` (the only status in which update order, update last mile order, and the
@@ -4831,8 +4831,8 @@ export interface components {
              */
             warnings?: {
                 /** @description Human-readable warning. */
-                message?: string;
-            }[];
+                message?: string | undefined;
+            }[] | undefined;
         };
         /**
          * OrderChatMessage
@@ -4860,7 +4860,7 @@ export interface components {
              *     `EASY_PARKING` (easy parking at the pickup area), `SMOOTH_HANDOFF` (smooth handoff of the pickup
              *     order).
              */
-            highlights?: ("QUALITY_ITEMS" | "SMART_BAGGING" | "EXTRA_EFFORT" | "HELPFUL_CHAT" | "GOOD_REPLACEMENTS" | "SMOOTH_DELIVERY" | "FAST_PICKUP" | "CLEAR_PICKUP_INSTRUCTIONS" | "EASY_PARKING" | "SMOOTH_HANDOFF")[];
+            highlights?: ("QUALITY_ITEMS" | "SMART_BAGGING" | "EXTRA_EFFORT" | "HELPFUL_CHAT" | "GOOD_REPLACEMENTS" | "SMOOTH_DELIVERY" | "FAST_PICKUP" | "CLEAR_PICKUP_INSTRUCTIONS" | "EASY_PARKING" | "SMOOTH_HANDOFF")[] | undefined;
             /**
              * @description The rating, from the lowest to the highest: `STARS1` dissatisfied, `STARS2` somewhat
              *     dissatisfied, `STARS3` OK, `STARS4` satisfied, `STARS5` happy with the order.
@@ -4868,7 +4868,7 @@ export interface components {
              */
             rating_value: "STARS1" | "STARS2" | "STARS3" | "STARS4" | "STARS5";
             /** @description A thank-you note from the customer. */
-            thank_you_note?: string;
+            thank_you_note?: string | undefined;
         };
         /**
          * OrderFeedbackResponse
@@ -4876,7 +4876,7 @@ export interface components {
          */
         OrderFeedbackResponse: {
             /** @description Whether the request succeeded. */
-            success?: boolean;
+            success?: boolean | undefined;
         };
         /**
          * OrderFulfillmentDetails
@@ -4886,17 +4886,17 @@ export interface components {
          */
         OrderFulfillmentDetails: {
             /** @description Number of bags. */
-            bag_count?: number;
+            bag_count?: number | undefined;
             /**
              * Format: date-time
              * @description When the order was delivered.
              */
-            delivered_at?: string;
+            delivered_at?: string | undefined;
             /**
              * @description The store that fulfilled the order; it can differ from the `location_code` of the request. For
              *     delivery orders it may be missing until after `picking`.
              */
-            store_location?: string;
+            store_location?: string | undefined;
             /**
              * Format: date-time
              * @description End of the fulfillment window.
@@ -4921,29 +4921,29 @@ export interface components {
          */
         OrderItem: {
             /** @description Quantity, for products sold per unit. A non-negative integer. */
-            count?: number;
+            count?: number | undefined;
             /**
              * @description The product, by `upc` or by `rrc`. The Fulfillment pages' 2021 tables list only `upc`; the `rrc`
              *     form comes from an Instacart employee's test suite, which created a delivery order with
              *     `{"rrc": "594827"}` and got 200 (trust grade C for this use; Recommendations and the Sandbox
              *     document `rrc` themselves).
              */
-            item?: components["schemas"]["ItemIdentifier"];
+            item?: components["schemas"]["ItemIdentifier"] | undefined;
             /** @description Line number, unique within the order. */
             line_num: string;
             /** @description The customer's preferred replacements. */
-            replacement_items?: components["schemas"]["ReplacementItem"][] | null;
+            replacement_items?: components["schemas"]["ReplacementItem"][] | null | undefined;
             /**
              * @description What the shopper does when the item is out of stock. Default: `users_choice` when
              *     `replacement_items` is given, else `shoppers_choice`. (`null` is accepted by the development
              *     server, as observed by an Instacart employee's test suite.)
              * @enum {string|null}
              */
-            replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null;
+            replacement_policy?: "no_replacements" | "users_choice" | "shoppers_choice" | null | undefined;
             /** @description Instructions for the shopper about this item. */
-            special_instructions?: string | null;
+            special_instructions?: string | null | undefined;
             /** @description Weight in the catalog unit of the item (`lb` or `kg`), for products sold by weight. A non-negative number. */
-            weight?: number;
+            weight?: number | undefined;
         } & unknown;
         /**
          * OrderItemSelection
@@ -4953,11 +4953,11 @@ export interface components {
          */
         OrderItemSelection: {
             /** @description Preferred count of the replacement (greater than 0). */
-            count?: number;
+            count?: number | undefined;
             /** @description Line number of an item of the order. Numbers not in the order are named in the error. */
             line_num: string;
             /** @description Preferred weight of the replacement. */
-            weight?: number;
+            weight?: number | undefined;
         } & (unknown | unknown);
         /**
          * OrderLineItems
@@ -4971,7 +4971,7 @@ export interface components {
          * @description Response of the deprecated get orders operation (every order of the user).
          */
         OrderList: {
-            orders?: components["schemas"]["Order"][];
+            orders?: components["schemas"]["Order"][] | undefined;
         };
         /**
          * OrderLocation
@@ -4984,7 +4984,7 @@ export interface components {
              * @description The current position of the order. Marked required by the docs; absent from the empty response
              *     given for an order that is not being delivered.
              */
-            coordinates?: components["schemas"]["PostCheckoutCoordinates"];
+            coordinates?: components["schemas"]["PostCheckoutCoordinates"] | undefined;
         };
         /**
          * OrderMessages
@@ -5007,7 +5007,7 @@ export interface components {
              * @description `true` once the chat messages are no longer available (24 hours after the order was delivered or
              *     canceled); `chat_messages` is then empty.
              */
-            is_expired?: boolean;
+            is_expired?: boolean | undefined;
         };
         /**
          * OrderResponseItem
@@ -5020,24 +5020,24 @@ export interface components {
             /** @description Line number of the item, as sent in the order request. */
             line_num: string;
             /** @description Quantity, in `qty_unit`. */
-            qty?: number;
+            qty?: number | undefined;
             /**
              * @description Unit of `qty`; the docs name `each` and `lb`.
              * @example each
              * @example lb
              */
-            qty_unit?: string;
+            qty_unit?: string | undefined;
             /** @description Whether the item was refunded. */
-            refunded?: boolean;
+            refunded?: boolean | undefined;
             /** @description Whether the item was replaced. */
-            replaced?: boolean;
+            replaced?: boolean | undefined;
             /**
              * @description The item's replacement policy (`no_replacements`, `users_choice` or `shoppers_choice` in requests).
              * @example shoppers_choice
              */
-            replacement_policy?: string;
+            replacement_policy?: string | undefined;
             /** @description Scan code of the item. */
-            scan_code?: string;
+            scan_code?: string | undefined;
         };
         /**
          * OrderUser
@@ -5053,14 +5053,14 @@ export interface components {
              *     employee's test suite sent a date in another form and got 200.
              * @example 1990-01-31
              */
-            birthday?: string;
+            birthday?: string | undefined;
             /**
              * @description Phone number. Required when the Connect user has no phone number. Must be in E.164 format (for
              *     example `+18005550100`) from 2026-06-09.
              */
-            phone_number?: string;
+            phone_number?: string | undefined;
             /** @description Whether the customer opts in to SMS messages. Default `false`. */
-            sms_opt_in?: boolean;
+            sms_opt_in?: boolean | undefined;
         };
         /**
          * PickingEvent
@@ -5085,9 +5085,9 @@ export interface components {
              *     No type is imposed: the Order response documents `order_url` as a string that is null or
              *     empty when the retailer opted out of the Instacart-hosted order status page.
              */
-            order_url?: unknown;
+            order_url?: unknown | undefined;
             /** @description The store that fulfills the order (compare `fulfillment_details.store_location` of the Order). */
-            store_location?: string;
+            store_location?: string | undefined;
         };
         /**
          * PickupDetails
@@ -5110,7 +5110,7 @@ export interface components {
             category: "curbside" | "locker" | "in_store";
             /** @description The instruction text. */
             instruction: string;
-            instruction_images?: components["schemas"]["PickupInstructionImage"][];
+            instruction_images?: components["schemas"]["PickupInstructionImage"][] | undefined;
         };
         /**
          * PickupInstructionImage
@@ -5120,7 +5120,7 @@ export interface components {
             /** @description URL of the image. */
             url: string;
             /** @description Description of the image. */
-            value?: string;
+            value?: string | undefined;
         };
         /**
          * PickupStore
@@ -5141,7 +5141,7 @@ export interface components {
          */
         PickupStoreList: {
             /** @description The stores. */
-            stores?: components["schemas"]["PickupStore"][];
+            stores?: components["schemas"]["PickupStore"][] | undefined;
         };
         /**
          * PosItem
@@ -5149,14 +5149,14 @@ export interface components {
          *     the Transaction API tutorial's example only; which are required is not known.
          */
         PosItem: {
-            bar_code?: string;
-            category?: string;
-            description?: string;
-            item_price?: number;
-            line_item_number?: string;
-            price_per_unit?: number;
-            quantity?: number;
-            retailer_reference_code?: string;
+            bar_code?: string | undefined;
+            category?: string | undefined;
+            description?: string | undefined;
+            item_price?: number | undefined;
+            line_item_number?: string | undefined;
+            price_per_unit?: number | undefined;
+            quantity?: number | undefined;
+            retailer_reference_code?: string | undefined;
         };
         /**
          * PosTax
@@ -5164,17 +5164,17 @@ export interface components {
          *     the Transaction API tutorial's example only; which are required is not known.
          */
         PosTax: {
-            amount?: number;
+            amount?: number | undefined;
             /**
              * @description Tax type; the tutorial sends `OTHER` (with `type_other`). Other values are not public.
              * @example OTHER
              */
-            type?: string;
+            type?: string | undefined;
             /**
              * @description Name of the tax when `type` is `OTHER`; the tutorial sends `TotalTaxes`.
              * @example TotalTaxes
              */
-            type_other?: string;
+            type_other?: string | undefined;
         };
         /**
          * PostCheckoutAddress
@@ -5183,16 +5183,16 @@ export interface components {
          */
         PostCheckoutAddress: {
             address_line_1: string;
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /** @description Administrative area, for example the state or province. */
-            administrative_area?: string;
+            administrative_area?: string | undefined;
             /**
              * @description Country code, for example `US`.
              * @example US
              */
             country_code: string;
             /** @description Locality, for example the city. */
-            locality?: string;
+            locality?: string | undefined;
             postal_code: string;
         };
         /**
@@ -5226,14 +5226,14 @@ export interface components {
              *     picks and stages the order and the customer collects it).
              * @enum {string}
              */
-            fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup";
+            fulfillment_type?: "delivery" | "last_mile_delivery" | "pickup" | undefined;
             /**
              * @description The kind of pickup, for pickup orders. The docs name `curbside` (the value schedule pickup
              *     requires); other values are not public (pickup instructions use the categories `curbside`,
              *     `locker` and `in_store`, but whether this field shares them is not stated).
              * @example curbside
              */
-            pickup_category?: string;
+            pickup_category?: string | undefined;
             /**
              * @description Where the order is in its workflow. An open list: the docs publish these states (and the
              *     fulfillment types that use them), and later states such as delivery and cancellation are not
@@ -5260,7 +5260,7 @@ export interface components {
              * @example picking
              * @example ready_for_pickup
              */
-            workflow_state?: string;
+            workflow_state?: string | undefined;
         };
         /**
          * PostCheckoutOrderHandling
@@ -5271,27 +5271,27 @@ export interface components {
         PostCheckoutOrderHandling: {
             address: components["schemas"]["PostCheckoutAddress"];
             /** @description Whether the order contains alcohol. Default `false`. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /** @description Whether the order needs a certified delivery. Default `false`. */
-            certified_delivery?: boolean;
+            certified_delivery?: boolean | undefined;
             /**
              * @description Coordinates of the delivery or pickup address. This page does not list the fields of its
              *     Coordinates object; they are taken from the get-order-location page.
              */
             coordinates: components["schemas"]["PostCheckoutCoordinates"];
             /** @description The customer's instructions about where to drop the order off. */
-            dropoff_location?: string;
+            dropoff_location?: string | undefined;
             /** @description Delivery instructions. */
             instructions: string;
             /** @description Whether the order may be left unattended. Default `false`. */
-            leave_unattended?: boolean;
+            leave_unattended?: boolean | undefined;
             /** @description Notes about the address. */
-            notes?: string;
+            notes?: string | undefined;
             /**
              * @description The shopper currently working on the order. Absent when the account turns on "remove shopper
              *     information".
              */
-            shopper?: components["schemas"]["PostCheckoutShopper"];
+            shopper?: components["schemas"]["PostCheckoutShopper"] | undefined;
         };
         /**
          * PostCheckoutOrderItem
@@ -5302,7 +5302,7 @@ export interface components {
             /** @description Unit of `quantity`. */
             cost_unit: string;
             /** @description URL of the item's image. */
-            image_url?: string;
+            image_url?: string | undefined;
             /** @description Name of the item. */
             name: string;
             /**
@@ -5324,17 +5324,17 @@ export interface components {
          */
         PosTender: {
             /** @description Amount paid with this tender. */
-            amount?: number;
+            amount?: number | undefined;
             /**
              * @description Who processed the approval; the tutorial sends `RETAILER`. Other values are not public.
              * @example RETAILER
              */
-            approval_processed_by_code?: string;
+            approval_processed_by_code?: string | undefined;
             /**
              * @description Tender type; the tutorial sends `CREDIT_CARD`. Other values are not public.
              * @example CREDIT_CARD
              */
-            type?: string;
+            type?: string | undefined;
         };
         /**
          * PosTransactionRequest
@@ -5346,22 +5346,22 @@ export interface components {
              * @description First six digits of the payment card; the docs allow exactly these four values.
              * @enum {string}
              */
-            bin?: "539186" | "546683" | "555370" | "551917";
+            bin?: "539186" | "546683" | "555370" | "551917" | undefined;
             /** @description Name on the payment card. */
-            cardholder_name?: string;
+            cardholder_name?: string | undefined;
             /** @description The identifier submitted at checkout registration. */
-            checkout_id?: string;
+            checkout_id?: string | undefined;
             /**
              * @description Currency, as an ISO 4217 code. Default `USD`.
              * @example USD
              */
-            currency_code?: string;
+            currency_code?: string | undefined;
             /** @description A reference to the customer, for example an ID, an email address or a phone number. */
-            customer_reference?: string;
+            customer_reference?: string | undefined;
             /** @description Transaction ID, globally unique across all stores and banners. Never reuse an ID. */
             id: string;
             /** @description The items of the transaction. */
-            items?: components["schemas"]["PosItem"][];
+            items?: components["schemas"]["PosItem"][] | undefined;
             /**
              * @description The last four digits of the primary account number or payment card number, for example `7890`.
              *     The docs state no format rule, so none is enforced here.
@@ -5370,11 +5370,11 @@ export interface components {
             /** @description Identifier of the store, for example `4211`. */
             store_id: string;
             /** @description Total of the transaction without taxes and fees. */
-            sub_total?: number;
+            sub_total?: number | undefined;
             /** @description The taxes of the transaction. Its required mark is not public. */
-            taxes?: components["schemas"]["PosTax"][];
+            taxes?: components["schemas"]["PosTax"][] | undefined;
             /** @description How the transaction was paid. */
-            tenders?: components["schemas"]["PosTender"][];
+            tenders?: components["schemas"]["PosTender"][] | undefined;
             /** @description Total of the transaction with taxes and fees. */
             total: number;
             /** @description Total tax of the transaction. */
@@ -5395,7 +5395,7 @@ export interface components {
          */
         PosTransactionResponse: {
             /** @description The transaction ID. */
-            id?: string;
+            id?: string | undefined;
         };
         /**
          * PreviewDeliveryServiceOptionsRequest
@@ -5403,17 +5403,17 @@ export interface components {
          */
         PreviewDeliveryServiceOptionsRequest: {
             /** @description Total value of the order's items, in cents. */
-            cart_total_cents?: number;
+            cart_total_cents?: number | undefined;
             /** @description Windows the retailer would like to offer; the time slots found for them carry a `service_option_reference`. */
-            desired_windows?: components["schemas"]["DesiredWindow"][];
+            desired_windows?: components["schemas"]["DesiredWindow"][] | undefined;
             /** @description Number of items in the order. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Postal code of the delivery. */
             postal_code: string;
             /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Default `false`. */
-            with_priority_eta_options?: boolean;
+            with_priority_eta_options?: boolean | undefined;
         };
         /**
          * PreviewLastMileServiceOptionsRequest
@@ -5422,15 +5422,15 @@ export interface components {
          */
         PreviewLastMileServiceOptionsRequest: {
             /** @description Total value of the order's items, in cents. */
-            cart_total_cents?: number;
+            cart_total_cents?: number | undefined;
             /** @description Only return time slots that start after this time (ISO 8601). */
-            earliest_option_start_at?: string;
+            earliest_option_start_at?: string | undefined;
             /** @description Number of different item types in the order. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Location code of the store. Required unless `postal_code` is given. */
-            location_code?: string;
+            location_code?: string | undefined;
             /** @description Postal code of the delivery. Required unless `location_code` is given. */
-            postal_code?: string;
+            postal_code?: string | undefined;
         } & unknown;
         /**
          * PreviewPickupServiceOptionsRequest
@@ -5439,15 +5439,15 @@ export interface components {
          */
         PreviewPickupServiceOptionsRequest: {
             /** @description Total value of the order's items, in cents. */
-            cart_total_cents?: number;
+            cart_total_cents?: number | undefined;
             /** @description Number of items in the order. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Location code of the store that fulfills the order. */
             location_code: string;
             /** @description Return a standard ETA time slot (`window.type` `eta`) instead of the immediate ones. ETA options must be enabled in the retailer's configuration. Default `false`. */
-            with_eta_options?: boolean;
+            with_eta_options?: boolean | undefined;
             /** @description Also return a priority ETA time slot (`window.type` `priority_eta`). Named by the page's prose only. */
-            with_priority_eta_options?: boolean;
+            with_priority_eta_options?: boolean | undefined;
         };
         /**
          * ProductImage
@@ -5460,12 +5460,12 @@ export interface components {
              * @description The angle of the image, for example `angle_right`.
              * @example angle_right
              */
-            angle?: string;
+            angle?: string | undefined;
             /**
              * @description The image URL, with its file extension and without spaces.
              * @example https://www.example.com/image_url_4011.png
              */
-            src?: string;
+            src?: string | undefined;
         };
         /**
          * RecommendationItem
@@ -5474,7 +5474,7 @@ export interface components {
          */
         RecommendationItem: {
             /** @description Retailer reference code. */
-            rrc?: string;
+            rrc?: string | undefined;
             /**
              * @description Stock level of the item in the selected store. The docs' table gives the values in upper case
              *     (`IN_STOCK`, `LOW_STOCK`, `OUT_OF_STOCK`), but every docs response example returns lower-case
@@ -5484,7 +5484,7 @@ export interface components {
              */
             stock_level: ("IN_STOCK" | "LOW_STOCK" | "OUT_OF_STOCK") | "in_stock" | ("low_stock" | "out_of_stock");
             /** @description Universal product code. */
-            upc?: string;
+            upc?: string | undefined;
         };
         /**
          * RecommendationLine
@@ -5494,7 +5494,7 @@ export interface components {
         RecommendationLine: {
             item: components["schemas"]["ItemIdentifier"];
             /** @description The line number. */
-            line_num?: string;
+            line_num?: string | undefined;
         };
         /**
          * RecommendationResultLine
@@ -5504,9 +5504,9 @@ export interface components {
         RecommendationResultLine: {
             item: components["schemas"]["RecommendationItem"];
             /** @description The line number. */
-            line_num?: string;
+            line_num?: string | undefined;
             /** @description The suggested replacement items (at most `max_replacement_items`, default 5). */
-            replacement_items?: components["schemas"]["RecommendationItem"][];
+            replacement_items?: components["schemas"]["RecommendationItem"][] | undefined;
         };
         /**
          * RecordCustomerArrivalRequest
@@ -5518,7 +5518,7 @@ export interface components {
              * @description `true` when the pickup delegate, not the customer, has arrived. Needs a pickup delegate already
              *     attached to the order (create or update pickup delegate). Default `false`.
              */
-            is_pickup_delegate?: boolean;
+            is_pickup_delegate?: boolean | undefined;
         };
         /**
          * RecordCustomerArrivalResponse
@@ -5534,8 +5534,8 @@ export interface components {
          *     `rrc`, like the item itself, is inferred. The rest of the table is not public.
          */
         ReplacementItem: {
-            rrc?: string;
-            upc?: string;
+            rrc?: string | undefined;
+            upc?: string | undefined;
         };
         /**
          * ReplacementItemsResponse
@@ -5543,7 +5543,7 @@ export interface components {
          */
         ReplacementItemsResponse: {
             /** @description The items and their suggested replacement items. */
-            items?: components["schemas"]["RecommendationResultLine"][];
+            items?: components["schemas"]["RecommendationResultLine"][] | undefined;
         };
         /**
          * RescheduledEvent
@@ -5574,7 +5574,7 @@ export interface components {
             /** @description The items of the cart. */
             items: components["schemas"]["OrderItem"][];
             /** @description Location code of the store used to look up the cart items. */
-            location_code?: string;
+            location_code?: string | undefined;
         };
         /**
          * RevokeTokenRequest
@@ -5621,7 +5621,7 @@ export interface components {
              *     sends it, and the "Test last mile delivery" tutorial says the user ID is used in this step
              *     (not strictly required, but the response is faster with it).
              */
-            user_id?: string;
+            user_id?: string | undefined;
         };
         /**
          * SandboxInstacartUser
@@ -5719,7 +5719,7 @@ export interface components {
              * @description Opaque reference used to reserve a time slot listed for a desired window
              *     (`reserveDesiredWindowServiceOption`). Treat it as opaque.
              */
-            service_option_reference?: string;
+            service_option_reference?: string | undefined;
             window: components["schemas"]["Window"];
         };
         /**
@@ -5810,11 +5810,11 @@ export interface components {
          */
         StagedEventMetadata: components["schemas"]["FulfillmentEventMetadata"] & {
             /** @description The items of the order and what happened to them. */
-            order_items?: components["schemas"]["CallbackOrderItem"][];
+            order_items?: components["schemas"]["CallbackOrderItem"][] | undefined;
             /** @description A link for the pickup (the sample sends `retailer.com/xyz1/pickuplink`). */
-            pickup_link?: string;
+            pickup_link?: string | undefined;
             /** @description A link to the order status (the sample sends `delivery.retailer.com/xyz`). */
-            status_link?: string;
+            status_link?: string | undefined;
         };
         /**
          * StageDispatchLastMileOrderRequest
@@ -5823,20 +5823,20 @@ export interface components {
          */
         StageDispatchLastMileOrderRequest: {
             /** @description Label printed on the bags. */
-            bag_label?: string;
+            bag_label?: string | undefined;
             /**
              * @deprecated
              * @description Deprecated with the last mile use of this path: the barcodes printed on the bag labels, which the
              *     shopper scans at pickup. The dispatch page does not list it; stage last mile orders, with their
              *     bag scan codes, through `stageLastMileOrder`.
              */
-            bag_scan_codes?: string[];
+            bag_scan_codes?: string[] | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Number of items. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description The weight of the items in lbs. */
-            items_weight?: number;
+            items_weight?: number | undefined;
         };
         /**
          * StageLastMileOrderRequest
@@ -5844,18 +5844,18 @@ export interface components {
          */
         StageLastMileOrderRequest: {
             /** @description Label printed on the bags. */
-            bag_label?: string;
+            bag_label?: string | undefined;
             /**
              * @description The barcodes printed on the bag labels. The shopper scans them at pickup to check that the
              *     order is complete.
              */
-            bag_scan_codes?: string[];
+            bag_scan_codes?: string[] | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Number of items. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Total weight of the items. */
-            items_weight?: number;
+            items_weight?: number | undefined;
         };
         /**
          * Store
@@ -5882,9 +5882,9 @@ export interface components {
              * @description `true` when the postal code is only partly covered by the stores found. After a postal-code
              *     search that answers `true`, search again with the street address (`address_line_1`).
              */
-            is_partial?: boolean;
+            is_partial?: boolean | undefined;
             /** @description The stores. */
-            stores?: components["schemas"]["Store"][];
+            stores?: components["schemas"]["Store"][] | undefined;
         };
         /**
          * UpdateDispatchLastMileOrderRequest
@@ -5900,35 +5900,35 @@ export interface components {
          */
         UpdateDispatchLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /**
              * @deprecated
              * @description Deprecated with the last mile use of this path: the label printed on the bags of a last mile
              *     delivery order. The dispatch page does not list it; update last mile orders, with their bag
              *     label, through `updateLastMileOrder`.
              */
-            bag_label?: string;
+            bag_label?: string | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Value of the order. */
-            cart_total?: number;
+            cart_total?: number | undefined;
             /** @description New window end, an ISO 8601 timestamp; send it with `start_at`. */
-            end_at?: string;
+            end_at?: string | undefined;
             /** @description Tip, in cents. */
-            initial_tip_cents?: number;
+            initial_tip_cents?: number | undefined;
             /** @description Number of items. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Total weight of the items. */
-            items_weight?: number;
+            items_weight?: number | undefined;
             /**
              * Format: int64
              * @description A new time slot (service option).
              */
-            service_option_id?: number;
+            service_option_id?: number | undefined;
             /** @description Instructions for the driver. */
-            special_instructions?: string;
+            special_instructions?: string | undefined;
             /** @description New window start, an ISO 8601 timestamp; send it with `end_at`. The window lasts at least 1 hour and starts on the hour. */
-            start_at?: string;
+            start_at?: string | undefined;
         } & (unknown & unknown);
         /**
          * UpdateLastMileOrderRequest
@@ -5937,30 +5937,30 @@ export interface components {
          */
         UpdateLastMileOrderRequest: {
             /** @description Whether the order contains alcohol. */
-            alcoholic?: boolean;
+            alcoholic?: boolean | undefined;
             /** @description Label printed on the bags. */
-            bag_label?: string;
+            bag_label?: string | undefined;
             /** @description Number of bags. */
-            bags_count?: number;
+            bags_count?: number | undefined;
             /** @description Value of the order. */
-            cart_total?: number;
+            cart_total?: number | undefined;
             /** @description New window end, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
-            end_at?: string;
+            end_at?: string | undefined;
             /** @description Tip, in cents. */
-            initial_tip_cents?: number;
+            initial_tip_cents?: number | undefined;
             /** @description Number of items. */
-            items_count?: number;
+            items_count?: number | undefined;
             /** @description Total weight of the items, in pounds. */
-            items_weight?: number;
+            items_weight?: number | undefined;
             /**
              * Format: int64
              * @description A new time slot (service option). No reservation is needed.
              */
-            service_option_id?: number;
+            service_option_id?: number | undefined;
             /** @description Instructions for the driver. */
-            special_instructions?: string;
+            special_instructions?: string | undefined;
             /** @description New window start, an ISO 8601 timestamp; must fall inside the window of the chosen service option. */
-            start_at?: string;
+            start_at?: string | undefined;
         };
         /**
          * UpdateOrderRequest
@@ -5980,10 +5980,10 @@ export interface components {
              * Format: int64
              * @description A new hold (from reserve a time slot), to change the time slot.
              */
-            service_option_hold_id?: number;
+            service_option_hold_id?: number | undefined;
             /** @description Instructions for the shopper. */
-            special_instructions?: string;
-            user?: components["schemas"]["OrderUser"];
+            special_instructions?: string | undefined;
+            user?: components["schemas"]["OrderUser"] | undefined;
         };
         /**
          * UpdateOrderTipRequest
@@ -6000,19 +6000,19 @@ export interface components {
          */
         UpdateSandboxShopperOrderItemRequest: {
             /** @description The delivered count of the item. Set it to 0 with status `to_refund`. */
-            delivered_count?: number;
+            delivered_count?: number | undefined;
             /** @description The delivered weight of the item. */
-            delivered_weight?: number;
-            replacement_item?: components["schemas"]["ItemIdentifier"];
+            delivered_weight?: number | undefined;
+            replacement_item?: components["schemas"]["ItemIdentifier"] | undefined;
             /** @description The barcode scans. */
-            scans?: components["schemas"]["ShopperOrderItemScan"][];
+            scans?: components["schemas"]["ShopperOrderItemScan"][] | undefined;
             /**
              * @description The item's status: `not_found` (the initial status), `found`, `replaced` (give
              *     `replacement_item`) or `to_refund` (the whole requested quantity is refunded; set
              *     `delivered_count` to 0).
              * @enum {string}
              */
-            status?: "not_found" | "found" | "replaced" | "to_refund";
+            status?: "not_found" | "found" | "replaced" | "to_refund" | undefined;
         };
         /**
          * User
@@ -6021,8 +6021,8 @@ export interface components {
          */
         User: {
             first_name: string;
-            last_name?: string;
-            phone_number?: string;
+            last_name?: string | undefined;
+            phone_number?: string | undefined;
             user_id: string;
         };
         /**
@@ -6032,10 +6032,10 @@ export interface components {
          */
         ValidatedAddress: {
             address_line_1: string;
-            flags?: components["schemas"]["Flags"];
+            flags?: components["schemas"]["Flags"] | undefined;
             postal_code: string;
             /** @description The Connect user ID. The docs say the response contains it; the key name comes from third-party client code. */
-            user_id?: string;
+            user_id?: string | undefined;
         };
         /**
          * ValidateItemsRequest
@@ -6044,11 +6044,11 @@ export interface components {
          *     `address` (`location_code` is named by the page's prose), so the object stays open.
          */
         ValidateItemsRequest: {
-            address?: components["schemas"]["ExpandedAddress"];
+            address?: components["schemas"]["ExpandedAddress"] | undefined;
             /** @description The items to validate. */
             items: components["schemas"]["ItemToValidate"][];
             /** @description Location code of the store whose catalog is used. Takes precedence over `address`. */
-            location_code?: string;
+            location_code?: string | undefined;
         };
         /**
          * ValidateItemsResponse
@@ -6056,7 +6056,7 @@ export interface components {
          */
         ValidateItemsResponse: {
             /** @description One entry per failed check. Empty when every item passed. */
-            validation_failures?: components["schemas"]["ItemValidationFailure"][];
+            validation_failures?: components["schemas"]["ItemValidationFailure"][] | undefined;
         };
         /**
          * ValidateLastMileAddressRequest
@@ -6066,17 +6066,17 @@ export interface components {
             /** @description First address line. */
             address_line_1: string;
             /** @description Second address line. */
-            address_line_2?: string;
+            address_line_2?: string | undefined;
             /**
              * @description Free-form address type, for example `residential`.
              * @example residential
              */
-            address_type?: string;
+            address_type?: string | undefined;
             /**
              * @description City of the address (newest version of the page).
              * @example Chicago
              */
-            city?: string;
+            city?: string | undefined;
             /** @description Postal code of the address. */
             postal_code: string;
         };
@@ -6097,13 +6097,13 @@ export interface components {
              * @description The colour as a hex code, for example `#E8E8E8`.
              * @example #E8E8E8
              */
-            color_hex?: string;
+            color_hex?: string | undefined;
             /**
              * Format: int64
              * @description ID of the vehicle information.
              */
             id: number;
-            license_plate?: string;
+            license_plate?: string | undefined;
             /** @description Make and model of the vehicle. */
             model: string;
             /**
@@ -6131,17 +6131,17 @@ export interface components {
              * @deprecated
              * @description Removed on 2024-11-18 (legacy responses only): read `type` instead (`priority_eta` was added then).
              */
-            asap?: boolean;
+            asap?: boolean | undefined;
             /**
              * Format: date-time
              * @description End of the window (ISO 8601).
              */
-            end_at?: string;
+            end_at?: string | undefined;
             /**
              * Format: date-time
              * @description Start of the window (ISO 8601).
              */
-            start_at?: string;
+            start_at?: string | undefined;
             /**
              * @description Kind of time slot. Not a closed list; known values: `scheduled` (previews return only this kind
              *     by default), `eta` (a standard ETA option, returned with `with_eta_options`) and `priority_eta`
@@ -6151,7 +6151,7 @@ export interface components {
              * @example eta
              * @example priority_eta
              */
-            type?: string;
+            type?: string | undefined;
         };
     };
     responses: {

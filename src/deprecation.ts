@@ -3,6 +3,7 @@
  * `Deprecation`/`Sunset` response header value, per handler and process.
  */
 import { describeTarget, type CallTarget } from "./errors.js";
+import { emitWarning } from "./warnings.js";
 
 export interface DeprecationInfo {
   /** `spec`: the operation is deprecated in the spec; `header`: the response carried `Deprecation`/`Sunset`. */
@@ -22,9 +23,9 @@ export interface DeprecationInfo {
 
 export type DeprecationHandler = (info: DeprecationInfo) => void;
 
-/** The default handler: a Node.js `DeprecationWarning` (silenced by `--no-deprecation`). */
+/** The default handler: a Node.js `DeprecationWarning` (silenced by `--no-deprecation`; `console.warn` outside Node.js). */
 export const emitDeprecationWarning: DeprecationHandler = (info) => {
-  process.emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
+  emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
 };
 
 /**
@@ -36,12 +37,14 @@ const reported = new WeakMap<DeprecationHandler, Set<string>>();
 
 function once(handler: DeprecationHandler, key: string): boolean {
   let seen = reported.get(handler);
-  if (!seen) reported.set(handler, (seen = new Set()));
+  if (!seen) {
+    seen = new Set();
+    reported.set(handler, seen);
+  }
   if (seen.has(key)) return false;
   seen.add(key);
   return true;
 }
-
 
 /** Reports a deprecated operation of the spec, the first time it is used. */
 export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {
@@ -59,12 +62,19 @@ export function warnDeprecatedOperation(handler: DeprecationHandler, target: Cal
 }
 
 /** Reports `Deprecation`/`Sunset` response headers, once per operation and header values. */
-export function warnDeprecationHeaders(handler: DeprecationHandler, target: CallTarget, headers: Headers, replacedBy: string | undefined): void {
+export function warnDeprecationHeaders(
+  handler: DeprecationHandler,
+  target: CallTarget,
+  headers: Headers,
+  replacedBy: string | undefined,
+): void {
   const deprecation = headers.get("deprecation") ?? undefined;
   const sunset = headers.get("sunset") ?? undefined;
   if (deprecation === undefined && sunset === undefined) return;
   if (!once(handler, `header ${target.method} ${target.path} ${deprecation ?? ""} ${sunset ?? ""}`)) return;
-  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(Boolean);
+  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(
+    Boolean,
+  );
   handler({
     source: "header",
     operationId: target.operationId,

@@ -36,9 +36,7 @@ export function resolveServer(server: unknown): string {
   try {
     url = new URL(String(server));
   } catch {
-    throw new ConnectConfigError(
-      `\`server\` ${JSON.stringify(String(server))} is neither ${describeNames()} nor a valid absolute URL.`,
-    );
+    throw new ConnectConfigError(`\`server\` ${JSON.stringify(String(server))} is neither ${describeNames()} nor a valid absolute URL.`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ConnectConfigError(`\`server\` must use https:, not ${url.protocol} (${url.origin}).`);
@@ -59,5 +57,7 @@ export function resolveServer(server: unknown): string {
 }
 
 function describeNames(): string {
-  return Object.keys(servers).map((name) => JSON.stringify(name)).join(" or ");
+  return Object.keys(servers)
+    .map((name) => JSON.stringify(name))
+    .join(" or ");
 }

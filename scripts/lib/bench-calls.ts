@@ -34,14 +34,20 @@ export async function createVariants(url: string): Promise<Record<VariantName, R
     if ((data as { id?: unknown } | undefined)?.id !== order.id) throw new Error(`unexpected GET body: ${JSON.stringify(data)}`);
   };
   const checkUser = (data: unknown): void => {
-    if ((data as { user_id?: unknown } | undefined)?.user_id !== user.user_id) throw new Error(`unexpected POST body: ${JSON.stringify(data)}`);
+    if ((data as { user_id?: unknown } | undefined)?.user_id !== user.user_id)
+      throw new Error(`unexpected POST body: ${JSON.stringify(data)}`);
   };
 
   // One client-credentials token for the two baselines, fetched the way any caller would.
   const tokenResponse = await fetch(`${url}/v2/oauth/token`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ client_id: "bench", client_secret: "bench-secret", grant_type: "client_credentials", scope: "connect:fulfillment" }),
+    body: JSON.stringify({
+      client_id: "bench",
+      client_secret: "bench-secret",
+      grant_type: "client_credentials",
+      scope: "connect:fulfillment",
+    }),
   });
   const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
   const authorization = `Bearer ${token}`;
@@ -167,8 +173,15 @@ export interface ModeStats {
   ratio: number;
   /** Median over rounds of this process's CPU time (user + system) per call, in ms. */
   cpu: number;
-  /** Every round's median, for the record. */
+  /** Every round's median, for the record (and ratios to another variant, round by round). */
   roundMedians: number[];
+  /** Every round's CPU per call. */
+  roundCpu: number[];
+}
+
+/** The median over rounds of `a`'s value ÷ `b`'s in the same round: machine noise hits both alike. */
+export function roundRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((value, i) => value / b[i]!));
 }
 
 export interface ModeOptions {
@@ -217,7 +230,12 @@ export async function measureMode<Name extends VariantName>(
     }
     for (const name of names) {
       const { median: m, p99 } = latencySummary(samples[name]);
-      perRound[name].push({ median: m, p99, throughput: (perBlock * blocks) / (elapsed[name] / 1000), cpu: cpu[name] / (perBlock * blocks) });
+      perRound[name].push({
+        median: m,
+        p99,
+        throughput: (perBlock * blocks) / (elapsed[name] / 1000),
+        cpu: cpu[name] / (perBlock * blocks),
+      });
     }
   }
   const baseline = (perRound as Record<string, { median: number }[]>).fetch;
@@ -231,6 +249,7 @@ export async function measureMode<Name extends VariantName>(
       ratio: baseline ? median(list.map((r, i) => r.median / baseline[i]!.median)) : Number.NaN,
       cpu: median(list.map((r) => r.cpu)),
       roundMedians: list.map((r) => r.median),
+      roundCpu: list.map((r) => r.cpu),
     };
   }
   return out;

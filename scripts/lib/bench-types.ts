@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { FLAG_DEVELOPMENT_ONLY, operations } from "../../generated/operations.ts";
+import { operations } from "../../generated/operations.ts";
 import { median } from "./bench-stats.ts";
 import { bundledSpec, generatedDir, root } from "./paths.ts";
 import { deref, listOperations, type OpenApiDocument, type OperationObject } from "./spec.ts";
@@ -83,15 +83,15 @@ function pathValue(parameter: { schema?: { type?: string }; example?: unknown })
 export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: string[]; operationIds: string[] } {
   const follow = <T>(node: unknown): T => deref(spec, node) as T;
   const candidates = listOperations(spec).filter(({ method, path, operation }) => {
-    const row = operations[`${method} ${path}`];
-    return !operation.deprecated && row !== undefined && row[2] !== "" && !(row[3] & FLAG_DEVELOPMENT_ONLY);
+    const facts = operations[`${method} ${path}`];
+    return !operation.deprecated && facts !== undefined && facts.grant !== null && !facts.developmentOnly;
   });
   if (candidates.length < count) throw new Error(`the spec has only ${candidates.length} operations to call`);
   const step = candidates.length / count;
   const chosen = Array.from({ length: count }, (_, i) => candidates[Math.floor(i * step)]!);
   const lines: string[] = [];
   for (const [i, { method, path, operation }] of chosen.entries()) {
-    const client = operations[`${method} ${path}`]![2] === "user" ? "shopper" : "connect";
+    const client = operations[`${method} ${path}`]!.grant === "fulfillment_user_assertion" ? "shopper" : "connect";
     const init: string[] = [];
     const pathParams = ((operation as OperationObject).parameters ?? [])
       .map((p) => follow<{ name: string; in: string; schema?: { type?: string }; example?: unknown }>(p))
@@ -116,7 +116,8 @@ export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: strin
 async function declarations(dir: string): Promise<{ entry: string; schema: string; what: string }> {
   const built = join(root, "dist", "index.d.ts");
   const builtSchema = join(root, "dist", "generated", "schema.d.ts");
-  if (existsSync(built) && existsSync(builtSchema)) return { entry: built, schema: builtSchema, what: "dist/index.d.ts (the built package)" };
+  if (existsSync(built) && existsSync(builtSchema))
+    return { entry: built, schema: builtSchema, what: "dist/index.d.ts (the built package)" };
   const out = join(dir, "dts");
   rmSync(out, { recursive: true, force: true });
   const config = join(dir, "tsconfig.emit.json");
@@ -124,7 +125,14 @@ async function declarations(dir: string): Promise<{ entry: string; schema: strin
     config,
     JSON.stringify({
       extends: join(root, "tsconfig.json"),
-      compilerOptions: { noEmit: false, declaration: true, emitDeclarationOnly: true, outDir: out, rootDir: root, allowImportingTsExtensions: false },
+      compilerOptions: {
+        noEmit: false,
+        declaration: true,
+        emitDeclarationOnly: true,
+        outDir: out,
+        rootDir: root,
+        allowImportingTsExtensions: false,
+      },
       include: [join(root, "src"), join(root, "generated")],
     }),
   );

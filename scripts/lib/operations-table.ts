@@ -1,10 +1,9 @@
 import type { OpenApiDocument, OperationObject } from "./spec.ts";
 import { deref, listOperations, operationNeedsToken, operationScopes } from "./spec.ts";
 
-/** Bits of an operation row's `flags`. */
-export const FLAG_DEPRECATED = 1;
-export const FLAG_DEVELOPMENT_ONLY = 2;
-export const FLAG_BODY_REQUIRED = 4;
+/** The grants the client can obtain tokens with, named as the spec's `x-grant-types` names them, in order of preference. */
+const CLIENT_GRANTS = ["client_credentials", "fulfillment_user_assertion"] as const;
+type ClientGrant = (typeof CLIENT_GRANTS)[number];
 
 /** Whether the operation's 2xx JSON body has required properties (an empty body is then a broken response). */
 function successBodyRequired(spec: OpenApiDocument, operation: OperationObject): boolean {
@@ -17,41 +16,55 @@ function successBodyRequired(spec: OpenApiDocument, operation: OperationObject):
   return false;
 }
 
+/** The grant the client uses for an operation's token (client credentials where the spec allows it), or null: no token. */
+function grantOf(spec: OpenApiDocument, operation: OperationObject, id: string): ClientGrant | null {
+  if (!operationNeedsToken(spec, operation)) return null;
+  const listed = operation["x-grant-types"] ?? [];
+  const grant = CLIENT_GRANTS.find((name) => listed.includes(name));
+  if (grant === undefined) throw new Error(`${id} needs a token but lists none of ${CLIENT_GRANTS.join(", ")} in x-grant-types`);
+  return grant;
+}
+
+/** One row of the table: only the fields that hold something (a flag is present only when true). */
+function operationRow(spec: OpenApiDocument, operation: OperationObject, id: string, grant: ClientGrant | null): Record<string, unknown> {
+  const row: Record<string, unknown> = { operationId: id, scope: operationScopes(spec, operation).join(","), grant };
+  if (operation.deprecated) {
+    row.deprecated = true;
+    if (typeof operation["x-replaced-by"] === "string") row.replacedBy = operation["x-replaced-by"];
+  }
+  if (operation["x-development-only"] === true) row.developmentOnly = true;
+  if (successBodyRequired(spec, operation)) row.bodyRequired = true;
+  return row;
+}
+
+/** `{ a: 1 }` with unquoted keys (every key here is an identifier). */
+function objectLiteral(row: Record<string, unknown>): string {
+  return `{ ${Object.entries(row)
+    .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
+    .join(", ")} }`;
+}
+
 /**
  * The source of generated/operations.ts: for each `METHOD path` of the spec, the facts the client
- * needs at run time, as a compact tuple (the table ships in the runtime bundle):
- *
- *   [operationId, scope, grant, flags, replacedBy?]
- *
- * - scope: the comma-joined scopes of the token ("" = a token without a scope);
- * - grant: "cc" (client credentials), "user" (user access token) or "" (no token at all);
- * - flags: 1 = deprecated, 2 = development servers only, 4 = a 2xx body with required fields;
- * - replacedBy: the replacement the spec names for a deprecated operation (absent when none).
+ * needs at run time (this table ships in the runtime bundle), the paths only `forUser` clients can
+ * call, and the named servers.
  */
 export function operationsModule(spec: OpenApiDocument): string {
   const rows: string[] = [];
-  /** The grant kinds of each path's operations (for the paths only `forUser` clients can call). */
-  const grantsByPath = new Map<string, Set<string>>();
+  /** The grants of each path's operations (for the paths only `forUser` clients can call). */
+  const grantsByPath = new Map<string, Set<ClientGrant | null>>();
   for (const { method, path, operation } of listOperations(spec)) {
     const id = operation.operationId;
     if (!id) throw new Error(`${method} ${path} has no operationId`);
-    const grants = operation["x-grant-types"] ?? [];
-    const needsToken = operationNeedsToken(spec, operation);
-    if (needsToken && grants.length === 0) throw new Error(`${id} needs a token but lists no x-grant-types`);
-    const grant = !needsToken ? "" : grants.includes("client_credentials") ? "cc" : "user";
+    const grant = grantOf(spec, operation, id);
     grantsByPath.set(path, (grantsByPath.get(path) ?? new Set()).add(grant));
-    const flags =
-      (operation.deprecated ? FLAG_DEPRECATED : 0) |
-      (operation["x-development-only"] === true ? FLAG_DEVELOPMENT_ONLY : 0) |
-      (successBodyRequired(spec, operation) ? FLAG_BODY_REQUIRED : 0);
-    const row: (string | number)[] = [id, operationScopes(spec, operation).join(","), grant, flags];
-    const replacedBy = operation["x-replaced-by"];
-    if (operation.deprecated && typeof replacedBy === "string") row.push(replacedBy);
-    rows.push(`  ${JSON.stringify(`${method} ${path}`)}: ${JSON.stringify(row)},`);
+    rows.push(`  ${JSON.stringify(`${method} ${path}`)}: ${objectLiteral(operationRow(spec, operation, id, grant))},`);
   }
 
   // Paths whose every operation needs a user access token: only `forUser` clients can call them.
-  const userOnly = [...grantsByPath].filter(([, kinds]) => kinds.size === 1 && kinds.has("user")).map(([path]) => path);
+  const userOnly = [...grantsByPath]
+    .filter(([, grants]) => grants.size === 1 && grants.has("fulfillment_user_assertion"))
+    .map(([path]) => path);
 
   const servers: string[] = [];
   for (const server of spec.servers ?? []) {
@@ -60,19 +73,29 @@ export function operationsModule(spec: OpenApiDocument): string {
   }
 
   return `
-/**
- * [operationId, scope ("" = a token without scope), grant ("cc" | "user" | "" = no token),
- *  flags (1 deprecated, 2 development servers only, 4 a 2xx body with required fields), replacedBy?]
- */
-export type OperationRow = readonly [id: string, scope: string, grant: "cc" | "user" | "", flags: number, replacedBy?: string];
+/** A grant the client obtains tokens with, as the spec's \`x-grant-types\` names it. */
+export type Grant = ${CLIENT_GRANTS.map((grant) => JSON.stringify(grant)).join(" | ")};
 
-/** Bits of an \`OperationRow\`'s flags. */
-export const FLAG_DEPRECATED = ${FLAG_DEPRECATED};
-export const FLAG_DEVELOPMENT_ONLY = ${FLAG_DEVELOPMENT_ONLY};
-export const FLAG_BODY_REQUIRED = ${FLAG_BODY_REQUIRED};
+/** What the client needs to know of one operation at run time. */
+export interface OperationFacts {
+  /** The spec's operationId. */
+  readonly operationId: string;
+  /** The scopes of its token, comma-joined ("" = a token without a scope). */
+  readonly scope: string;
+  /** The grant of its token, or null when it sends no token (the OAuth endpoints). */
+  readonly grant: Grant | null;
+  /** Deprecated in the spec. */
+  readonly deprecated?: true;
+  /** The replacement the spec names for a deprecated operation. */
+  readonly replacedBy?: string;
+  /** Exists only on development servers (Sandbox). */
+  readonly developmentOnly?: true;
+  /** Its 2xx JSON body has required fields: an empty body is a broken response. */
+  readonly bodyRequired?: true;
+}
 
 /** Every operation of the spec, by \`METHOD path\` (the path as written in the spec). */
-export const operations: Readonly<Record<string, OperationRow>> = {
+export const operations: Readonly<Record<string, OperationFacts>> = {
 ${rows.join("\n")}
 };
 

@@ -13,7 +13,8 @@ const suite = httpFaultSuite("body-faults");
 const { leaks, table } = suite;
 const client = (extra: Partial<ConnectClientOptions> = {}) => suite.client({ timeout: 5_000, ...extra });
 const JSON_TYPE = { "content-type": "application/json" };
-const HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>";
+const HTML_PAGE =
+  "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr><center>nginx</center></body></html>";
 const MB = 1024 * 1024;
 
 const BAD_BODIES: [string, HttpReply][] = [
@@ -33,7 +34,10 @@ describe.each(BAD_BODIES)("a 200 with %s", (name, reply) => {
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectResponseError);
     const error = settled.error as ConnectResponseError;
-    const operation = method === "GET" ? "getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id})" : "createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery)";
+    const operation =
+      method === "GET"
+        ? "getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id})"
+        : "createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery)";
     expect(error.message).toBe(`${operation} answered HTTP 200 with a body that is not valid JSON`);
     expect(error.status).toBe(200);
     expect(error.cause).toBeInstanceOf(SyntaxError);
@@ -41,7 +45,11 @@ describe.each(BAD_BODIES)("a 200 with %s", (name, reply) => {
     expect(error.message.length).toBeLessThan(200);
     expect((error.cause as Error).message.length).toBeLessThan(200);
     expect(suite.server.count(route)).toBe(1);
-    table.add({ fault: `200 with ${name} (${method})`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
+    table.add({
+      fault: `200 with ${name} (${method})`,
+      expected: "ConnectResponseError, not retried",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} request`,
+    });
   });
 });
 
@@ -56,7 +64,11 @@ describe("a 200 with an empty body", () => {
     expect(settled.error).toBeInstanceOf(ConnectResponseError);
     expect((settled.error as Error).message).toMatch(/answered HTTP 200 with an empty body, where the spec documents one$/);
     expect(suite.server.count(route)).toBe(1);
-    table.add({ fault: `200 with an empty body (${method}, body documented)`, expected: "ConnectResponseError, not retried", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
+    table.add({
+      fault: `200 with an empty body (${method}, body documented)`,
+      expected: "ConnectResponseError, not retried",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} request`,
+    });
   });
 
   it("PUT on an operation whose spec documents no body fields: data undefined, no error (the documented rule)", async () => {
@@ -69,7 +81,11 @@ describe("a 200 with an empty body", () => {
     expect(settled.value!.data).toBeUndefined();
     expect(settled.value!.error).toBeUndefined();
     expect(suite.server.count(route)).toBe(1);
-    table.add({ fault: "200 with an empty body (PUT setItemReplacements, no body documented)", expected: "data undefined, no error (README rule)", observed: `${outcome(settled)}; data ${String(settled.value!.data)}` });
+    table.add({
+      fault: "200 with an empty body (PUT setItemReplacements, no body documented)",
+      expected: "data undefined, no error (README rule)",
+      observed: `${outcome(settled)}; data ${String(settled.value!.data)}`,
+    });
   });
 });
 
@@ -88,7 +104,11 @@ describe("10 MB bodies", () => {
     expect(data.items).toHaveLength(items.length);
     expect(JSON.stringify(data).length).toBe(raw.length);
     expect(suite.server.count(route)).toBe(1);
-    table.add({ fault: "200 with a 10 MB JSON body (GET)", expected: "read whole, parsed, data", observed: `${outcome(settled)}; ${(raw.length / MB).toFixed(1)} MB parsed` });
+    table.add({
+      fault: "200 with a 10 MB JSON body (GET)",
+      expected: "read whole, parsed, data",
+      observed: `${outcome(settled)}; ${(raw.length / MB).toFixed(1)} MB parsed`,
+    });
   });
 
   it("a 10 MB HTML 500 page: an error result whose ConnectApiError message stays short", async () => {
@@ -102,8 +122,14 @@ describe("10 MB bodies", () => {
     const error = await unwrap(settled.value!).catch((e: unknown) => e);
     leaks.error(error);
     expect(error).toBeInstanceOf(ConnectApiError);
-    expect((error as Error).message).toBe("createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) failed with HTTP 500");
-    table.add({ fault: "500 with a 10 MB HTML page (POST)", expected: "error result, sent once, short ConnectApiError message", observed: `${outcome(settled)}; unwrap: "${(error as Error).message}"` });
+    expect((error as Error).message).toBe(
+      "createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) failed with HTTP 500",
+    );
+    table.add({
+      fault: "500 with a 10 MB HTML page (POST)",
+      expected: "error result, sent once, short ConnectApiError message",
+      observed: `${outcome(settled)}; unwrap: "${(error as Error).message}"`,
+    });
   });
 });
 

@@ -128,9 +128,15 @@ describe("path parameters are encoded as one segment", () => {
     const settled = await within(1_000, () => getOrder(client(raw.url), { user_id: value, order_id: "o-1" }));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectRequestError);
-    expect((settled.error as Error).message).toMatch(/^getOrder: path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/);
+    expect((settled.error as Error).message).toMatch(
+      /^getOrder: path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/,
+    );
     expect(raw.received.length).toBe(before);
-    table.add({ fault: `path parameter ${JSON.stringify(value)}`, expected: "ConnectRequestError, nothing sent", observed: outcome(settled) });
+    table.add({
+      fault: `path parameter ${JSON.stringify(value)}`,
+      expected: "ConnectRequestError, nothing sent",
+      observed: outcome(settled),
+    });
   });
 });
 
@@ -161,12 +167,19 @@ describe("plain HTTP", () => {
       /^`server` http:\/\/\S+ uses plain HTTP: Instacart Connect requires HTTPS; http:\/\/ is allowed only for loopback hosts \(localhost, 127\.0\.0\.0\/8, ::1\)\.$/,
     );
     expect(fetch).not.toHaveBeenCalled();
-    table.add({ fault: `server ${server}`, expected: "ConnectConfigError at construction", observed: `${(error as Error).name}: "${(error as Error).message}"` });
+    table.add({
+      fault: `server ${server}`,
+      expected: "ConnectConfigError at construction",
+      observed: `${(error as Error).name}: "${(error as Error).message}"`,
+    });
   });
 
-  it.each(["http://127.0.0.1:1", "http://127.42.0.7:1", "http://localhost:1", "http://[::1]:1"])("to the loopback host %s is allowed (local mocks)", (server) => {
-    expect(createConnectClient({ server, clientId: CLIENT_ID, clientSecret: leaks.clientSecret }).server).toBe(server);
-  });
+  it.each(["http://127.0.0.1:1", "http://127.42.0.7:1", "http://localhost:1", "http://[::1]:1"])(
+    "to the loopback host %s is allowed (local mocks)",
+    (server) => {
+      expect(createConnectClient({ server, clientId: CLIENT_ID, clientSecret: leaks.clientSecret }).server).toBe(server);
+    },
+  );
 });
 
 describe("redirects are never followed", () => {
@@ -174,7 +187,11 @@ describe("redirects are never followed", () => {
     const path = "/v2/fulfillment/users";
     api.on(`POST /control${path}`, { status: 307, headers: { location: `${elsewhere.url}${path}` } });
     elsewhere.on(`POST ${path}`, { body: { reached: true } });
-    const response = await fetch(`${api.url}/control${path}`, { method: "POST", body: '{"user_id":"control"}', headers: { "content-type": "application/json" } });
+    const response = await fetch(`${api.url}/control${path}`, {
+      method: "POST",
+      body: '{"user_id":"control"}',
+      headers: { "content-type": "application/json" },
+    });
     expect(await response.json()).toEqual({ reached: true });
     expect(response.status).toBe(200);
     const reached = elsewhere.requests(`POST ${path}`);
@@ -187,30 +204,37 @@ describe("redirects are never followed", () => {
     });
   });
 
-  it.each([301, 302, 303, 307, 308])("a %i to another host: returned as an error result; the other host receives nothing (no token, no body)", async (status) => {
-    const userId = `redirect-${status}-${randomSecret(6)}`;
-    api.on(routes.createUser, { status, headers: { location: `${elsewhere.url}/v2/fulfillment/users` }, raw: "" });
-    const before = { api: api.count(routes.createUser), elsewhere: elsewhere.received.length };
-    try {
-      const settled = await within(2_000, () => createUser(client(api.url), userId));
-      expect(settled.ok).toBe(true);
-      const { response, error } = settled.value!;
-      expect(response.status).toBe(status);
-      expect(response.headers.get("location")).toBe(`${elsewhere.url}/v2/fulfillment/users`);
-      expect(error).toEqual({ error: { message: expect.stringMatching(new RegExp(`^HTTP ${status} .* with an empty body$`)) } });
-      expect(api.count(routes.createUser) - before.api).toBe(1);
-      const unwrapped = await unwrap(settled.value!).catch((e: unknown) => e);
-      leaks.error(unwrapped);
-      expect(unwrapped).toBeInstanceOf(ConnectApiError);
-      expect((unwrapped as ConnectApiError).status).toBe(status);
-      // Give a followed redirect the time to arrive before counting.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(elsewhere.received.length - before.elsewhere).toBe(0);
-      table.add({ fault: `${status} to another host (POST createUser)`, expected: "not followed: error result, nothing reaches the other host", observed: `${outcome(settled)}; other host received ${elsewhere.received.length - before.elsewhere}` });
-    } finally {
-      api.on(routes.createUser);
-    }
-  });
+  it.each([301, 302, 303, 307, 308])(
+    "a %i to another host: returned as an error result; the other host receives nothing (no token, no body)",
+    async (status) => {
+      const userId = `redirect-${status}-${randomSecret(6)}`;
+      api.on(routes.createUser, { status, headers: { location: `${elsewhere.url}/v2/fulfillment/users` }, raw: "" });
+      const before = { api: api.count(routes.createUser), elsewhere: elsewhere.received.length };
+      try {
+        const settled = await within(2_000, () => createUser(client(api.url), userId));
+        expect(settled.ok).toBe(true);
+        const { response, error } = settled.value!;
+        expect(response.status).toBe(status);
+        expect(response.headers.get("location")).toBe(`${elsewhere.url}/v2/fulfillment/users`);
+        expect(error).toEqual({ error: { message: expect.stringMatching(new RegExp(`^HTTP ${status} .* with an empty body$`)) } });
+        expect(api.count(routes.createUser) - before.api).toBe(1);
+        const unwrapped = await unwrap(settled.value!).catch((e: unknown) => e);
+        leaks.error(unwrapped);
+        expect(unwrapped).toBeInstanceOf(ConnectApiError);
+        expect((unwrapped as ConnectApiError).status).toBe(status);
+        // Give a followed redirect the time to arrive before counting.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(elsewhere.received.length - before.elsewhere).toBe(0);
+        table.add({
+          fault: `${status} to another host (POST createUser)`,
+          expected: "not followed: error result, nothing reaches the other host",
+          observed: `${outcome(settled)}; other host received ${elsewhere.received.length - before.elsewhere}`,
+        });
+      } finally {
+        api.on(routes.createUser);
+      }
+    },
+  );
 
   it("a redirect of the token request (client secret in the body): a ConnectAuthError, the other host receives nothing", async () => {
     api.on(TOKEN_ROUTE, { status: 307, headers: { location: `${elsewhere.url}/v2/oauth/token` }, raw: "" });
@@ -219,10 +243,16 @@ describe("redirects are never followed", () => {
       const settled = await within(2_000, () => createUser(client(api.url), `redirect-token-${randomSecret(6)}`));
       leaks.error(settled.error);
       expect(settled.error).toBeInstanceOf(ConnectAuthError);
-      expect((settled.error as Error).message).toMatch(/^client-credentials token request \(scope connect:fulfillment\) failed with HTTP 307/);
+      expect((settled.error as Error).message).toMatch(
+        /^client-credentials token request \(scope connect:fulfillment\) failed with HTTP 307/,
+      );
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(elsewhere.received.length - before).toBe(0);
-      table.add({ fault: "307 of the token request to another host", expected: "ConnectAuthError; the secret never leaves for the other host", observed: `${outcome(settled)}; other host received ${elsewhere.received.length - before}` });
+      table.add({
+        fault: "307 of the token request to another host",
+        expected: "ConnectAuthError; the secret never leaves for the other host",
+        observed: `${outcome(settled)}; other host received ${elsewhere.received.length - before}`,
+      });
     } finally {
       api.on(TOKEN_ROUTE);
     }
@@ -236,8 +266,16 @@ describe("bad options fail at construction with clear messages", () => {
     ["blank client id", { clientId: "   " }, "`clientId` must be a non-empty string."],
     ["empty client secret", { clientSecret: "" }, "`clientSecret` must be a non-empty string."],
     ["unknown server name", { server: "staging" }, '`server` "staging" is neither "production" or "development" nor a valid absolute URL.'],
-    ["server name in the wrong case", { server: "Production" }, '`server` "Production" is neither "production" or "development" nor a valid absolute URL.'],
-    ["no server", { server: undefined }, '`server` is required: "production" or "development", or an https:// URL (the client never falls back to production).'],
+    [
+      "server name in the wrong case",
+      { server: "Production" },
+      '`server` "Production" is neither "production" or "development" nor a valid absolute URL.',
+    ],
+    [
+      "no server",
+      { server: undefined },
+      '`server` is required: "production" or "development", or an https:// URL (the client never falls back to production).',
+    ],
     ["negative timeout", { timeout: -1 }, "`timeout` must be a number from 1 to 2147483647, got -1."],
     ["zero timeout", { timeout: 0 }, "`timeout` must be a number from 1 to 2147483647, got 0."],
     ["infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "`timeout` must be a number from 1 to 2147483647, got Infinity."],
@@ -247,7 +285,11 @@ describe("bad options fail at construction with clear messages", () => {
     ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a number from 0 to 10, got -1."],
     ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number, got 1.5."],
     ["negative retry delay", { retryDelay: -5 }, "`retryDelay` must be a number from 0 to 60000, got -5."],
-    ["misspelt option", { clientSecrett: "x" }, "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch)."],
+    [
+      "misspelt option",
+      { clientSecrett: "x" },
+      "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock).",
+    ],
   ])("%s", (_name, override, message) => {
     const fetch = vi.fn(async () => new Response("{}"));
     let error: unknown;
@@ -283,7 +325,10 @@ describe("servers that echo credentials back", () => {
   it("an API error that quotes the bearer token: the ConnectApiError from unwrap holds no token", async () => {
     api.on(routes.createUser, (request) => ({
       status: 403,
-      body: { error: { message: `token ${request.headers.authorization} lacks the scope`, code: 1002 }, meta: { key: request.headers.authorization } },
+      body: {
+        error: { message: `token ${request.headers.authorization} lacks the scope`, code: 1002 },
+        meta: { key: request.headers.authorization },
+      },
     }));
     try {
       const settled = await within(2_000, () => createUser(client(api.url), `echo-${randomSecret(6)}`));
@@ -291,24 +336,40 @@ describe("servers that echo credentials back", () => {
       const error = await unwrap(settled.value!).catch((e: unknown) => e);
       leaks.error(error);
       expect(error).toBeInstanceOf(ConnectApiError);
-      expect((error as Error).message).toMatch(/^createUser \(POST \/v2\/fulfillment\/users\) failed with HTTP 403: token Bearer \[redacted\] lacks the scope \(code 1002, Bearer \[redacted\]\)$/);
+      expect((error as Error).message).toMatch(
+        /^createUser \(POST \/v2\/fulfillment\/users\) failed with HTTP 403: token Bearer \[redacted\] lacks the scope \(code 1002, Bearer \[redacted\]\)$/,
+      );
       const shown = JSON.stringify(error) + inspect(error, { depth: Infinity, showHidden: true });
       for (const token of api.tokens) expect(shown).not.toContain(token.token);
-      table.add({ fault: "403 whose message quotes the bearer token", expected: "ConnectApiError with the token redacted", observed: `"${(error as Error).message}"` });
+      table.add({
+        fault: "403 whose message quotes the bearer token",
+        expected: "ConnectApiError with the token redacted",
+        observed: `"${(error as Error).message}"`,
+      });
     } finally {
       api.on(routes.createUser);
     }
   });
 
   it("a 502 page that quotes the client secret: redacted from the ConnectApiError", async () => {
-    api.on(routes.createUser, { status: 502, raw: `upstream rejected client_secret=${leaks.clientSecret}`, headers: { "content-type": "text/plain" } });
+    api.on(routes.createUser, {
+      status: 502,
+      raw: `upstream rejected client_secret=${leaks.clientSecret}`,
+      headers: { "content-type": "text/plain" },
+    });
     try {
       const settled = await within(2_000, () => createUser(client(api.url, { maxRetries: 0 }), `echo-${randomSecret(6)}`));
       const error = await unwrap(settled.value!).catch((e: unknown) => e);
       leaks.error(error);
       expect(error).toBeInstanceOf(ConnectApiError);
-      expect((error as Error).message).toBe("createUser (POST /v2/fulfillment/users) failed with HTTP 502: upstream rejected client_secret=[redacted]");
-      table.add({ fault: "502 page quoting the client secret", expected: "ConnectApiError with the secret redacted", observed: `"${(error as Error).message}"` });
+      expect((error as Error).message).toBe(
+        "createUser (POST /v2/fulfillment/users) failed with HTTP 502: upstream rejected client_secret=[redacted]",
+      );
+      table.add({
+        fault: "502 page quoting the client secret",
+        expected: "ConnectApiError with the secret redacted",
+        observed: `"${(error as Error).message}"`,
+      });
     } finally {
       api.on(routes.createUser);
     }
@@ -320,8 +381,14 @@ describe("servers that echo credentials back", () => {
       const settled = await within(2_000, () => createUser(client(api.url), `echo-${randomSecret(6)}`));
       leaks.error(settled.error);
       expect(settled.error).toBeInstanceOf(ConnectAuthError);
-      expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: expired: Bearer [redacted]");
-      table.add({ fault: "401 twice, quoting the token", expected: "ConnectAuthError with the token redacted", observed: `"${(settled.error as Error).message}"` });
+      expect((settled.error as Error).message).toBe(
+        "createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: expired: Bearer [redacted]",
+      );
+      table.add({
+        fault: "401 twice, quoting the token",
+        expected: "ConnectAuthError with the token redacted",
+        observed: `"${(settled.error as Error).message}"`,
+      });
     } finally {
       api.on(routes.createUser);
     }
@@ -341,7 +408,11 @@ describe("servers that echo credentials back", () => {
       expect(failed).toHaveLength(1);
       leaks.error(failed[0]);
       expect(failed[0]!.message).toBe("token revocation failed with HTTP 400: invalid_token: unknown token [redacted]");
-      table.add({ fault: "revoke refused, quoting the token", expected: "failure reported with the token redacted", observed: `"${failed[0]!.message}"` });
+      table.add({
+        fault: "revoke refused, quoting the token",
+        expected: "failure reported with the token redacted",
+        observed: `"${failed[0]!.message}"`,
+      });
     } finally {
       api.on("POST /v2/oauth/token/revoke");
     }
@@ -362,10 +433,14 @@ describe("servers that echo credentials back", () => {
   it("the default deprecation warning (a process warning) is collected by the scan, and holds no secret", async () => {
     const connect = createConnectClient({ server: api.url, clientId: CLIENT_ID, clientSecret: leaks.clientSecret, hooks: leaks.hooks() });
     const before = leaks.captured.length;
-    const settled = await within(2_000, () => connect.GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "u-1" } } }));
+    const settled = await within(2_000, () =>
+      connect.GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "u-1" } } }),
+    );
     expect(settled.value!.response.status).toBe(200);
     const warnings = leaks.captured.slice(before).filter((c) => c.source === "process.emitWarning");
-    expect(warnings.map((w) => w.text)).toEqual([expect.stringContaining("Instacart Connect: listOrders (GET /v2/fulfillment/users/{user_id}/orders) is deprecated")]);
+    expect(warnings.map((w) => w.text)).toEqual([
+      expect.stringContaining("Instacart Connect: listOrders (GET /v2/fulfillment/users/{user_id}/orders) is deprecated"),
+    ]);
   });
 
   it("onDeprecation infos (spec and Deprecation/Sunset headers) are collected by the scan", async () => {
@@ -373,9 +448,14 @@ describe("servers that echo credentials back", () => {
     api.on(path, { headers: { deprecation: "true", sunset: "Sat, 01 May 2027 00:00:00 GMT" }, body: { orders: [] } });
     try {
       const before = leaks.captured.length;
-      const settled = await within(2_000, () => client(api.url).GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "deprecated-user" } } }));
+      const settled = await within(2_000, () =>
+        client(api.url).GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "deprecated-user" } } }),
+      );
       expect(settled.value!.response.status).toBe(200);
-      const infos = leaks.captured.slice(before).filter((c) => c.source === "onDeprecation JSON").map((c) => JSON.parse(c.text) as { source: string });
+      const infos = leaks.captured
+        .slice(before)
+        .filter((c) => c.source === "onDeprecation JSON")
+        .map((c) => JSON.parse(c.text) as { source: string });
       expect(infos.map((i) => i.source).sort()).toEqual(["header", "spec"]);
     } finally {
       api.on(path);

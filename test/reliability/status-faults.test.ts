@@ -23,20 +23,22 @@ async function apiError(result: unknown): Promise<ConnectApiError> {
 }
 
 describe("5xx bursts", () => {
-  it.each([
-    [[500, 502]],
-    [[503, 503]],
-    [[502, 500]],
-  ])("GET: a burst of %j then 200 is retried to the data", async (burst) => {
+  it.each([[[500, 502]], [[503, 503]], [[502, 500]]])("GET: a burst of %j then 200 is retried to the data", async (burst) => {
     const path = ids("st");
     suite.server.on(routes.getOrder(path), ...burst.map(envelope), { body: { order_id: path.order_id, status: "delivered" } });
     const retries: RetryHookInfo[] = [];
-    const settled = await within(BUDGET, () => getOrder(client({ hooks: { ...leaks.hooks(), onRetry: (i) => void retries.push(i) } }), path));
+    const settled = await within(BUDGET, () =>
+      getOrder(client({ hooks: { ...leaks.hooks(), onRetry: (i) => void retries.push(i) } }), path),
+    );
     expect(settled.ok).toBe(true);
     expect(settled.value!.data).toEqual({ order_id: path.order_id, status: "delivered" });
     expect(suite.server.count(routes.getOrder(path))).toBe(burst.length + 1);
     expect(retries.map((r) => r.status)).toEqual(burst);
-    table.add({ fault: `${burst.join(", ")} then 200 (GET)`, expected: "retried, data", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
+    table.add({
+      fault: `${burst.join(", ")} then 200 (GET)`,
+      expected: "retried, data",
+      observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests`,
+    });
   });
 
   it("GET: a burst longer than maxRetries returns the last 5xx; unwrap throws a ConnectApiError with Instacart's message", async () => {
@@ -48,8 +50,14 @@ describe("5xx bursts", () => {
     expect(suite.server.count(routes.getOrder(path))).toBe(RETRIES + 1);
     const error = await apiError(settled.value);
     expect(error.status).toBe(503);
-    expect(error.message).toBe("getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id}) failed with HTTP 503: Upstream failure 503 (code 5000)");
-    table.add({ fault: "500, 502, 503, 200 with maxRetries 2 (GET)", expected: "3 attempts, the 503 returned, unwrap: ConnectApiError", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests; ${error.name}: "${error.message}"` });
+    expect(error.message).toBe(
+      "getOrder (GET /v2/fulfillment/users/{user_id}/orders/{order_id}) failed with HTTP 503: Upstream failure 503 (code 5000)",
+    );
+    table.add({
+      fault: "500, 502, 503, 200 with maxRetries 2 (GET)",
+      expected: "3 attempts, the 503 returned, unwrap: ConnectApiError",
+      observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests; ${error.name}: "${error.message}"`,
+    });
   });
 
   it.each([500, 502, 503, 504])("POST create: a %i is returned as is and the create is never re-sent", async (status) => {
@@ -61,8 +69,14 @@ describe("5xx bursts", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(suite.server.count(route)).toBe(1);
     const error = await apiError(settled.value);
-    expect(error.message).toBe(`createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) failed with HTTP ${status}: Upstream failure ${status} (code 5000)`);
-    table.add({ fault: `${status} on a create (POST)`, expected: "returned at once, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}` });
+    expect(error.message).toBe(
+      `createDeliveryOrder (POST /v2/fulfillment/users/{user_id}/orders/delivery) failed with HTTP ${status}: Upstream failure ${status} (code 5000)`,
+    );
+    table.add({
+      fault: `${status} on a create (POST)`,
+      expected: "returned at once, sent once",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}`,
+    });
   });
 
   it("POST create with idempotent: true: the caller's opt-in lets a 5xx be retried", async () => {
@@ -72,7 +86,11 @@ describe("5xx bursts", () => {
     const settled = await within(BUDGET, () => createOrder(client(), path, { idempotent: true }));
     expect(settled.value!.response.status).toBe(200);
     expect(suite.server.count(route)).toBe(2);
-    table.add({ fault: "503 then 200 on a create marked idempotent", expected: "retried (opt-in)", observed: `${outcome(settled)}; ${suite.server.count(route)} requests` });
+    table.add({
+      fault: "503 then 200 on a create marked idempotent",
+      expected: "retried (opt-in)",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} requests`,
+    });
   });
 });
 
@@ -81,7 +99,11 @@ describe.concurrent("429 Too Many Requests", () => {
   it.for(["GET", "POST"] as const)("%s: Retry-After in seconds is waited for, then retried once", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
-    suite.server.on(route, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { body: { order_id: path.order_id } });
+    suite.server.on(
+      route,
+      { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } },
+      { body: { order_id: path.order_id } },
+    );
     const delays: number[] = [];
     const connect = client({ hooks: { ...leaks.hooks(), onRetry: (i) => void delays.push(i.delay) } });
     const settled = await within(3_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
@@ -90,14 +112,20 @@ describe.concurrent("429 Too Many Requests", () => {
     const [first, second] = suite.server.requests(route);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(990);
     expect(suite.server.count(route)).toBe(2);
-    table.add({ fault: `429, Retry-After: 1 (${method})`, expected: "waits 1 s, retried once (a 429 was not processed), data", observed: `${outcome(settled)}; ${suite.server.count(route)} requests ${second!.at - first!.at} ms apart` });
+    table.add({
+      fault: `429, Retry-After: 1 (${method})`,
+      expected: "waits 1 s, retried once (a 429 was not processed), data",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} requests ${second!.at - first!.at} ms apart`,
+    });
   });
 
   it.for(["GET", "POST"] as const)("%s: Retry-After as an HTTP date is honoured", async (method, { expect }) => {
     const path = ids("st");
     const route = method === "GET" ? routes.getOrder(path) : routes.createOrder(path);
     const retryAt = new Date(Date.now() + 2_000);
-    suite.server.on(route, () => ({ status: 429, headers: { "retry-after": retryAt.toUTCString() }, body: {} }), { body: { order_id: path.order_id } });
+    suite.server.on(route, () => ({ status: 429, headers: { "retry-after": retryAt.toUTCString() }, body: {} }), {
+      body: { order_id: path.order_id },
+    });
     const delays: number[] = [];
     const connect = client({ hooks: { ...leaks.hooks(), onRetry: (i) => void delays.push(i.delay) } });
     const settled = await within(4_000, () => (method === "GET" ? getOrder(connect, path) : createOrder(connect, path)));
@@ -109,7 +137,11 @@ describe.concurrent("429 Too Many Requests", () => {
     // The date has whole seconds: the retry comes no earlier than the second it names.
     expect(second!.at).toBeGreaterThanOrEqual(Math.floor(retryAt.getTime() / 1000) * 1000 - 5);
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(delays[0]! - 10);
-    table.add({ fault: `429, Retry-After: <HTTP date 2 s ahead> (${method})`, expected: "waits until the date, retried once, data", observed: `${outcome(settled)}; waited ${delays[0]} ms; ${suite.server.count(route)} requests` });
+    table.add({
+      fault: `429, Retry-After: <HTTP date 2 s ahead> (${method})`,
+      expected: "waits until the date, retried once, data",
+      observed: `${outcome(settled)}; waited ${delays[0]} ms; ${suite.server.count(route)} requests`,
+    });
   });
 
   it("a Retry-After beyond maxRetryAfter returns the 429 at once", async ({ expect }) => {
@@ -118,7 +150,11 @@ describe.concurrent("429 Too Many Requests", () => {
     const settled = await within(1_000, () => getOrder(client({ maxRetryAfter: 5_000 }), path));
     expect(settled.value!.response.status).toBe(429);
     expect(suite.server.count(routes.getOrder(path))).toBe(1);
-    table.add({ fault: "429, Retry-After: 120 with maxRetryAfter 5 s (GET)", expected: "the 429 returned at once, no wait", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} request` });
+    table.add({
+      fault: "429, Retry-After: 120 with maxRetryAfter 5 s (GET)",
+      expected: "the 429 returned at once, no wait",
+      observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} request`,
+    });
   });
 
   it("429 without Retry-After: backoff, at most maxRetries times, then the 429", async ({ expect }) => {
@@ -128,7 +164,11 @@ describe.concurrent("429 Too Many Requests", () => {
     const settled = await within(BUDGET, () => createOrder(client(), path));
     expect(settled.value!.response.status).toBe(429);
     expect(suite.server.count(route)).toBe(RETRIES + 1);
-    table.add({ fault: "429 forever, no Retry-After (POST)", expected: "3 attempts with backoff, the 429 returned", observed: `${outcome(settled)}; ${suite.server.count(route)} requests` });
+    table.add({
+      fault: "429 forever, no Retry-After (POST)",
+      expected: "3 attempts with backoff, the 429 returned",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} requests`,
+    });
   });
 });
 
@@ -139,7 +179,11 @@ describe("408 Request Timeout", () => {
     const settled = await within(BUDGET, () => getOrder(client(), path));
     expect(settled.value!.response.status).toBe(200);
     expect(suite.server.count(routes.getOrder(path))).toBe(2);
-    table.add({ fault: "408 then 200 (GET)", expected: "retried, data", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
+    table.add({
+      fault: "408 then 200 (GET)",
+      expected: "retried, data",
+      observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests`,
+    });
   });
 
   it("POST create: returned as is, never re-sent", async () => {
@@ -151,7 +195,11 @@ describe("408 Request Timeout", () => {
     expect(suite.server.count(route)).toBe(1);
     const error = await apiError(settled.value);
     expect(error.status).toBe(408);
-    table.add({ fault: "408 on a create (POST)", expected: "returned, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}` });
+    table.add({
+      fault: "408 on a create (POST)",
+      expected: "returned, sent once",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} request; unwrap: ${error.name}`,
+    });
   });
 });
 
@@ -168,7 +216,11 @@ describe("an answer that comes after the timeout", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(suite.server.count(route)).toBe(1);
-    table.add({ fault: "create answered after the timeout (POST)", expected: "ConnectTimeoutError, sent once", observed: `${outcome(settled)}; ${suite.server.count(route)} request` });
+    table.add({
+      fault: "create answered after the timeout (POST)",
+      expected: "ConnectTimeoutError, sent once",
+      observed: `${outcome(settled)}; ${suite.server.count(route)} request`,
+    });
   });
 
   it("GET: each attempt times out, three in all, then a ConnectTimeoutError", async () => {
@@ -179,7 +231,11 @@ describe("an answer that comes after the timeout", () => {
     expect(settled.error).toBeInstanceOf(ConnectTimeoutError);
     expect((settled.error as ConnectTimeoutError).attempt).toBe(RETRIES + 1);
     expect(suite.server.count(routes.getOrder(path))).toBe(RETRIES + 1);
-    table.add({ fault: "read answered after the timeout (GET)", expected: "3 attempts, ConnectTimeoutError", observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests` });
+    table.add({
+      fault: "read answered after the timeout (GET)",
+      expected: "3 attempts, ConnectTimeoutError",
+      observed: `${outcome(settled)}; ${suite.server.count(routes.getOrder(path))} requests`,
+    });
   });
 });
 

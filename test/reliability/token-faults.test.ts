@@ -3,12 +3,13 @@
  * refusal) and recovering. A call that cannot get a token ends with a ConnectAuthError that says
  * why, sends nothing to the API, and the next call tries again.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConnectAbortError, ConnectAuthError } from "../../src/index.ts";
 import { RETRIES, createOrder, createUser, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
 import { outcome, within } from "./support/harness.ts";
 import { TOKEN_ROUTE, type HttpReply } from "./support/http-fault-server.ts";
 import { randomSecret } from "./support/leaks.ts";
+import { createTestClock } from "../support/clock.ts";
 
 const suite = httpFaultSuite("token-faults");
 const { leaks, table, client } = suite;
@@ -59,7 +60,12 @@ const FAULTS: TokenFault[] = [
   },
   {
     name: "400 quoting the client secret",
-    replies: [(request) => ({ status: 400, body: { error: "invalid_client", error_description: `unknown secret ${(request.json as { client_secret: string }).client_secret}` } })],
+    replies: [
+      (request) => ({
+        status: 400,
+        body: { error: "invalid_client", error_description: `unknown secret ${(request.json as { client_secret: string }).client_secret}` },
+      }),
+    ],
     tokenRequests: 1,
     message: `${WHAT} with HTTP 400: invalid_client: unknown secret [redacted]`,
   },
@@ -124,18 +130,30 @@ describe("token endpoint recovering inside one call", () => {
     expect(settled.value!.response.status).toBe(200);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
     suite.server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 500 then a token", expected: "token request retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
+    table.add({
+      fault: "token endpoint: 500 then a token",
+      expected: "token request retried, call succeeds",
+      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+    });
   });
 
   it("429 with Retry-After: 1 then a token: waits, retries, succeeds", async () => {
-    suite.server.on(TOKEN_ROUTE, { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } }, { issueToken: true });
+    suite.server.on(
+      TOKEN_ROUTE,
+      { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } },
+      { issueToken: true },
+    );
     const before = suite.server.count(TOKEN_ROUTE);
     const settled = await within(3_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
     expect(settled.value!.response.status).toBe(200);
     expect(settled.elapsed).toBeGreaterThanOrEqual(950);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
     suite.server.on(TOKEN_ROUTE);
-    table.add({ fault: "token endpoint: 429 Retry-After: 1, then a token", expected: "waits 1 s, retried, call succeeds", observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests` });
+    table.add({
+      fault: "token endpoint: 429 Retry-After: 1, then a token",
+      expected: "waits 1 s, retried, call succeeds",
+      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+    });
   });
 
   it("50 calls waiting on a failing token request all get the ConnectAuthError; one token request (with its retries) in all", async () => {
@@ -143,7 +161,9 @@ describe("token endpoint recovering inside one call", () => {
     const connect = client();
     const before = suite.server.count(TOKEN_ROUTE);
     const usersBefore = suite.server.count(routes.createUser);
-    const settled = await within(3_000, () => Promise.allSettled(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
+    const settled = await within(3_000, () =>
+      Promise.allSettled(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))),
+    );
     const results = settled.value!;
     for (const result of results) {
       expect(result.status).toBe("rejected");
@@ -159,7 +179,11 @@ describe("token endpoint recovering inside one call", () => {
     const recovered = await within(3_000, () => Promise.all(Array.from({ length: 50 }, (_, i) => createUser(connect, `tok-many-${i}`))));
     expect(recovered.value!.every((r) => r.response.status === 200)).toBe(true);
     expect(suite.server.count(TOKEN_ROUTE) - before).toBe(RETRIES + 2);
-    table.add({ fault: "token endpoint: 503 while 50 calls wait", expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token", observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${suite.server.count(TOKEN_ROUTE) - before} token requests in all` });
+    table.add({
+      fault: "token endpoint: 503 while 50 calls wait",
+      expected: "all 50 ConnectAuthError, one token request (+2 retries), no API call; then all 50 succeed on one new token",
+      observed: `${results.length} rejected within ${Math.round(settled.elapsed)} ms; ${suite.server.count(TOKEN_ROUTE) - before} token requests in all`,
+    });
   });
 });
 
@@ -204,9 +228,18 @@ describe("a token that expires at once (expires_in: 0)", () => {
         expect(settled.value!.response.status).toBe(200);
       }
       expect(suite.server.count(TOKEN_ROUTE) - before).toBe(3);
-      const used = new Set(suite.server.requests(routes.createUser).slice(-3).map((r) => r.headers.authorization));
+      const used = new Set(
+        suite.server
+          .requests(routes.createUser)
+          .slice(-3)
+          .map((r) => r.headers.authorization),
+      );
       expect(used.size).toBe(3);
-      table.add({ fault: "token expires at once (expires_in 0), API accepts it", expected: "each call fetches a fresh token", observed: `3 calls, ${suite.server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens` });
+      table.add({
+        fault: "token expires at once (expires_in 0), API accepts it",
+        expected: "each call fetches a fresh token",
+        observed: `3 calls, ${suite.server.count(TOKEN_ROUTE) - before} token requests, ${used.size} distinct tokens`,
+      });
     } finally {
       suite.server.expiresIn = 3600;
       suite.server.enforceExpiry = true;
@@ -222,17 +255,24 @@ describe("a token endpoint that never answers", () => {
       const controller = new AbortController();
       const userId = `tok-abort-${randomSecret(6)}`;
       const usersBefore = suite.server.count(routes.createUser);
+      const tokensBefore = suite.server.count(TOKEN_ROUTE);
       const pending = within(1_000, () =>
         connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada" }, signal: controller.signal }),
       );
-      setTimeout(() => controller.abort(new Error("user navigated away")), 100);
+      // The token request is in flight (and will never be answered): the caller gives up.
+      await vi.waitFor(() => expect(suite.server.count(TOKEN_ROUTE)).toBeGreaterThan(tokensBefore), { interval: 2 });
+      controller.abort(new Error("user navigated away"));
       const settled = await pending;
       leaks.error(settled.error);
       expect(settled.error).toBeInstanceOf(ConnectAbortError);
       expect((settled.error as ConnectAbortError).cause).toEqual(new Error("user navigated away"));
       expect((settled.error as Error).message).toBe("createUser (POST /v2/fulfillment/users) was aborted by the caller");
       expect(suite.server.count(routes.createUser) - usersBefore).toBe(0);
-      table.add({ fault: "token endpoint never answers; the caller aborts after 100 ms", expected: "ConnectAbortError at once, nothing sent to the API", observed: outcome(settled) });
+      table.add({
+        fault: "token endpoint never answers; the caller aborts while waiting for it",
+        expected: "ConnectAbortError at once, nothing sent to the API",
+        observed: outcome(settled),
+      });
     } finally {
       suite.server.on(TOKEN_ROUTE);
     }
@@ -241,26 +281,31 @@ describe("a token endpoint that never answers", () => {
 
 describe("a slow token response", () => {
   it("does not stretch the token's life: expires_in counts from the token request, so the client never sends an expired token", async () => {
-    // The server issues a 1 s token when the request arrives and answers 500 ms later. Counted from
-    // the answer, the client would believe the token valid until 1.5 s after it was issued.
-    suite.server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1, delay: 500 });
-    const connect = client({ tokenRefreshMargin: 0, timeout: 5_000 });
+    // The server issues a 1 s token; on the client's clock its answer takes 500 ms. Counted from the
+    // answer, the client would believe the token valid until 1.5 s after it was issued.
+    suite.server.on(TOKEN_ROUTE, { issueToken: true, expiresIn: 1 });
+    const clock = createTestClock();
+    const slowTokenAnswers = async (request: Request): Promise<Response> => {
+      const response = await fetch(request);
+      if (request.url.endsWith("/v2/oauth/token")) await clock.advance(500);
+      return response;
+    };
+    const connect = client({ tokenRefreshMargin: 0, timeout: 5_000, clock, fetch: slowTokenAnswers });
     const path = ids("tok");
     const route = routes.createOrder(path);
     const before = { tokens: suite.server.count(TOKEN_ROUTE), refused: suite.server.unauthorized };
     try {
       const first = await within(2_000, () => createUser(connect, `slow-token-${path.user_id}`));
       expect(first.value!.response.status).toBe(200);
-      const issuedAt = suite.server.tokens.at(-1)!.issuedAt;
-      // 1.2 s after the token was issued: expired for the server, "valid" if counted from the answer.
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, issuedAt + 1_200 - Date.now())));
+      // 1.2 s after the token request: expired, but "valid" if counted from the answer.
+      await clock.advance(700);
       const second = await within(2_000, () => createOrder(connect, path));
       expect(second.value!.response.status).toBe(200);
       expect(suite.server.unauthorized - before.refused).toBe(0);
       expect(suite.server.count(route)).toBe(1);
       expect(suite.server.count(TOKEN_ROUTE) - before.tokens).toBe(2);
       table.add({
-        fault: "token answer 500 ms late, 1 s lifetime, no refresh margin",
+        fault: "token answer 500 ms late (client clock), 1 s lifetime, no refresh margin",
         expected: "lifetime counted from the request: renewed before use, no 401, the create sent once",
         observed: `${outcome(second)}; ${suite.server.unauthorized - before.refused} 401s; ${suite.server.count(route)} create request; ${suite.server.count(TOKEN_ROUTE) - before.tokens} token requests`,
       });

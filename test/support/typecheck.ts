@@ -35,8 +35,14 @@ const options: ts.CompilerOptions = {
  * package.json ("type": "module") applies. Returns the errors found in those files, as
  * `<path relative to relativeTo>:<line> <message>`, and the program (for its counts).
  */
-export function typeCheck(files: Map<string, string>, relativeTo = root): { errors: string[]; program: ts.Program } {
-  const host = ts.createCompilerHost(options);
+export function typeCheck(
+  files: Map<string, string>,
+  relativeTo = root,
+  /** Settings of the consumer's own tsconfig, e.g. `{ exactOptionalPropertyTypes: true }`. */
+  settings: ts.CompilerOptions = {},
+): { errors: string[]; program: ts.Program } {
+  const compilerOptions = { ...options, ...settings };
+  const host = ts.createCompilerHost(compilerOptions);
   const getSourceFile = host.getSourceFile.bind(host);
   host.fileExists = (name) => files.has(name) || ts.sys.fileExists(name);
   host.readFile = (name) => files.get(name) ?? ts.sys.readFile(name);
@@ -44,7 +50,7 @@ export function typeCheck(files: Map<string, string>, relativeTo = root): { erro
     const text = files.get(name);
     return text === undefined ? getSourceFile(name, languageVersion, ...rest) : ts.createSourceFile(name, text, languageVersion, true);
   };
-  const program = ts.createProgram([...files.keys()], options, host);
+  const program = ts.createProgram([...files.keys()], compilerOptions, host);
   // Only these files' diagnostics: the package itself is tsc's business (and checking it here would
   // count its own type instantiations as the consumer's).
   const errors = [...files.keys()]

@@ -1,18 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectAuthError, ConnectConfigError, createConnectClient, userAssertion } from "../../src/index.ts";
+import { createTestClock, type TestClock } from "../support/clock.ts";
 import { issueToken, startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 
 let fake: FakeConnect;
+let clock: TestClock;
 beforeEach(async () => {
   fake = await startFakeConnect();
+  clock = createTestClock();
 });
 afterEach(async () => {
   await fake.close();
 });
 
 const SECRET = "s3cret-value-123";
+/** A client on the test clock (token expiry moves only with `clock.advance`). */
 const client = (extra: Record<string, unknown> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 1, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 0, clock, ...extra });
 const createUser = (connect: ReturnType<typeof client>, id = "u-1") =>
   connect.POST("/v2/fulfillment/users", { body: { user_id: id, first_name: "Ada" } });
 
@@ -54,10 +58,15 @@ describe("client-credentials tokens", () => {
     await createUser(connect);
     await createUser(connect);
     expect(fake.tokenRequests).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 2_700)); // inside the margin, before expiry
+    await clock.advance(2_700); // inside the margin, before expiry
     // The calls inside the margin use the still-valid token at once; one renewal starts.
     await Promise.all([createUser(connect), createUser(connect), createUser(connect)]);
-    expect(fake.calls("POST /v2/fulfillment/users").slice(-3).map((c) => c.headers.authorization)).toEqual(Array(3).fill("Bearer tok-1"));
+    expect(
+      fake
+        .calls("POST /v2/fulfillment/users")
+        .slice(-3)
+        .map((c) => c.headers.authorization),
+    ).toEqual(Array(3).fill("Bearer tok-1"));
     await vi.waitFor(() => expect(fake.issued).toEqual(["tok-1", "tok-2"]));
     await createUser(connect);
     expect(fake.calls("POST /v2/fulfillment/users").at(-1)!.headers.authorization).toBe("Bearer tok-2");
@@ -68,15 +77,19 @@ describe("client-credentials tokens", () => {
     fake.expiresIn = 2;
     const connect = client({ tokenRefreshMargin: 60_000 });
     await createUser(connect);
+    await clock.advance(999);
     await createUser(connect);
     expect(fake.tokenRequests).toHaveLength(1);
+    await clock.advance(1);
+    await createUser(connect);
+    await vi.waitFor(() => expect(fake.tokenRequests).toHaveLength(2));
   });
 
   it("waits for a new token once the cached one has expired", async () => {
     fake.expiresIn = 1;
     const connect = client({ tokenRefreshMargin: 0 });
     await createUser(connect);
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await clock.advance(1_000);
     await createUser(connect);
     expect(fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
   });
@@ -155,7 +168,7 @@ describe("accessToken option", () => {
 });
 
 describe("user tokens", () => {
-  it("encodes the assertion as Base64 of {\"user_id\": …}", () => {
+  it('encodes the assertion as Base64 of {"user_id": …}', () => {
     expect(userAssertion("johnsmith6000")).toBe("eyJ1c2VyX2lkIjoiam9obnNtaXRoNjAwMCJ9");
     expect(JSON.parse(Buffer.from(userAssertion('a"b'), "base64").toString("utf8"))).toEqual({ user_id: 'a"b' });
   });
@@ -190,7 +203,11 @@ describe("user tokens", () => {
 
 describe("401 from an API call", () => {
   it("drops the cached token, fetches a new one and retries once with the same body", async () => {
-    fake.on("POST /v2/fulfillment/users", { status: 401, body: { error: { message: "Unauthorized" } } }, { body: { user_id: "u-1", first_name: "Ada" } });
+    fake.on(
+      "POST /v2/fulfillment/users",
+      { status: 401, body: { error: { message: "Unauthorized" } } },
+      { body: { user_id: "u-1", first_name: "Ada" } },
+    );
     const { data, response } = await createUser(client());
     expect(response.status).toBe(200);
     expect(data).toEqual({ user_id: "u-1", first_name: "Ada" });
@@ -205,7 +222,9 @@ describe("401 from an API call", () => {
     const error = await createUser(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectAuthError);
     expect((error as ConnectAuthError).status).toBe(401);
-    expect((error as ConnectAuthError).message).toContain("createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: Token expired");
+    expect((error as ConnectAuthError).message).toContain(
+      "createUser (POST /v2/fulfillment/users) was refused with HTTP 401 with a fresh token: Token expired",
+    );
     expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(2);
   });
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
 import { createConnectClient, type ConnectClientOptions } from "../../src/index.ts";
-import { bufferedResponse } from "../../src/buffered.ts";
+import { bufferedResponse } from "../../src/transport/fast-path.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 
 let fake: FakeConnect;
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const USERS = "POST /v2/fulfillment/users";
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, ...extra });
 const body = { user_id: "u-1", first_name: "Ada" };
 
 describe("requests", () => {
@@ -126,7 +126,7 @@ describe("responses", () => {
     expect(response.bodyUsed).toBe(true);
   });
 
-  it("gives parseAs: \"stream\" and \"text\" the same bytes", async () => {
+  it('gives parseAs: "stream" and "text" the same bytes', async () => {
     fake.on(USERS, { raw: "plain text", headers: { "content-type": "text/plain" } });
     const connect = client();
     const { data: text } = await connect.POST("/v2/fulfillment/users", { body, parseAs: "text" });
@@ -147,7 +147,12 @@ describe("bufferedResponse", () => {
   it("is a Response with the status, headers and URL it was given", () => {
     const response = make();
     expect(response).toBeInstanceOf(Response);
-    expect([response.status, response.statusText, response.ok, response.url]).toEqual([201, "Created", true, "https://connect.example.test/v2/x"]);
+    expect([response.status, response.statusText, response.ok, response.url]).toEqual([
+      201,
+      "Created",
+      true,
+      "https://connect.example.test/v2/x",
+    ]);
     expect(response.headers.get("content-type")).toBe("application/json");
   });
 

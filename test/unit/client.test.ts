@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { root } from "../../scripts/lib/paths.ts";
 import {
   ConnectConfigError,
   ConnectRequestError,
@@ -8,6 +10,7 @@ import {
   type DeprecationInfo,
 } from "../../src/index.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { typeCheck } from "../support/typecheck.ts";
 
 let fake: FakeConnect;
 beforeEach(async () => {
@@ -18,7 +21,7 @@ afterEach(async () => {
 });
 
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, ...extra });
 const ADDRESSES = "/v2/fulfillment/users/{user_id}/addresses";
 
 describe("headers", () => {
@@ -133,4 +136,64 @@ describe("options", () => {
     expect(connect.userId).toBeUndefined();
     expect(connect.forUser("u-9").userId).toBe("u-9");
   });
+});
+
+describe("types a consumer sees", () => {
+  // One in-memory program (strict, exactOptionalPropertyTypes on): the file must type-check, and each
+  // `@ts-expect-error` must meet an error (an unused one is an error too), so the test fails both when
+  // valid code stops compiling and when a misspelled option starts compiling.
+  const consumer = `
+import { createConnectClient, unwrap, type RequestBody, type ResponseData, type Schema } from "instacart-connect";
+
+const connect = createConnectClient({ server: "development", clientId: "id", clientSecret: "secret" });
+declare const lastName: string | undefined;
+
+// Short names for the spec's objects, and request and response types by operationId.
+export const order: Schema<"Order"> | undefined = undefined;
+export const serviceOption: Schema<"ServiceOption">["id"] = 1;
+export const body: RequestBody<"createDeliveryOrder"> = {
+  order_id: "o-1",
+  service_option_hold_id: 1,
+  address: { address_line_1: "1 Main St", postal_code: "60601" },
+  items: [{ line_num: "1", count: 1, item: { upc: "012345678905" } }],
+  // An optional field takes a value that may be undefined, even with exactOptionalPropertyTypes.
+  special_instructions: undefined,
+};
+export async function flows(): Promise<string> {
+  const created = await unwrap(connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", { params: { path: { user_id: "u" } }, body }));
+  const fetched: ResponseData<"getOrder"> = await unwrap(
+    connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "u", order_id: created.id } } }),
+  );
+  await connect.POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "Ada", last_name: lastName }, timeout: 5_000, idempotent: true });
+  return fetched.id;
+}
+
+// Misspelled or forbidden call options are type errors.
+export async function typos(): Promise<void> {
+  await connect.POST("/v2/fulfillment/users", {
+    body: { user_id: "u", first_name: "Ada" },
+    // @ts-expect-error misspelled
+    idempotant: true,
+  });
+  await connect.GET("/v2/fulfillment/users/{user_id}/link", {
+    params: { path: { user_id: "u" } },
+    // @ts-expect-error misspelled
+    timout: 5,
+  });
+  await connect.POST("/v2/fulfillment/users", {
+    body: { user_id: "u", first_name: "Ada" },
+    // @ts-expect-error requests go only to the configured server
+    baseUrl: "https://elsewhere.example",
+  });
+}
+
+// @ts-expect-error not an object of the spec
+export type Nope = Schema<"Ordre">;
+`;
+
+  it("short aliases work, misspelled call options fail, optional fields take undefined under exactOptionalPropertyTypes", () => {
+    const file = join(root, "test", "unit", "__types__", "consumer.ts");
+    const { errors } = typeCheck(new Map([[file, consumer]]), root, { exactOptionalPropertyTypes: true });
+    expect(errors).toEqual([]);
+  }, 30_000);
 });

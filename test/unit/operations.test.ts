@@ -12,18 +12,22 @@ import {
   type ConnectClientOptions,
   type DeprecationInfo,
 } from "../../src/index.ts";
+import { createTestClock, type TestClock } from "../support/clock.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 
 let fake: FakeConnect;
+let clock: TestClock;
 beforeEach(async () => {
   fake = await startFakeConnect();
+  clock = createTestClock();
 });
 afterEach(async () => {
   await fake.close();
 });
 
+/** A client on the test clock: timeouts fire when the test advances it. Backoff is 0 ms. */
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, maxRetryDelay: 5, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, clock, ...extra });
 const tokenBodies = () => fake.tokenRequests.map((r) => r.json as Record<string, string>);
 const items = [{ line_num: "1", item: { upc: "00041570054161" } }];
 
@@ -62,13 +66,16 @@ describe("forUser", () => {
   });
 
   it("keeps client-credentials tokens for back-end operations", async () => {
-    await client().forUser("johnsmith6000").POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
+    await client()
+      .forUser("johnsmith6000")
+      .POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
     expect(tokenBodies()[0]!.grant_type).toBe("client_credentials");
   });
 
   it("caches user tokens per user, and shares the cache with the base client", async () => {
     const connect = client();
-    const call = (user: string) => connect.forUser(user).POST("/v2/recommendations/complementary_items", { body: { location_code: "3012", items } });
+    const call = (user: string) =>
+      connect.forUser(user).POST("/v2/recommendations/complementary_items", { body: { location_code: "3012", items } });
     await call("ada");
     await call("ada");
     await call("grace");
@@ -118,7 +125,10 @@ describe("development-only operations", () => {
     });
     const connect = createConnectClient({ server: "development", clientId: "a", clientSecret: "b", fetch });
     await connect.POST("/v2/fulfillment_sandbox/shoppers", shopper);
-    expect(seen).toEqual(["https://connect.dev.instacart.tools/v2/oauth/token", "https://connect.dev.instacart.tools/v2/fulfillment_sandbox/shoppers"]);
+    expect(seen).toEqual([
+      "https://connect.dev.instacart.tools/v2/oauth/token",
+      "https://connect.dev.instacart.tools/v2/fulfillment_sandbox/shoppers",
+    ]);
   });
 });
 
@@ -178,16 +188,26 @@ describe("retries of safe methods (GET)", () => {
 
   it("retries a GET after a reset and after a timeout", async () => {
     fake.on(ACCOUNT, { reset: true }, { hang: true }, { body: { instacartplus_member: false } });
-    const { data } = await getAccount(client({ timeout: 200 }));
+    const call = getAccount(client({ timeout: 200 }));
+    await vi.waitFor(() => expect(fake.calls(ACCOUNT)).toHaveLength(2), { interval: 2 });
+    await clock.advance(200);
+    const { data } = await call;
     expect(data).toEqual({ instacartplus_member: false });
     expect(fake.calls(ACCOUNT)).toHaveLength(3);
   });
 
   it("gives up after maxRetries with the typed error of the last attempt", async () => {
     fake.on(ACCOUNT, { hang: true });
-    const error = await getAccount(client({ timeout: 100, maxRetries: 1 })).catch((e: unknown) => e);
+    const call = getAccount(client({ timeout: 100, maxRetries: 1 })).catch((e: unknown) => e);
+    for (const attempt of [1, 2]) {
+      await vi.waitFor(() => expect(fake.calls(ACCOUNT)).toHaveLength(attempt), { interval: 2 });
+      await clock.advance(100);
+    }
+    const error = await call;
     expect(error).toBeInstanceOf(ConnectTimeoutError);
-    expect((error as ConnectTimeoutError).message).toContain("getInstacartAccountInfo (GET /v2/fulfillment/users/{user_id}/link) timed out after 100 ms (attempt 2 of 2)");
+    expect((error as ConnectTimeoutError).message).toContain(
+      "getInstacartAccountInfo (GET /v2/fulfillment/users/{user_id}/link) timed out after 100 ms (attempt 2 of 2)",
+    );
     expect(fake.calls(ACCOUNT)).toHaveLength(2);
   });
 

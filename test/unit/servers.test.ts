@@ -14,14 +14,12 @@ describe("resolveServer", () => {
     expect(resolveServer(new URL("https://proxy.example.test/instacart/"))).toBe("https://proxy.example.test/instacart");
   });
 
-  it.each([
-    "http://127.0.0.1:4010",
-    "http://127.8.9.10:4010",
-    "http://localhost:4010",
-    "http://[::1]:4010",
-  ])("allows plain HTTP to the loopback host %s", (url) => {
-    expect(resolveServer(url)).toBe(url);
-  });
+  it.each(["http://127.0.0.1:4010", "http://127.8.9.10:4010", "http://localhost:4010", "http://[::1]:4010"])(
+    "allows plain HTTP to the loopback host %s",
+    (url) => {
+      expect(resolveServer(url)).toBe(url);
+    },
+  );
 
   it.each([
     ["http://connect.instacart.com", /plain HTTP/],
@@ -61,9 +59,7 @@ describe("isLoopbackHost", () => {
 
 describe("createConnectClient", () => {
   it("validates the server before anything is sent", () => {
-    expect(() => createConnectClient({ server: "http://example.com", clientId: "id", clientSecret: "secret" })).toThrow(
-      ConnectConfigError,
-    );
+    expect(() => createConnectClient({ server: "http://example.com", clientId: "id", clientSecret: "secret" })).toThrow(ConnectConfigError);
   });
 
   it("requires non-empty client credentials", () => {

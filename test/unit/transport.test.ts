@@ -8,20 +8,27 @@ import {
   type ConnectClientOptions,
   type RetryHookInfo,
 } from "../../src/index.ts";
-import { backoffDelay, parseRetryAfter } from "../../src/transport.ts";
+import { backoffDelay, parseRetryAfter, shouldRetry, type AttemptOutcome } from "../../src/transport/retry.ts";
+import { createTestClock, type TestClock } from "../support/clock.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 
 let fake: FakeConnect;
+let clock: TestClock;
 beforeEach(async () => {
   fake = await startFakeConnect();
+  clock = createTestClock();
 });
 afterEach(async () => {
   await fake.close();
 });
 
 const USERS = "POST /v2/fulfillment/users";
+/** A client on the test clock: timeouts and waits happen when the test advances it. Backoff is 0 ms. */
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 1, maxRetryDelay: 5, ...extra });
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, clock, ...extra });
+/** Resolves once the fake server has received `count` requests on `route`. */
+const received = (route: string, count = 1) =>
+  vi.waitFor(() => expect(fake.calls(route).length).toBeGreaterThanOrEqual(count), { interval: 2 });
 const createUser = (connect: ReturnType<typeof client>, init: Record<string, unknown> = {}) =>
   connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" }, ...init });
 
@@ -44,7 +51,10 @@ describe("POST retries (creates are never blindly re-sent)", () => {
 
   it("does not re-send a POST after a timeout", async () => {
     fake.on(USERS, { hang: true });
-    await expect(createUser(client({ timeout: 100 }))).rejects.toBeInstanceOf(ConnectTimeoutError);
+    const call = createUser(client({ timeout: 100 })).catch((e: unknown) => e);
+    await received(USERS);
+    await clock.advance(100);
+    expect(await call).toBeInstanceOf(ConnectTimeoutError);
     expect(fake.calls(USERS)).toHaveLength(1);
   });
 
@@ -56,7 +66,10 @@ describe("POST retries (creates are never blindly re-sent)", () => {
 
   it("re-sends a POST on 5xx, timeouts and resets when the call is marked idempotent", async () => {
     fake.on(USERS, { status: 503, body: {} }, { reset: true }, { hang: true }, { body: { user_id: "u-1" } });
-    const { response } = await createUser(client({ maxRetries: 3, timeout: 200 }), { idempotent: true });
+    const call = createUser(client({ maxRetries: 3, timeout: 200 }), { idempotent: true });
+    await received(USERS, 3);
+    await clock.advance(200);
+    const { response } = await call;
     expect(response.status).toBe(200);
     expect(fake.calls(USERS)).toHaveLength(4);
     const bodies = new Set(fake.calls(USERS).map((c) => c.body));
@@ -74,7 +87,7 @@ describe("POST retries (creates are never blindly re-sent)", () => {
     const connect = createConnectClient({
       server: `http://127.0.0.1:${port}`,
       accessToken: "t",
-      retryDelay: 1,
+      retryDelay: 0,
       maxRetries: 2,
       hooks: { onRetry: (info) => retries.push(info) },
     });
@@ -102,22 +115,28 @@ describe("POST retries (creates are never blindly re-sent)", () => {
 });
 
 describe("Retry-After and backoff", () => {
-  it("waits the Retry-After seconds before retrying", async () => {
+  it("waits the Retry-After seconds before retrying, and not a moment less", async () => {
     fake.on(USERS, { status: 429, headers: { "retry-after": "1" }, body: {} }, { body: { user_id: "u" } });
     const delays: number[] = [];
-    const started = Date.now();
-    await createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
+    const call = createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
+    await clock.waitForTimer((timer) => timer.delay === 1000);
+    await clock.advance(999);
+    expect(fake.calls(USERS)).toHaveLength(1);
+    await clock.advance(1);
+    expect((await call).response.status).toBe(200);
     expect(delays).toEqual([1000]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(fake.calls(USERS)).toHaveLength(2);
   });
 
-  it("honours a Retry-After HTTP date", async () => {
-    const date = new Date(Date.now() + 2000).toUTCString();
+  it("honours a Retry-After HTTP date, counted on the client's clock", async () => {
+    const date = new Date(clock.now() + 2000).toUTCString();
     fake.on(USERS, { status: 429, headers: { "retry-after": date }, body: {} }, { body: { user_id: "u" } });
     const delays: number[] = [];
-    await createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
-    expect(delays[0]).toBeGreaterThan(0);
-    expect(delays[0]).toBeLessThanOrEqual(2000);
+    const call = createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
+    await clock.waitForTimer((timer) => timer.delay === 2000);
+    await clock.advance(2000);
+    await call;
+    expect(delays).toEqual([2000]);
   });
 
   it("does not wait for a Retry-After longer than maxRetryAfter: it returns the 429", async () => {
@@ -128,10 +147,10 @@ describe("Retry-After and backoff", () => {
   });
 
   it("parses Retry-After as seconds or an HTTP date", () => {
-    expect(parseRetryAfter("5")).toBe(5000);
+    expect(parseRetryAfter("5", Date.now())).toBe(5000);
     expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:30 GMT"))).toBe(30_000);
-    expect(parseRetryAfter("yesterday-ish")).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter("yesterday-ish", Date.now())).toBeUndefined();
+    expect(parseRetryAfter(null, Date.now())).toBeUndefined();
   });
 
   it("uses exponential backoff with full jitter, capped", () => {
@@ -142,10 +161,38 @@ describe("Retry-After and backoff", () => {
   });
 });
 
+describe("the retry decision (a pure function)", () => {
+  const policy = { maxRetries: 2, baseDelay: 500, maxDelay: 8000, maxRetryAfter: 60_000 };
+  const state = { retries: 0, maxRetries: 2, safe: true, now: Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"), random: () => 1 };
+  const status = (code: number, headers: Record<string, string> = {}): AttemptOutcome => ({ status: code, headers: new Headers(headers) });
+  it.each<[string, AttemptOutcome, Partial<typeof state>, number | undefined]>([
+    ["a 503 of a safe request: backoff", status(503), {}, 500],
+    ["the second retry: twice the backoff", status(503), { retries: 1 }, 1000],
+    ["no retries left", status(503), { retries: 2 }, undefined],
+    ["a 503 of a POST: never", status(503), { safe: false }, undefined],
+    ["a 429 of a POST: refused unprocessed, so retried", status(429), { safe: false }, 500],
+    ["a 429 with Retry-After seconds", status(429, { "retry-after": "2" }), {}, 2000],
+    ["a 429 with a Retry-After date", status(429, { "retry-after": "Wed, 21 Oct 2015 07:28:30 GMT" }), {}, 30_000],
+    ["a Retry-After beyond maxRetryAfter: return the response", status(429, { "retry-after": "120" }), {}, undefined],
+    ["a 400: never", status(400), {}, undefined],
+    ["a timeout of a safe request", { failure: "timeout", code: undefined }, {}, 500],
+    ["a timeout of a POST: it may have been processed", { failure: "timeout", code: undefined }, { safe: false }, undefined],
+    ["a refused connection of a POST: nothing was sent", { failure: "network", code: "ECONNREFUSED" }, { safe: false }, 500],
+    ["a reset connection of a POST: it may have been processed", { failure: "network", code: "ECONNRESET" }, { safe: false }, undefined],
+  ])("%s", (_name, outcome, extra, delay) => {
+    expect(shouldRetry(outcome, { ...state, ...extra }, policy)).toBe(delay);
+  });
+});
+
 describe("timeouts and aborts", () => {
   it("times out an attempt with a ConnectTimeoutError that names the operation and the attempt", async () => {
     fake.on(USERS, { hang: true });
-    const error = await createUser(client({ timeout: 150 })).catch((e: unknown) => e);
+    const call = createUser(client({ timeout: 150 })).catch((e: unknown) => e);
+    await received(USERS);
+    await clock.advance(149);
+    expect(fake.calls(USERS)).toHaveLength(1);
+    await clock.advance(1);
+    const error = await call;
     expect(error).toBeInstanceOf(ConnectTimeoutError);
     const timeout = error as ConnectTimeoutError;
     expect(timeout.operationId).toBe("createUser");
@@ -156,18 +203,23 @@ describe("timeouts and aborts", () => {
   });
 
   it("lets a call override the timeout", async () => {
-    fake.on(USERS, { body: { user_id: "u" }, delay: 300 });
-    await expect(createUser(client({ timeout: 60_000 }), { timeout: 100 })).rejects.toThrow(/timed out after 100 ms/);
+    fake.on(USERS, { hang: true });
+    const call = createUser(client({ timeout: 60_000 }), { timeout: 100 }).catch((e: unknown) => e);
+    await received(USERS);
+    await clock.advance(100);
+    expect(await call).toMatchObject({ message: expect.stringMatching(/timed out after 100 ms/) });
   });
 
   it("times out a body that drips past the timeout", async () => {
-    // a server that sends headers and then one byte every 50 ms, forever
+    // a server that sends headers and then one byte every 20 ms, forever
     const drip = await startDrip();
     try {
-      const connect = createConnectClient({ server: drip.url, accessToken: "t", timeout: 300 });
-      const started = Date.now();
-      await expect(createUser(connect)).rejects.toBeInstanceOf(ConnectTimeoutError);
-      expect(Date.now() - started).toBeLessThan(2000);
+      const connect = createConnectClient({ server: drip.url, accessToken: "t", timeout: 300, clock });
+      const call = createUser(connect).catch((e: unknown) => e);
+      // the headers and some of the body have arrived: the attempt is reading the body
+      await vi.waitFor(() => expect(drip.written()).toBeGreaterThanOrEqual(3), { interval: 5 });
+      await clock.advance(300);
+      expect(await call).toBeInstanceOf(ConnectTimeoutError);
     } finally {
       await drip.close();
     }
@@ -176,21 +228,23 @@ describe("timeouts and aborts", () => {
   it("stops at once when the caller aborts, even between retries", async () => {
     fake.on(USERS, { status: 429, headers: { "retry-after": "30" }, body: {} });
     const controller = new AbortController();
-    const started = Date.now();
-    const pending = createUser(client(), { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error("user cancelled")), 100);
-    const error = await pending.catch((e: unknown) => e);
+    const pending = createUser(client(), { signal: controller.signal }).catch((e: unknown) => e);
+    await clock.waitForTimer((timer) => timer.delay === 30_000);
+    controller.abort(new Error("user cancelled"));
+    const error = await pending;
     expect(error).toBeInstanceOf(ConnectAbortError);
     expect((error as ConnectAbortError).cause).toEqual(new Error("user cancelled"));
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(clock.pending).toEqual([]);
     expect(fake.calls(USERS)).toHaveLength(1);
   });
 
   it("aborts an attempt in flight when the caller aborts", async () => {
     fake.on(USERS, { hang: true });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    await expect(createUser(client(), { signal: controller.signal })).rejects.toBeInstanceOf(ConnectAbortError);
+    const pending = createUser(client(), { signal: controller.signal }).catch((e: unknown) => e);
+    await received(USERS);
+    controller.abort();
+    expect(await pending).toBeInstanceOf(ConnectAbortError);
   });
 
   it("does not send anything when the signal is already aborted", async () => {
@@ -199,20 +253,27 @@ describe("timeouts and aborts", () => {
   });
 });
 
-async function startDrip(): Promise<{ url: string; close(): Promise<void> }> {
+/** A server that sends headers, then a byte every 20 ms, forever; `written()` counts the body writes. */
+async function startDrip(): Promise<{ url: string; written(): number; close(): Promise<void> }> {
   const { createServer } = await import("node:http");
   const timers = new Set<NodeJS.Timeout>();
+  let written = 0;
   const server = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { "content-type": "application/json" });
     res.write("{");
-    const timer = setInterval(() => res.write(" "), 50);
+    written += 1;
+    const timer = setInterval(() => {
+      res.write(" ");
+      written += 1;
+    }, 20);
     timers.add(timer);
     res.on("close", () => clearInterval(timer));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    written: () => written,
     close: async () => {
       for (const t of timers) clearInterval(t);
       server.closeAllConnections();
@@ -234,7 +295,12 @@ describe("hooks", () => {
     expect(seen).toEqual(["request 1", "response 200", "token", "request 1", "response 429", "retry", "request 2", "response 200"]);
     const apiRequest = onRequest.mock.calls.find(([info]) => (info as { operationId?: string }).operationId === "createUser")![0];
     expect(apiRequest.headers.authorization).toBe("Bearer [redacted]");
-    expect(onTokenRefresh).toHaveBeenCalledWith({ grant: "client_credentials", scope: "connect:fulfillment", userId: undefined, expiresIn: 86_400 });
+    expect(onTokenRefresh).toHaveBeenCalledWith({
+      grant: "client_credentials",
+      scope: "connect:fulfillment",
+      userId: undefined,
+      expiresIn: 86_400,
+    });
   });
 
   it("still runs openapi-fetch middleware, which never sees the token", async () => {

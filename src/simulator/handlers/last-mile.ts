@@ -31,7 +31,7 @@ type LastMileFields = Pick<
   S["CreateLastMileOrderRequest"],
   "initial_tip_cents" | "bags_count" | "alcoholic" | "leave_unattended" | "special_instructions" | "locale"
 > & {
-  bag_label?: string;
+  bag_label?: string | undefined;
 };
 
 function lastMileExtras(body: LastMileFields): Partial<SimOrder> {

@@ -25,8 +25,11 @@ export const routes = {
   createUser: "POST /v2/fulfillment/users",
 } as const;
 
-export const getOrder = (connect: ConnectClient, path: { user_id: string; order_id: string }, init: { timeout?: number; maxRetries?: number } = {}) =>
-  connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path }, ...init });
+export const getOrder = (
+  connect: ConnectClient,
+  path: { user_id: string; order_id: string },
+  init: { timeout?: number; maxRetries?: number } = {},
+) => connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path }, ...init });
 
 export const createOrder = (
   connect: ConnectClient,
@@ -62,15 +65,20 @@ export const TIMEOUT = 500;
 export const RETRIES = 2;
 
 /** A client with credentials whose every hook, deprecation and error is collected by `leaks`. */
-export function faultClient(leaks: LeakCollector, server: string, clientId: string, extra: Partial<ConnectClientOptions> = {}): ConnectClient {
+export function faultClient(
+  leaks: LeakCollector,
+  server: string,
+  clientId: string,
+  extra: Partial<ConnectClientOptions> = {},
+): ConnectClient {
   return createConnectClient({
     server,
     clientId,
     clientSecret: leaks.clientSecret,
     timeout: TIMEOUT,
     maxRetries: RETRIES,
-    retryDelay: 5,
-    maxRetryDelay: 20,
+    // No backoff: the retries happen at once (the backoff itself is tested on a test clock).
+    retryDelay: 0,
     hooks: leaks.hooks(),
     onDeprecation: (info) => leaks.onDeprecation(info),
     ...extra,
@@ -107,7 +115,11 @@ export function httpFaultSuite(name: string): {
   };
   beforeAll(async () => {
     leaks.spyOnOutput();
-    suite.server = await startHttpFaultServer({ clientId, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
+    suite.server = await startHttpFaultServer({
+      clientId,
+      clientSecret: leaks.clientSecret,
+      onIssue: (token) => leaks.watch("token", token),
+    });
     await warmUp(suite.server.url, clientId, leaks);
   });
   afterAll(async () => {

@@ -119,7 +119,16 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
     const token = randomSecret();
     options.onIssue?.(token);
     const issuedAt = Date.now();
-    const entry: IssuedToken = { token, requestedAt: request.at, issuedAt, expiresAt: issuedAt + expiresIn * 1000, expiresIn, used: 0, refused: 0, firstRefusedAt: undefined };
+    const entry: IssuedToken = {
+      token,
+      requestedAt: request.at,
+      issuedAt,
+      expiresAt: issuedAt + expiresIn * 1000,
+      expiresIn,
+      used: 0,
+      refused: 0,
+      firstRefusedAt: undefined,
+    };
     tokens.push(entry);
     byValue.set(token, entry);
     return {

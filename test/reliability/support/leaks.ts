@@ -173,7 +173,10 @@ export function createLeakCollector(): LeakCollector {
         for (const [value, label] of secrets) {
           const at = text.indexOf(value);
           if (at === -1) continue;
-          const context = text.slice(Math.max(0, at - 30), at + value.length + 30).split(value).join(`<${label}>`);
+          const context = text
+            .slice(Math.max(0, at - 30), at + value.length + 30)
+            .split(value)
+            .join(`<${label}>`);
           findings.push({ source, secret: label, context });
         }
       }

@@ -10,7 +10,11 @@ import type { WorkerCommand, WorkerReply } from "./worker-server.ts";
 
 const port = parentPort!;
 const { clientId, clientSecret } = workerData as { clientId: string; clientSecret: string };
-const server = await startHttpFaultServer({ clientId, clientSecret, onIssue: (token) => port.postMessage({ type: "issued", token } satisfies WorkerReply) });
+const server = await startHttpFaultServer({
+  clientId,
+  clientSecret,
+  onIssue: (token) => port.postMessage({ type: "issued", token } satisfies WorkerReply),
+});
 
 port.on("message", async (command: WorkerCommand) => {
   let reply: WorkerReply;

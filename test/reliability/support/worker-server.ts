@@ -50,7 +50,11 @@ function tsxApi(): string {
   return pathToFileURL(join(root, manifest.exports["./esm/api"]!.import.default)).href;
 }
 
-export async function startWorkerServer(options: { clientId: string; clientSecret: string; onIssue: (token: string) => void }): Promise<WorkerServer> {
+export async function startWorkerServer(options: {
+  clientId: string;
+  clientSecret: string;
+  onIssue: (token: string) => void;
+}): Promise<WorkerServer> {
   const entry = new URL("./server-worker.ts", import.meta.url).href;
   const worker = new Worker(
     `import(${JSON.stringify(tsxApi())}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`,

@@ -1,0 +1,211 @@
+/**
+ * Option validation: `createConnectClient`'s options, checked (unknown keys, types, ranges, the
+ * credential rules) and turned into the settings the client runs on, defaults filled in.
+ */
+import { isSendableToken } from "../auth/bearer.js";
+import type { AccessTokenOption, TokenRefreshInfo } from "../auth/types.js";
+import { systemClock, type Clock } from "../clock.js";
+import { emitDeprecationWarning, type DeprecationHandler } from "../deprecation.js";
+import { ConnectConfigError, ConnectRequestError, type CallTarget } from "../errors.js";
+import { resolveServer, type ServerName } from "../servers.js";
+import type { TransportHooks } from "../transport/hooks.js";
+import type { RetryPolicy } from "../transport/retry.js";
+import { VERSION } from "../version.js";
+
+/** Hooks for logging and metrics. They receive no secret: `Authorization` is redacted. */
+export interface ConnectHooks extends TransportHooks {
+  /** A token was fetched (never the token itself). */
+  onTokenRefresh?: ((info: TokenRefreshInfo) => void) | undefined;
+}
+
+export interface ConnectClientOptions {
+  /** `"development"`, `"production"`, or an https:// URL (http:// only for loopback hosts). Required. */
+  server: ServerName | URL | (string & {});
+  /** Client ID of your Instacart OAuth application (with `clientSecret`). */
+  clientId?: string | undefined;
+  /** Client secret of your Instacart OAuth application. Never sent anywhere but the token endpoint. */
+  clientSecret?: string | undefined;
+  /** Instead of credentials: a token, or a function returning one per call (you then manage tokens). */
+  accessToken?: AccessTokenOption | undefined;
+  /** Scope for every token, instead of the scope each operation declares in the spec. */
+  scope?: string | undefined;
+  /** `X-Retailer-Id`, required for multi-banner retailers. */
+  retailerId?: string | undefined;
+  /** `Accept-Language`: `en-US`, `en-CA` or `fr-CA`. */
+  locale?: string | undefined;
+  /** Per-attempt timeout in ms. Default 60 000 (creating an order can take seconds). */
+  timeout?: number | undefined;
+  /** Retries after the first attempt, where retrying is safe. Default 2; 0 turns retries off. */
+  maxRetries?: number | undefined;
+  /** Backoff base in ms. Default 500. */
+  retryDelay?: number | undefined;
+  /** Backoff cap in ms. Default 8 000. */
+  maxRetryDelay?: number | undefined;
+  /** Longest `Retry-After` honoured, in ms (a longer one returns the response). Default 60 000. */
+  maxRetryAfter?: number | undefined;
+  /** Refresh a cached token this many ms before it expires. Default 60 000. */
+  tokenRefreshMargin?: number | undefined;
+  /** Called once per deprecated operation (and per `Deprecation`/`Sunset` header). Default: a `DeprecationWarning`. */
+  onDeprecation?: DeprecationHandler | undefined;
+  hooks?: ConnectHooks | undefined;
+  /** The `fetch` to use. Default: the global `fetch`, looked up at call time. */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
+  /**
+   * The time source for token expiry, backoff, `Retry-After` and attempt timeouts. Default: the
+   * system clock. For tests and simulations that move time themselves instead of waiting.
+   */
+  clock?: Clock | undefined;
+}
+
+/** The settings a client runs on. */
+export interface ClientSettings {
+  /** Origin (and path prefix) calls go to. */
+  readonly baseUrl: string;
+  /** Client credentials, or undefined when the caller manages tokens (`accessToken`). */
+  readonly credentials: { readonly clientId: string; readonly clientSecret: string } | undefined;
+  readonly accessToken: AccessTokenOption | undefined;
+  readonly scope: string | undefined;
+  /** Sent on every request: Accept, User-Agent (Node.js), X-Retailer-Id, Accept-Language. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeout: number;
+  readonly retry: RetryPolicy;
+  readonly refreshMargin: number;
+  readonly onDeprecation: DeprecationHandler;
+  readonly hooks: ConnectHooks;
+  readonly fetch: ((request: Request) => Promise<Response>) | undefined;
+  readonly clock: Clock;
+}
+
+const OPTION_KEYS = new Set<string>([
+  "server",
+  "clientId",
+  "clientSecret",
+  "accessToken",
+  "scope",
+  "retailerId",
+  "locale",
+  "timeout",
+  "maxRetries",
+  "retryDelay",
+  "maxRetryDelay",
+  "maxRetryAfter",
+  "tokenRefreshMargin",
+  "onDeprecation",
+  "hooks",
+  "fetch",
+  "clock",
+]);
+const HOOK_KEYS = new Set(["onRequest", "onResponse", "onRetry", "onTokenRefresh"]);
+export const MAX_TIMEOUT = 2_147_483_647;
+export const MAX_RETRIES = 10;
+
+/** `target`: the call a per-call option belongs to (its error is then a ConnectRequestError). */
+function invalid(message: string, target?: CallTarget): Error {
+  return target ? new ConnectRequestError(message, { target }) : new ConnectConfigError(message);
+}
+
+export function checkNumber(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw invalid(`\`${name}\` must be a number from ${min} to ${max}, got ${typeof value === "number" ? value : typeof value}.`, target);
+  }
+  return value;
+}
+
+export function checkInteger(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
+  const n = checkNumber(name, value, min, max, target);
+  if (n !== undefined && !Number.isInteger(n)) throw invalid(`\`${name}\` must be a whole number, got ${n}.`, target);
+  return n;
+}
+
+function checkString(name: string, value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== "string" || value.trim() === ""))
+    throw new ConnectConfigError(`\`${name}\` must be a non-empty string.`);
+  return value;
+}
+
+function checkFunction<T>(name: string, value: unknown): T | undefined {
+  if (value !== undefined && typeof value !== "function") throw new ConnectConfigError(`\`${name}\` must be a function.`);
+  return value as T | undefined;
+}
+
+/** Client credentials or `accessToken`: exactly one of the two. */
+function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "credentials" | "accessToken"> {
+  const clientId = checkString("clientId", options.clientId);
+  const clientSecret = checkString("clientSecret", options.clientSecret);
+  const { accessToken } = options;
+  if (accessToken !== undefined && typeof accessToken !== "function" && (typeof accessToken !== "string" || accessToken.trim() === "")) {
+    throw new ConnectConfigError("`accessToken` must be a non-empty string or a function returning one.");
+  }
+  if ((clientId === undefined) !== (clientSecret === undefined)) {
+    throw new ConnectConfigError("`clientId` and `clientSecret` go together: pass both, or pass `accessToken`.");
+  }
+  if (clientId === undefined && accessToken === undefined) {
+    throw new ConnectConfigError("credentials are required: pass `clientId` and `clientSecret`, or `accessToken`.");
+  }
+  if (clientId !== undefined && accessToken !== undefined) {
+    throw new ConnectConfigError("pass either `clientId`/`clientSecret` or `accessToken`, not both.");
+  }
+  if (typeof accessToken === "string" && !isSendableToken(accessToken)) {
+    throw new ConnectConfigError("`accessToken` holds characters an Authorization header cannot carry.");
+  }
+  return { credentials: clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined, accessToken };
+}
+
+function checkHooks(value: unknown): ConnectHooks {
+  const hooks = value ?? {};
+  if (typeof hooks !== "object" || hooks === null) throw new ConnectConfigError("`hooks` must be an object.");
+  for (const [key, hook] of Object.entries(hooks)) {
+    if (!HOOK_KEYS.has(key)) throw new ConnectConfigError(`unknown hook \`${key}\` (known: ${[...HOOK_KEYS].join(", ")}).`);
+    checkFunction(`hooks.${key}`, hook);
+  }
+  return hooks as ConnectHooks;
+}
+
+function checkClock(value: unknown): Clock {
+  if (value === undefined) return systemClock;
+  const clock = value as Partial<Clock> | null;
+  if (typeof clock !== "object" || clock === null || typeof clock.now !== "function" || typeof clock.setTimer !== "function") {
+    throw new ConnectConfigError("`clock` must be an object with `now()` and `setTimer(callback, ms)`.");
+  }
+  return clock as Clock;
+}
+
+/** The headers of every request. */
+function defaultHeaders(retailerId: string | undefined, locale: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const node = (globalThis as { process?: { version?: string; versions?: { node?: string } } }).process;
+  if (node?.versions?.node) headers["User-Agent"] = `instacart-connect/${VERSION} node/${node.version}`;
+  if (retailerId !== undefined) headers["X-Retailer-Id"] = retailerId;
+  if (locale !== undefined) headers["Accept-Language"] = locale;
+  return headers;
+}
+
+/** Checks every option and fills in the defaults. Throws ConnectConfigError. */
+export function resolveOptions(options: ConnectClientOptions): ClientSettings {
+  if (typeof options !== "object" || options === null) throw new ConnectConfigError("createConnectClient needs an options object.");
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new ConnectConfigError(`unknown option \`${key}\` (known: ${[...OPTION_KEYS].join(", ")}).`);
+  }
+  const baseUrl = resolveServer(options.server);
+  const credentials = checkCredentials(options);
+  if (options.scope !== undefined && typeof options.scope !== "string") throw new ConnectConfigError("`scope` must be a string.");
+  return {
+    baseUrl,
+    ...credentials,
+    scope: options.scope,
+    headers: defaultHeaders(checkString("retailerId", options.retailerId), checkString("locale", options.locale)),
+    timeout: checkInteger("timeout", options.timeout, 1, MAX_TIMEOUT) ?? 60_000,
+    retry: {
+      maxRetries: checkInteger("maxRetries", options.maxRetries, 0, MAX_RETRIES) ?? 2,
+      baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000) ?? 500,
+      maxDelay: checkNumber("maxRetryDelay", options.maxRetryDelay, 0, 300_000) ?? 8_000,
+      maxRetryAfter: checkNumber("maxRetryAfter", options.maxRetryAfter, 0, 3_600_000) ?? 60_000,
+    },
+    refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000) ?? 60_000,
+    onDeprecation: checkFunction<DeprecationHandler>("onDeprecation", options.onDeprecation) ?? emitDeprecationWarning,
+    hooks: checkHooks(options.hooks),
+    fetch: checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch),
+    clock: checkClock(options.clock),
+  };
+}
