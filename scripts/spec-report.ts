@@ -78,7 +78,11 @@ out(`${pad("area", 18)}${pad("operations", 12)}${pad("deprecated", 12)}incomplet
 let totals = { total: 0, deprecated: 0, incomplete: 0 };
 for (const [area, row] of perArea) {
   out(`${pad(area, 18)}${pad(row.total, 12)}${pad(row.deprecated, 12)}${row.incomplete}`);
-  totals = { total: totals.total + row.total, deprecated: totals.deprecated + row.deprecated, incomplete: totals.incomplete + row.incomplete };
+  totals = {
+    total: totals.total + row.total,
+    deprecated: totals.deprecated + row.deprecated,
+    incomplete: totals.incomplete + row.incomplete,
+  };
 }
 out(`${pad("total", 18)}${pad(totals.total, 12)}${pad(totals.deprecated, 12)}${totals.incomplete}`);
 out();
@@ -89,7 +93,10 @@ for (const { method, path, operation } of operations.filter((o) => o.operation.d
   out(`- ${operation.operationId} (${method} ${path}) → ${operation["x-replaced-by"] ?? "no replacement named"}`);
 }
 const uses = operations.flatMap(({ operation }) =>
-  ((operation["x-deprecated-uses"] as { operationId?: string; replacedBy?: string }[] | undefined) ?? []).map((use) => ({ op: operation, use })),
+  ((operation["x-deprecated-uses"] as { operationId?: string; replacedBy?: string }[] | undefined) ?? []).map((use) => ({
+    op: operation,
+    use,
+  })),
 );
 if (uses.length > 0) {
   out();
@@ -106,8 +113,11 @@ const walkDeprecated = (node: unknown, where: string): void => {
     node.forEach((item, i) => {
       const child = item as Node | undefined;
       if (child && typeof child === "object" && child.deprecated === true && !("in" in child)) {
-        const title = typeof child.title === "string" ? child.title : typeof child.$ref === "string" ? child.$ref.split("/").pop() : `variant ${i + 1}`;
-        deprecatedFields.push(`${where} variant ${title}${typeof child["x-replaced-by"] === "string" ? ` → ${child["x-replaced-by"]}` : ""}`);
+        const title =
+          typeof child.title === "string" ? child.title : typeof child.$ref === "string" ? child.$ref.split("/").pop() : `variant ${i + 1}`;
+        deprecatedFields.push(
+          `${where} variant ${title}${typeof child["x-replaced-by"] === "string" ? ` → ${child["x-replaced-by"]}` : ""}`,
+        );
       }
       walkDeprecated(item, `${where}[${i}]`);
     });
@@ -160,7 +170,12 @@ const walkTrust = (node: unknown): void => {
   }
 };
 walkTrust(spec);
-out([...trust.entries()].sort().map(([grade, n]) => `${grade}: ${n}`).join(", ") || "every fact grade A");
+out(
+  [...trust.entries()]
+    .sort()
+    .map(([grade, n]) => `${grade}: ${n}`)
+    .join(", ") || "every fact grade A",
+);
 out();
 
 out("## Examples");
@@ -171,7 +186,8 @@ const walkExamples = (node: unknown, kind: "request" | "success" | "error" | "ot
   if (!node || typeof node !== "object") return;
   const record = node as Node;
   if (record.schema && typeof record.schema === "object") {
-    const n = (record.examples && typeof record.examples === "object" ? Object.keys(record.examples).length : 0) + ("example" in record ? 1 : 0);
+    const n =
+      (record.examples && typeof record.examples === "object" ? Object.keys(record.examples).length : 0) + ("example" in record ? 1 : 0);
     if ("in" in record) count.parameter += n;
     else if (kind === "request") count.request += n;
     else if (kind === "success") count.success += n;
@@ -187,8 +203,12 @@ const walkExamples = (node: unknown, kind: "request" | "success" | "error" | "ot
 walkExamples(spec.paths, "other");
 walkExamples(spec.webhooks, "other");
 walkExamples(spec.components, "other");
-out(`request bodies: ${count.request}, success responses: ${count.success}, error responses: ${count.error}, parameters: ${count.parameter}, schema values: ${count.schema}`);
-out(`operations with a success example: ${operations.filter(({ operation }) => Object.entries(operation.responses ?? {}).some(([s, r]) => /^2/.test(s) && JSON.stringify(deref(spec, r)).includes('"example'))).length} of ${operations.length}`);
+out(
+  `request bodies: ${count.request}, success responses: ${count.success}, error responses: ${count.error}, parameters: ${count.parameter}, schema values: ${count.schema}`,
+);
+out(
+  `operations with a success example: ${operations.filter(({ operation }) => Object.entries(operation.responses ?? {}).some(([s, r]) => /^2/.test(s) && JSON.stringify(deref(spec, r)).includes('"example'))).length} of ${operations.length}`,
+);
 out(`scopes used: ${[...new Set(operations.flatMap(({ operation }) => operationScopes(spec, operation)))].sort().join(", ")}`);
 
 out();

@@ -24,7 +24,12 @@ export interface MemoryResults {
 }
 
 /** Runs the measurement in a child process and returns what it reports. */
-export function measureMemory(url: string, checkpoints = [5_000, 50_000], concurrency = 16, variant: VariantName = "instacart-connect"): Promise<MemoryResults> {
+export function measureMemory(
+  url: string,
+  checkpoints = [5_000, 50_000],
+  concurrency = 16,
+  variant: VariantName = "instacart-connect",
+): Promise<MemoryResults> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ["--child", url, checkpoints.join(","), String(concurrency), variant], {
       execArgv: ["--expose-gc", "--import", "tsx"],

@@ -78,7 +78,9 @@ function requestRoots(spec: OpenApiDocument): [string, unknown, string][] {
       const id = String(operation.operationId ?? `${method.toUpperCase()} ${path}`);
       const pointer = `#/paths/${escape(path)}/${method}`;
       if (operation.requestBody) roots.push([`${pointer}/requestBody`, operation.requestBody, id]);
-      ((operation.parameters as unknown[] | undefined) ?? []).forEach((parameter, i) => roots.push([`${pointer}/parameters/${i}`, parameter, id]));
+      ((operation.parameters as unknown[] | undefined) ?? []).forEach((parameter, i) =>
+        roots.push([`${pointer}/parameters/${i}`, parameter, id]),
+      );
     }
   }
   for (const [key, item] of Object.entries(spec.webhooks ?? {})) {
@@ -151,7 +153,10 @@ const COMBINERS = new Set(["allOf", "anyOf", "oneOf"]);
  * `POST /v2/fulfillment/users.requestBody.user_id`, `webhook staged.requestBody`.
  */
 export function describePointer(pointer: string): string {
-  const parts = pointer.slice(2).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const parts = pointer
+    .slice(2)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
   const [root, first = "", second = ""] = parts;
   let name = root === "components" ? second : root === "paths" ? `${second.toUpperCase()} ${first}` : `webhook ${first}`;
   for (let i = 3; i < parts.length; i++) {

@@ -284,9 +284,8 @@ export function eventsModule(spec: OpenApiDocument): string {
   for (const entry of callbacks) bySchema.set(entry.schemaName, [...(bySchema.get(entry.schemaName) ?? []), entry]);
 
   const catalog = callbacks.map((entry) => {
-    const name = entry.eventName === undefined
-      ? "not public"
-      : `\`${entry.eventName}\`${entry.eventNameTrust ? ` (${entry.eventNameTrust})` : ""}`;
+    const name =
+      entry.eventName === undefined ? "not public" : `\`${entry.eventName}\`${entry.eventNameTrust ? ` (${entry.eventNameTrust})` : ""}`;
     const payload = entry.eventName === undefined ? "unknown" : entry.incomplete ? "partial" : "complete";
     return ` * | ${entry.displayName} | ${name} | ${payload} | \`${entry.schemaName}\` |`;
   });
@@ -295,9 +294,10 @@ export function eventsModule(spec: OpenApiDocument): string {
     const [entry] = entries as [CallbackEntry];
     const names = entries.map((each) => each.displayName).join(", ");
     const what = entries.length > 1 ? `The callbacks ${names}` : `The ${names} callback`;
-    const where = entry.eventName === undefined
-      ? `${entries.length > 1 ? "Their" : "Its"} \`event_name\` is not public: at run time ${entries.length > 1 ? "they are" : "it is an"} \`UnknownCallbackEvent\`${entries.length > 1 ? "s" : ""}.`
-      : `\`event_name\` \`${entry.eventName}\`${entry.eventNameTrust ? ` (source trust ${entry.eventNameTrust})` : ""}.`;
+    const where =
+      entry.eventName === undefined
+        ? `${entries.length > 1 ? "Their" : "Its"} \`event_name\` is not public: at run time ${entries.length > 1 ? "they are" : "it is an"} \`UnknownCallbackEvent\`${entries.length > 1 ? "s" : ""}.`
+        : `\`event_name\` \`${entry.eventName}\`${entry.eventNameTrust ? ` (source trust ${entry.eventNameTrust})` : ""}.`;
     return `${jsdoc(`${what} (schema \`${schemaName}\`). ${where}`)}
 export type ${schemaName} = ExactIntegers<S[${JSON.stringify(schemaName)}], ${int64Type(entry.int64)}>;`;
   });

@@ -54,11 +54,10 @@ process.once("exit", () => {
 
 function startOnce(options: Required<Omit<StartPrismOptions, "port">> & { port: number }): Promise<MockServer> {
   const { spec, host, port, readyTimeout, args } = options;
-  const child = spawn(
-    process.execPath,
-    [prismBin, "mock", spec, "-h", host, "-p", String(port), "--errors", ...args],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-  );
+  const child = spawn(process.execPath, [prismBin, "mock", spec, "-h", host, "-p", String(port), "--errors", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+  });
   running.add(child);
   const lines: string[] = [];
   const remember = (chunk: Buffer): void => {
@@ -68,10 +67,12 @@ function startOnce(options: Required<Omit<StartPrismOptions, "port">> & { port: 
       if (lines.length > 200) lines.shift();
     }
   };
-  const exited = new Promise<void>((resolve) => child.once("exit", () => {
-    running.delete(child);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
 
   const server: MockServer = {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,

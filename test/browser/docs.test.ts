@@ -64,32 +64,30 @@ async function screenshot(name: string): Promise<void> {
  * so each group is opened (a click on its link, as a reader would) and read right away.
  */
 async function readNavigation(): Promise<NavItem[]> {
-  const groups = await page
-    .locator('[data-component-name="Menu/MenuItem"].menu-item-type-group')
-    .evaluateAll(async (nodes: MenuNode[]) => {
-      const itemSelector = '[data-component-name="Menu/MenuItem"]';
-      const out: { group: string; items: { className: string; label: string; method: string; href: string }[] }[] = [];
-      for (const node of nodes) {
-        const entries = (): MenuNode[] => Array.from(node.querySelector(":scope > div")?.querySelectorAll(itemSelector) ?? []);
-        const link = node.querySelector(":scope > a");
-        if (entries().length === 0) {
-          link?.click();
-          for (let wait = 0; wait < 100 && entries().length === 0; wait++) {
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
+  const groups = await page.locator('[data-component-name="Menu/MenuItem"].menu-item-type-group').evaluateAll(async (nodes: MenuNode[]) => {
+    const itemSelector = '[data-component-name="Menu/MenuItem"]';
+    const out: { group: string; items: { className: string; label: string; method: string; href: string }[] }[] = [];
+    for (const node of nodes) {
+      const entries = (): MenuNode[] => Array.from(node.querySelector(":scope > div")?.querySelectorAll(itemSelector) ?? []);
+      const link = node.querySelector(":scope > a");
+      if (entries().length === 0) {
+        link?.click();
+        for (let wait = 0; wait < 100 && entries().length === 0; wait++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
         }
-        out.push({
-          group: link?.getAttribute("href") ?? "",
-          items: entries().map((entry) => ({
-            className: entry.className,
-            label: entry.querySelector("[data-text]")?.getAttribute("data-text") ?? "",
-            method: entry.querySelector(".tag-http")?.textContent ?? "",
-            href: entry.querySelector("a")?.getAttribute("href") ?? "",
-          })),
-        });
       }
-      return out;
-    });
+      out.push({
+        group: link?.getAttribute("href") ?? "",
+        items: entries().map((entry) => ({
+          className: entry.className,
+          label: entry.querySelector("[data-text]")?.getAttribute("data-text") ?? "",
+          method: entry.querySelector(".tag-http")?.textContent ?? "",
+          href: entry.querySelector("a")?.getAttribute("href") ?? "",
+        })),
+      });
+    }
+    return out;
+  });
   const seen = new Set<string>();
   const items: NavItem[] = [];
   for (const { group, items: entries } of groups) {
@@ -178,7 +176,10 @@ describe(`rendered docs ${htmlPath}`, () => {
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(pathToFileURL(htmlPath).href);
     await page.locator('[data-component-name="Menu/Menu"]').first().waitFor();
-    await page.getByRole("heading", { level: 1, name: new RegExp(spec.info.title) }).first().waitFor();
+    await page
+      .getByRole("heading", { level: 1, name: new RegExp(spec.info.title) })
+      .first()
+      .waitFor();
     await screenshot("01-overview");
     nav = await readNavigation();
   });
@@ -188,13 +189,18 @@ describe(`rendered docs ${htmlPath}`, () => {
   });
 
   it("lists every operation and event callback of the spec in the navigation", async () => {
-    await page.locator('[data-component-name="Menu/Menu"]').first().screenshot({ path: join(shots, "02-navigation.png") });
+    await page
+      .locator('[data-component-name="Menu/Menu"]')
+      .first()
+      .screenshot({ path: join(shots, "02-navigation.png") });
     const specOperations = operations.map(({ method, path, operation }) => navLabel(method, operation, path));
     const specCallbacks = webhooks.map(({ method, name, operation }) => navLabel(method, operation, name));
     const shown = nav.map((item) => item.label).sort();
 
-    expect(shown.length, `entries in the navigation vs. the spec's ${specOperations.length} operations and ${specCallbacks.length} event callbacks`)
-      .toBe(specOperations.length + specCallbacks.length);
+    expect(
+      shown.length,
+      `entries in the navigation vs. the spec's ${specOperations.length} operations and ${specCallbacks.length} event callbacks`,
+    ).toBe(specOperations.length + specCallbacks.length);
     expect(shown).toEqual([...specOperations, ...specCallbacks].sort());
     // Operations alone: what is left once each callback's entry is taken out.
     const withoutCallbacks = [...shown];
@@ -237,11 +243,19 @@ describe(`rendered docs ${htmlPath}`, () => {
     await screenshot("04-search");
     await hit.click();
     await expect.poll(() => new URL(page.url()).hash).toBe(href);
-    await expect.poll(() => page.locator(`[id="${href.replace(/^#\//, "")}"] h2`).first().innerText()).toContain(summary);
+    await expect
+      .poll(() =>
+        page
+          .locator(`[id="${href.replace(/^#\//, "")}"] h2`)
+          .first()
+          .innerText(),
+      )
+      .toContain(summary);
   });
 
   it("shows the TypeScript sample by default, and the cURL sample, on operation pages", async () => {
-    const withBody = operations.find(({ operation }) => operation.summary === "Create a delivery order") ??
+    const withBody =
+      operations.find(({ operation }) => operation.summary === "Create a delivery order") ??
       operations.find(({ operation }) => operation.requestBody);
     const userToken = operations.find((entry) => sampleRequest(spec, entry).token === "user");
     const picked = [...new Set([withBody ?? operations[0], userToken])].filter((entry) => entry !== undefined);

@@ -37,11 +37,10 @@ beforeAll(async () => {
   app = join(work, "app");
   await mkdir(join(app, "src"), { recursive: true });
   await writeFile(join(app, "package.json"), `${JSON.stringify({ name: "consumer-app", version: "1.0.0", private: true }, null, 2)}\n`);
-  await run(
-    "npm",
-    ["install", packed.tarball!, "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"],
-    { cwd: app, env: cleanNpmEnv() },
-  );
+  await run("npm", ["install", packed.tarball!, "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], {
+    cwd: app,
+    env: cleanNpmEnv(),
+  });
   installed = join(app, "node_modules", "instacart-connect");
   prism = await startPrism({ spec: join(installed, "dist", "openapi.json") });
 }, 300_000);
@@ -173,7 +172,12 @@ describe("type-checked in the consumer project", () => {
     const { errors, used } = await typeCheck({ "node16.mts": typedUsage, "node16.cts": typedUsage }, { ...node16, ...domLib });
     expect(errors).toEqual([]);
     expect(used).toEqual(
-      expect.arrayContaining(["dist/esm/src/index.d.ts", "dist/cjs/src/index.d.ts", "dist/esm/src/events/index.d.ts", "dist/cjs/src/events/index.d.ts"]),
+      expect.arrayContaining([
+        "dist/esm/src/index.d.ts",
+        "dist/cjs/src/index.d.ts",
+        "dist/esm/src/events/index.d.ts",
+        "dist/cjs/src/events/index.d.ts",
+      ]),
     );
   }, 180_000);
 
@@ -187,7 +191,10 @@ describe("type-checked in the consumer project", () => {
   }, 180_000);
 
   it("with moduleResolution bundler, including the spec as JSON, declarations included", async () => {
-    const { errors, used } = await typeCheck({ "bundler.ts": typedUsage, "spec.ts": typedSpecUsage }, { ...bundler, ...domLib, resolveJsonModule: true });
+    const { errors, used } = await typeCheck(
+      { "bundler.ts": typedUsage, "spec.ts": typedSpecUsage },
+      { ...bundler, ...domLib, resolveJsonModule: true },
+    );
     expect(errors).toEqual([]);
     expect(used).toEqual(expect.arrayContaining(["dist/esm/src/index.d.ts", "dist/openapi.json"]));
     // ES module declarations only (the types-only schema is the one shared file, see scripts/build.ts).

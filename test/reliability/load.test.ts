@@ -32,7 +32,11 @@ let server: WorkerServer;
 
 beforeAll(async () => {
   leaks.spyOnOutput();
-  server = await startWorkerServer({ clientId: CLIENT_ID, clientSecret: leaks.clientSecret, onIssue: (token) => leaks.watch("token", token) });
+  server = await startWorkerServer({
+    clientId: CLIENT_ID,
+    clientSecret: leaks.clientSecret,
+    onIssue: (token) => leaks.watch("token", token),
+  });
 });
 afterAll(async () => {
   leaks.restoreOutput();
@@ -168,48 +172,56 @@ function row(report: RunReport, fault: string, expected: string, what = "expirie
 }
 
 describe(`${CALLS.toLocaleString("en-US")} calls at concurrency ${CONCURRENCY} while the token expires mid-run`, () => {
-  it(`the API refuses the token after every ${USES_PER_TOKEN.toLocaleString("en-US")} calls: one renewal per expiry, shared by every refused call; 0 failures`, async () => {
-    const { report, tokens } = await run({ label: "api-expiry", lifetime: 86_400, margin: 60_000, usesPerToken: USES_PER_TOKEN });
-    report.expiriesDuringRun = tokens.filter((t) => t.refused > 0).length;
-    expectNothingLost(report, tokens);
-    // 10,000 calls, 2,000 per token: exactly 5 tokens, 4 expiries, one token request each.
-    expect(report.tokenRequests).toBe(CALLS / USES_PER_TOKEN);
-    expect(report.expiriesDuringRun).toBe(report.tokenRequests - 1);
-    for (let i = 1; i < tokens.length; i++) {
-      // Each renewal came after the previous token was refused, and the previous token served all its calls.
-      expect(tokens[i - 1]!.used).toBe(USES_PER_TOKEN);
-      expect(tokens[i]!.requestedAt).toBeGreaterThanOrEqual(tokens[i - 1]!.firstRefusedAt!);
-    }
-    // The expiry hit calls in flight: they were refused and retried on the new token.
-    expect(report.unauthorizedResponses).toBeGreaterThan(0);
-    row(
-      report,
-      `${CALLS} calls (half creates) at concurrency ${CONCURRENCY}; the API refuses each token after ${USES_PER_TOKEN} calls`,
-      "one token request per expiry (5 in all), the refused calls retried on the new token, 0 failures, each create processed once",
-    );
-  }, RUN_BUDGET + 10_000);
+  it(
+    `the API refuses the token after every ${USES_PER_TOKEN.toLocaleString("en-US")} calls: one renewal per expiry, shared by every refused call; 0 failures`,
+    async () => {
+      const { report, tokens } = await run({ label: "api-expiry", lifetime: 86_400, margin: 60_000, usesPerToken: USES_PER_TOKEN });
+      report.expiriesDuringRun = tokens.filter((t) => t.refused > 0).length;
+      expectNothingLost(report, tokens);
+      // 10,000 calls, 2,000 per token: exactly 5 tokens, 4 expiries, one token request each.
+      expect(report.tokenRequests).toBe(CALLS / USES_PER_TOKEN);
+      expect(report.expiriesDuringRun).toBe(report.tokenRequests - 1);
+      for (let i = 1; i < tokens.length; i++) {
+        // Each renewal came after the previous token was refused, and the previous token served all its calls.
+        expect(tokens[i - 1]!.used).toBe(USES_PER_TOKEN);
+        expect(tokens[i]!.requestedAt).toBeGreaterThanOrEqual(tokens[i - 1]!.firstRefusedAt!);
+      }
+      // The expiry hit calls in flight: they were refused and retried on the new token.
+      expect(report.unauthorizedResponses).toBeGreaterThan(0);
+      row(
+        report,
+        `${CALLS} calls (half creates) at concurrency ${CONCURRENCY}; the API refuses each token after ${USES_PER_TOKEN} calls`,
+        "one token request per expiry (5 in all), the refused calls retried on the new token, 0 failures, each create processed once",
+      );
+    },
+    RUN_BUDGET + 10_000,
+  );
 
-  it("a 3 s token with a 2.5 s refresh margin: renewed ahead of expiry, one token request per renewal, no 401, 0 failures", async () => {
-    const margin = 2_500;
-    const lifetime = 3;
-    const { report, tokens } = await run({ label: "renew-ahead", lifetime, margin, usesPerToken: Number.POSITIVE_INFINITY });
-    report.expiriesDuringRun = tokens.length - 1;
-    expectNothingLost(report, tokens);
-    expect(tokens.length).toBeGreaterThanOrEqual(2);
-    for (let i = 1; i < tokens.length; i++) {
-      // One token request per renewal: the next one came only when the previous token was due
-      // (lifetime minus margin after it was requested), never right after it (a duplicate would be
-      // milliseconds apart). The tolerance covers the token request's trip from client to server.
-      expect(tokens[i]!.requestedAt - tokens[i - 1]!.requestedAt).toBeGreaterThanOrEqual(lifetime * 1000 - margin - 100);
-    }
-    expect(report.unauthorizedResponses).toBe(0);
-    row(
-      report,
-      `${CALLS} calls (half creates) at concurrency ${CONCURRENCY}; token lifetime ${lifetime} s, refresh margin ${margin / 1000} s`,
-      "renewed before expiry: one token request per renewal, no 401, 0 failures, each create processed once",
-      "renewals",
-    );
-  }, RUN_BUDGET + 10_000);
+  it(
+    "a 3 s token with a 2.5 s refresh margin: renewed ahead of expiry, one token request per renewal, no 401, 0 failures",
+    async () => {
+      const margin = 2_500;
+      const lifetime = 3;
+      const { report, tokens } = await run({ label: "renew-ahead", lifetime, margin, usesPerToken: Number.POSITIVE_INFINITY });
+      report.expiriesDuringRun = tokens.length - 1;
+      expectNothingLost(report, tokens);
+      expect(tokens.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < tokens.length; i++) {
+        // One token request per renewal: the next one came only when the previous token was due
+        // (lifetime minus margin after it was requested), never right after it (a duplicate would be
+        // milliseconds apart). The tolerance covers the token request's trip from client to server.
+        expect(tokens[i]!.requestedAt - tokens[i - 1]!.requestedAt).toBeGreaterThanOrEqual(lifetime * 1000 - margin - 100);
+      }
+      expect(report.unauthorizedResponses).toBe(0);
+      row(
+        report,
+        `${CALLS} calls (half creates) at concurrency ${CONCURRENCY}; token lifetime ${lifetime} s, refresh margin ${margin / 1000} s`,
+        "renewed before expiry: one token request per renewal, no 401, 0 failures, each create processed once",
+        "renewals",
+      );
+    },
+    RUN_BUDGET + 10_000,
+  );
 });
 
 describe("leak scan", () => {

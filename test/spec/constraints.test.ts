@@ -71,12 +71,18 @@ describe("the constraint guard", () => {
   });
 
   it("reports a closed object without x-complete-table, behind a $ref", () => {
-    const doc = document({ $ref: "#/components/schemas/Thing" }, { Thing: { type: "object", additionalProperties: false, "x-source": "https://docs.instacart.com/x" } });
+    const doc = document(
+      { $ref: "#/components/schemas/Thing" },
+      { Thing: { type: "object", additionalProperties: false, "x-source": "https://docs.instacart.com/x" } },
+    );
     expect(problems(doc)).toContain("closed Thing");
   });
 
   it("reports an if/then rule whose x-source quotes no sentence", () => {
-    const doc = document({ type: "object", allOf: [{ "x-source": "https://docs.instacart.com/x", if: { required: ["a"] }, then: { required: ["b"] } }] });
+    const doc = document({
+      type: "object",
+      allOf: [{ "x-source": "https://docs.instacart.com/x", if: { required: ["a"] }, then: { required: ["b"] } }],
+    });
     expect(problems(doc)).toEqual(["minLength POST /things/{id}.parameters.0", "if POST /things/{id}.requestBody.allOf[0]"]);
   });
 

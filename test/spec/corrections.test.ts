@@ -174,9 +174,19 @@ describe("D9: the dispatch update request table is closed", () => {
     const body = schema("UpdateDispatchLastMileOrderRequest");
     expect(body.additionalProperties).toBe(false);
     expect(body["x-incomplete"]).toBeUndefined();
-    expect(Object.keys(body.properties as Schema).sort()).toEqual(
-      ["alcoholic", "bag_label", "bags_count", "cart_total", "end_at", "initial_tip_cents", "items_count", "items_weight", "service_option_id", "special_instructions", "start_at"],
-    );
+    expect(Object.keys(body.properties as Schema).sort()).toEqual([
+      "alcoholic",
+      "bag_label",
+      "bags_count",
+      "cart_total",
+      "end_at",
+      "initial_tip_cents",
+      "items_count",
+      "items_weight",
+      "service_option_id",
+      "special_instructions",
+      "start_at",
+    ]);
     expect(property("UpdateDispatchLastMileOrderRequest", "bag_label")).toMatchObject({ deprecated: true });
   });
 
@@ -208,7 +218,8 @@ describe("D10: dispatch get and cancel answer what the dispatch pages document",
 
   it("keeps each DispatchOrder field identical to the Order's", () => {
     const order = schema("Order").properties as Record<string, Schema>;
-    for (const [name, field] of Object.entries(schema("DispatchOrder").properties as Record<string, Schema>)) expect(field).toEqual(order[name]);
+    for (const [name, field] of Object.entries(schema("DispatchOrder").properties as Record<string, Schema>))
+      expect(field).toEqual(order[name]);
     expect(schema("DispatchOrder").required).toEqual(schema("Order").required);
   });
 });
@@ -225,15 +236,29 @@ describe("D11: pickup_category of the post-checkout order", () => {
 describe("D12, N10, N11: blackout_times and additional_images_url are typed", () => {
   it("types blackout_times as the docs' periods: weekday enum, four required fields, closed table", () => {
     const period = schema("BlackoutPeriod");
-    expect(property("CatalogItem", "blackout_times")).toMatchObject({ type: "array", items: { $ref: "#/components/schemas/BlackoutPeriod" } });
+    expect(property("CatalogItem", "blackout_times")).toMatchObject({
+      type: "array",
+      items: { $ref: "#/components/schemas/BlackoutPeriod" },
+    });
     expect(period.required).toEqual(["weekday", "start_hour", "end_hour", "start_date"]);
     expect(period.additionalProperties).toBe(false);
-    expect((period.properties as Record<string, Schema>).weekday?.enum).toEqual(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]);
+    expect((period.properties as Record<string, Schema>).weekday?.enum).toEqual([
+      "monday",
+      "tuesday",
+      "wednesday",
+      "thursday",
+      "friday",
+      "saturday",
+      "sunday",
+    ]);
     for (const field of Object.values(period.properties as Record<string, Schema>)) expect(field.format ?? field.pattern).toBeUndefined();
   });
 
   it("types additional_images_url as open objects with angle and src", () => {
-    expect(property("CatalogProduct", "additional_images_url")).toMatchObject({ type: "array", items: { $ref: "#/components/schemas/ProductImage" } });
+    expect(property("CatalogProduct", "additional_images_url")).toMatchObject({
+      type: "array",
+      items: { $ref: "#/components/schemas/ProductImage" },
+    });
     expect(schema("ProductImage")).toMatchObject({ properties: { angle: { type: "string" }, src: { type: "string" } } });
     expect(schema("ProductImage").additionalProperties).toBeUndefined();
   });
@@ -257,8 +282,14 @@ describe("D13: shopper_id as a JSON string of digits", () => {
 
 describe("D14, N12: the item API's order_lead_time, cancel_lead_time and price", () => {
   it("types both lead times as integer minutes and names price without a type", () => {
-    expect(property("CatalogItem", "order_lead_time")).toMatchObject({ type: "integer", description: expect.stringContaining("in minutes") });
-    expect(property("CatalogItem", "cancel_lead_time")).toMatchObject({ type: "integer", description: expect.stringContaining("in minutes") });
+    expect(property("CatalogItem", "order_lead_time")).toMatchObject({
+      type: "integer",
+      description: expect.stringContaining("in minutes"),
+    });
+    expect(property("CatalogItem", "cancel_lead_time")).toMatchObject({
+      type: "integer",
+      description: expect.stringContaining("in minutes"),
+    });
     expect(property("CatalogItem", "cancel_lead_time")["x-incomplete"]).toBeUndefined();
     expect(property("CatalogItem", "price")).toMatchObject({ "x-incomplete": true });
     expect(property("CatalogItem", "price").type).toBeUndefined();
@@ -267,7 +298,9 @@ describe("D14, N12: the item API's order_lead_time, cancel_lead_time and price",
 
 describe("N13: code_set_version's default", () => {
   it("states the docs' default in its description", () => {
-    expect(property("CatalogProduct", "code_set_version").description).toMatch(/If not\s+provided, defaults to the current catalog version/);
+    expect(property("CatalogProduct", "code_set_version").description).toMatch(
+      /If not\s+provided, defaults to the current catalog version/,
+    );
   });
 });
 
@@ -277,9 +310,11 @@ describe("N14: count or weight on an order item", () => {
   });
 
   it("makes the mock accept both on one item and refuse neither", async () => {
-    const order = (item: Schema): Record<string, unknown> => ({ location_code: "3012", items: [{ line_num: "1", item: { upc: "1" }, ...item }] });
+    const order = (item: Schema): Record<string, unknown> => ({
+      location_code: "3012",
+      items: [{ line_num: "1", item: { upc: "1" }, ...item }],
+    });
     expect(await sendToMock("listPickupServiceOptions", order({ count: 2, weight: 1.5 }))).toMatchObject({ status: 200 });
     expect((await sendToMock("listPickupServiceOptions", order({}))).status).toBe(400);
   });
 });
-

@@ -40,7 +40,11 @@ describe("N2: event names from third-party code", () => {
     expect(webhook.requestBody.content["application/json"]!.schema.$ref).toBe(`#/components/schemas/${schemaName}`);
     const parts = (schema(schemaName).allOf as Schema[]).map((part) => deref(spec, part) as Schema);
     const name = parts.map((part) => (part.properties as Record<string, Schema> | undefined)?.event_name).find((each) => each?.const);
-    expect(name).toMatchObject({ const: eventName, "x-source-trust": "D", "x-source": expect.stringContaining("spryker-sdk/load-testing") });
+    expect(name).toMatchObject({
+      const: eventName,
+      "x-source-trust": "D",
+      "x-source": expect.stringContaining("spryker-sdk/load-testing"),
+    });
   });
 
   it.each(NEW_EVENTS)("parseCallbackEvent knows %s's event %s", (_, __, eventName) => {
@@ -82,11 +86,21 @@ describe("N3–N9: payload fields from third-party test data", () => {
   });
 
   it("parses the integrator's payloads, zone-less window times included", () => {
-    const late = parseCallbackEvent(body("fulfillment.late_delivery", { new_window: { starts_at: "2022-05-06 07:30:00", ends_at: "2022-05-06 09:00:00" } }));
+    const late = parseCallbackEvent(
+      body("fulfillment.late_delivery", { new_window: { starts_at: "2022-05-06 07:30:00", ends_at: "2022-05-06 09:00:00" } }),
+    );
     if (!isKnownCallbackEvent(late) || late.event_name !== "fulfillment.late_delivery") throw new Error("not narrowed");
     expect(late.event_metadata.new_window?.starts_at).toBe("2022-05-06 07:30:00");
-    const items = [{ line_num: "1", qty: 1, qty_unit: "each", replaced: false, refunded: true, item_upc: "1", item_rrc: "", scan_code: "8743521" }];
-    const staged = parseCallbackEvent(body("fulfillment.staged", { status_link: "delivery.retailer.com/xyz", pickup_link: "retailer.com/xyz1/pickuplink", order_items: items }));
+    const items = [
+      { line_num: "1", qty: 1, qty_unit: "each", replaced: false, refunded: true, item_upc: "1", item_rrc: "", scan_code: "8743521" },
+    ];
+    const staged = parseCallbackEvent(
+      body("fulfillment.staged", {
+        status_link: "delivery.retailer.com/xyz",
+        pickup_link: "retailer.com/xyz1/pickuplink",
+        order_items: items,
+      }),
+    );
     if (!isKnownCallbackEvent(staged) || staged.event_name !== "fulfillment.staged") throw new Error("not narrowed");
     expect(staged.event_metadata.order_items?.[0]?.refunded).toBe(true);
   });
@@ -97,7 +111,12 @@ describe("N3–N9: payload fields from third-party test data", () => {
     for (const eventName of ["fulfillment.picking", "fulfillment.canceled", "fulfillment.delivering", "fulfillment.delivered"]) {
       expect(() => parseCallbackEvent(body(eventName, odd))).not.toThrow();
     }
-    const withoutOrder = JSON.stringify({ event_id: 1, event_name: "fulfillment.staged", event_timestamp: "2022-05-06T12:00:00Z", event_metadata: {} });
+    const withoutOrder = JSON.stringify({
+      event_id: 1,
+      event_name: "fulfillment.staged",
+      event_timestamp: "2022-05-06T12:00:00Z",
+      event_metadata: {},
+    });
     expect(() => parseCallbackEvent(withoutOrder)).toThrow(/event_metadata.order_id is required/);
   });
 });

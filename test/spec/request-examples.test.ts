@@ -17,7 +17,9 @@ interface NamedExample {
 function requestExamples(): NamedExample[] {
   const out: NamedExample[] = [];
   for (const { operation } of listOperations(spec)) {
-    const body = operation.requestBody as { content?: Record<string, { examples?: Record<string, { value: unknown; "x-source"?: string }> }> } | undefined;
+    const body = operation.requestBody as
+      | { content?: Record<string, { examples?: Record<string, { value: unknown; "x-source"?: string }> }> }
+      | undefined;
     for (const [name, example] of Object.entries(body?.content?.["application/json"]?.examples ?? {})) {
       out.push({ operationId: operation.operationId ?? "", name, value: example.value, source: example["x-source"] });
     }
@@ -115,11 +117,14 @@ describe("request examples against the mock", () => {
     expect(examples.length).toBeGreaterThan(80);
   });
 
-  it.each(DOCS_EXAMPLES)("records the docs' $operationId example as the named example $name, with its page", ({ operationId, name, value, page }) => {
-    const example = examples.find((each) => each.operationId === operationId && each.name === name);
-    expect(example?.value).toEqual(value);
-    expect(example?.source).toBe(page);
-  });
+  it.each(DOCS_EXAMPLES)(
+    "records the docs' $operationId example as the named example $name, with its page",
+    ({ operationId, name, value, page }) => {
+      const example = examples.find((each) => each.operationId === operationId && each.name === name);
+      expect(example?.value).toEqual(value);
+      expect(example?.source).toBe(page);
+    },
+  );
 
   it.each(examples)("answers 200 to the $name example of $operationId", async ({ operationId, value }) => {
     const answer = await sendToMock(operationId, value);

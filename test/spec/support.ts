@@ -48,7 +48,9 @@ export function requestSchema(operationId: string): Schema {
 
 /** The name of the component schema a 200 response refers to. */
 export function successSchemaName(operationId: string): string {
-  const response = deref(spec, operation(operationId).operation.responses?.["200"]) as { content: Record<string, { schema: { $ref: string } }> };
+  const response = deref(spec, operation(operationId).operation.responses?.["200"]) as {
+    content: Record<string, { schema: { $ref: string } }>;
+  };
   return response.content["application/json"]!.schema.$ref.split("/").pop()!;
 }
 

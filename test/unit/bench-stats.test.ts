@@ -25,11 +25,6 @@ describe("bench statistics", () => {
       ],
       2,
     );
-    expect(table.split("\n")).toEqual([
-      "     measure        a",
-      "---  -------  -------",
-      "GET  median     10 µs",
-      "     p99      1000 µs",
-    ]);
+    expect(table.split("\n")).toEqual(["     measure        a", "---  -------  -------", "GET  median     10 µs", "     p99      1000 µs"]);
   });
 });

@@ -47,7 +47,11 @@ export async function deliver(origin: string, rawBody: string | Uint8Array, toke
 }
 
 /** A raw event body; `eventId` is written into the JSON text as is (no rounding). */
-export function eventBody(eventId: string, eventName: string, metadata: Record<string, unknown> = { order_id: "b7fab7ae-11fc-4453-98e1-a00000000000" }): string {
+export function eventBody(
+  eventId: string,
+  eventName: string,
+  metadata: Record<string, unknown> = { order_id: "b7fab7ae-11fc-4453-98e1-a00000000000" },
+): string {
   return `{"event_id":${eventId},"event_name":${JSON.stringify(eventName)},"event_timestamp":"2020-07-07T16:35:22Z","event_metadata":${JSON.stringify(metadata)}}`;
 }
 

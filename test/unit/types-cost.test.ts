@@ -23,19 +23,25 @@ describe("type-check cost", () => {
     const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
     const { lines } = consumerCalls(spec);
     const body = [`export async function twentyCalls(): Promise<unknown[]> {`, ...lines, `}`, ``];
-    const ours = check("connect", [
-      `import { createConnectClient } from "instacart-connect";`,
-      `const connect = createConnectClient({ server: "development", clientId: "id", clientSecret: "secret" });`,
-      `const shopper = connect.forUser("user-1");`,
-      ...body,
-    ].join("\n"));
-    const bare = check("openapi-fetch", [
-      `import createClient from "openapi-fetch";`,
-      `import type { paths } from "instacart-connect/schema";`,
-      `const connect = createClient<paths>({ baseUrl: "https://connect.dev.instacart.tools" });`,
-      `const shopper = connect;`,
-      ...body,
-    ].join("\n"));
+    const ours = check(
+      "connect",
+      [
+        `import { createConnectClient } from "instacart-connect";`,
+        `const connect = createConnectClient({ server: "development", clientId: "id", clientSecret: "secret" });`,
+        `const shopper = connect.forUser("user-1");`,
+        ...body,
+      ].join("\n"),
+    );
+    const bare = check(
+      "openapi-fetch",
+      [
+        `import createClient from "openapi-fetch";`,
+        `import type { paths } from "instacart-connect/schema";`,
+        `const connect = createClient<paths>({ baseUrl: "https://connect.dev.instacart.tools" });`,
+        `const shopper = connect;`,
+        ...body,
+      ].join("\n"),
+    );
     expect(ours.problems).toEqual([]);
     expect(bare.problems).toEqual([]);
     expect(ours.instantiations / bare.instantiations).toBeLessThan(1.15);

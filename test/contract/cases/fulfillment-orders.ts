@@ -78,8 +78,7 @@ export const fulfillmentOrderCases: ContractCases = {
     },
   },
   getOrder: {
-    ok: (client) =>
-      client.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id, order_id } } }),
+    ok: (client) => client.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id, order_id } } }),
   },
   listOrders: {
     ok: (client) => client.GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id } } }),
@@ -120,7 +119,12 @@ export const fulfillmentOrderCases: ContractCases = {
     ok: (client) =>
       client.PUT("/v2/fulfillment/users/{user_id}/orders/{order_id}/replacement_selections", {
         params: { path: { user_id, order_id } },
-        body: { selections: [{ line_num: "1", count: 2 }, { line_num: "2", weight: 1.5 }] },
+        body: {
+          selections: [
+            { line_num: "1", count: 2 },
+            { line_num: "2", weight: 1.5 },
+          ],
+        },
       }),
     invalid: {
       violation: "selections",

@@ -35,8 +35,7 @@ export const sandboxCases: ContractCases = {
     },
   },
   createSandboxShopper: {
-    ok: (client) =>
-      client.POST("/v2/fulfillment_sandbox/shoppers", { body: { email: "shopper@example.com", phone: "8005550101" } }),
+    ok: (client) => client.POST("/v2/fulfillment_sandbox/shoppers", { body: { email: "shopper@example.com", phone: "8005550101" } }),
     invalid: {
       violation: "phone",
       call: (client) =>
