@@ -162,7 +162,10 @@ out("## Trust");
 out();
 const trust = new Map<string, number>();
 const walkTrust = (node: unknown): void => {
-  if (Array.isArray(node)) return node.forEach(walkTrust);
+  if (Array.isArray(node)) {
+    for (const item of node) walkTrust(item);
+    return;
+  }
   if (!node || typeof node !== "object") return;
   for (const [key, value] of Object.entries(node as Node)) {
     if (key === "x-source-trust") trust.set(String(value), (trust.get(String(value)) ?? 0) + 1);
@@ -182,7 +185,10 @@ out("## Examples");
 out();
 const count = { request: 0, success: 0, error: 0, parameter: 0, schema: 0 };
 const walkExamples = (node: unknown, kind: "request" | "success" | "error" | "other"): void => {
-  if (Array.isArray(node)) return node.forEach((n) => walkExamples(n, kind));
+  if (Array.isArray(node)) {
+    for (const item of node) walkExamples(item, kind);
+    return;
+  }
   if (!node || typeof node !== "object") return;
   const record = node as Node;
   if (record.schema && typeof record.schema === "object") {

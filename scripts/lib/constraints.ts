@@ -54,7 +54,7 @@ export interface RequestConstraint {
 
 type Node = Record<string, unknown>;
 
-function escape(key: string): string {
+function escapePointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
@@ -76,16 +76,16 @@ function requestRoots(spec: OpenApiDocument): [string, unknown, string][] {
       const operation = item[method] as Node | undefined;
       if (!operation) continue;
       const id = String(operation.operationId ?? `${method.toUpperCase()} ${path}`);
-      const pointer = `#/paths/${escape(path)}/${method}`;
+      const pointer = `#/paths/${escapePointer(path)}/${method}`;
       if (operation.requestBody) roots.push([`${pointer}/requestBody`, operation.requestBody, id]);
-      ((operation.parameters as unknown[] | undefined) ?? []).forEach((parameter, i) =>
-        roots.push([`${pointer}/parameters/${i}`, parameter, id]),
-      );
+      for (const [i, parameter] of ((operation.parameters as unknown[] | undefined) ?? []).entries()) {
+        roots.push([`${pointer}/parameters/${i}`, parameter, id]);
+      }
     }
   }
   for (const [key, item] of Object.entries(spec.webhooks ?? {})) {
     const operation = item.post as Node | undefined;
-    if (operation?.requestBody) roots.push([`#/webhooks/${escape(key)}/post/requestBody`, operation.requestBody, `webhook ${key}`]);
+    if (operation?.requestBody) roots.push([`#/webhooks/${escapePointer(key)}/post/requestBody`, operation.requestBody, `webhook ${key}`]);
   }
   return roots;
 }
@@ -105,7 +105,10 @@ export function requestConstraints(spec: OpenApiDocument): RequestConstraint[] {
   };
 
   const walk = (value: unknown, where: string, user: string, seen: Set<string>): void => {
-    if (Array.isArray(value)) return value.forEach((item, i) => walk(item, `${where}/${i}`, user, seen));
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) walk(item, `${where}/${i}`, user, seen);
+      return;
+    }
     if (!value || typeof value !== "object") return;
     const node = value as Node;
     if (typeof node.$ref === "string") {
@@ -119,7 +122,7 @@ export function requestConstraints(spec: OpenApiDocument): RequestConstraint[] {
     for (const [key, child] of Object.entries(node)) {
       if (key === "example" || key === "examples" || RULE_PARTS.has(key)) continue;
       if (key.startsWith("x-")) continue;
-      walk(child, `${where}/${escape(key)}`, user, seen);
+      walk(child, `${where}/${escapePointer(key)}`, user, seen);
     }
   };
 

@@ -196,7 +196,8 @@ export function parseCallbackEvent(rawBody: string | Uint8Array | ArrayBuffer): 
   const parsed = parseJson(decode(rawBody));
   const event = check(parsed, callbackEnvelopeRule, "", "invalid_envelope") as Record<string, unknown>;
   const name = event.event_name as string;
-  if (Object.hasOwn(callbackEventRules, name)) check(event, callbackEventRules[name]!, "", "invalid_payload");
+  const rule = Object.hasOwn(callbackEventRules, name) ? callbackEventRules[name] : undefined;
+  if (rule !== undefined) check(event, rule, "", "invalid_payload");
   return settleNumbers(event) as CallbackEvent;
 }
 

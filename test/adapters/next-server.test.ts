@@ -92,7 +92,7 @@ describe("Next.js route handlers (next build, next start)", () => {
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
         body: eventBody("1201895966044343904", "fulfillment.brand_new"),
       });
-    const answers = [];
+    const answers: unknown[] = [];
     for (const token of [access_token, access_token, "forged"]) {
       const response = await post(token);
       answers.push([response.status, await response.json()]);

@@ -54,8 +54,8 @@ const FAULTS: Fault[] = [
     action: { kind: "reset-mid-body", length: 5000, sent: 40 },
     error: ConnectNetworkError,
   },
-  { name: "half a status line, then close", action: { kind: "half-status-line", then: "close" }, error: ConnectNetworkError },
-  { name: "half a status line, then silence", action: { kind: "half-status-line", then: "hang" }, error: ConnectTimeoutError },
+  { name: "half a status line, then close", action: { kind: "half-status-line", ending: "close" }, error: ConnectNetworkError },
+  { name: "half a status line, then silence", action: { kind: "half-status-line", ending: "hang" }, error: ConnectTimeoutError },
   { name: "a server that never answers", action: { kind: "silent" }, error: ConnectTimeoutError },
   {
     name: "status line and headers dripped 1 byte / 40 ms",

@@ -81,6 +81,7 @@ describe("the constraint guard", () => {
   it("reports an if/then rule whose x-source quotes no sentence", () => {
     const doc = document({
       type: "object",
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema if/then, not a thenable.
       allOf: [{ "x-source": "https://docs.instacart.com/x", if: { required: ["a"] }, then: { required: ["b"] } }],
     });
     expect(problems(doc)).toEqual(["minLength POST /things/{id}.parameters.0", "if POST /things/{id}.requestBody.allOf[0]"]);

@@ -17,7 +17,7 @@ export type RawAction =
   /** Status line, headers (Content-Length: `length`) and `sent` bytes of the body, then a TCP RST. */
   | { kind: "reset-mid-body"; length: number; sent: number }
   /** Half a status line (`HTTP/1.1 2`), then a close or nothing more. */
-  | { kind: "half-status-line"; then: "close" | "hang" }
+  | { kind: "half-status-line"; ending: "close" | "hang" }
   /** Accepts the request and never answers. */
   | { kind: "silent" }
   /** A valid response sent one byte every `interval` ms, from the status line (`head`) or after the headers (`body`). */
@@ -106,7 +106,7 @@ export async function startRawFaultServer(options: RawFaultServerOptions): Promi
       }
       case "half-status-line":
         socket.write("HTTP/1.1 2");
-        if (action.then === "close") {
+        if (action.ending === "close") {
           const timer = setTimeout(() => socket.end(), 30);
           timers.add(timer);
         }
