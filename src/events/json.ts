@@ -21,6 +21,8 @@ export class NumberText {
 const MAX_DEPTH = 256;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a JSON string may not hold control characters unescaped.
 const PLAIN_STRING_BREAKERS = /[\\\u0000-\u001f]/;
+/** Sticky: matched at an offset, synchronously (its `lastIndex` is set before every use). */
+const NUMBER_TOKEN = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 const LITERALS: ReadonlyArray<readonly [string, unknown]> = [
   ["true", true],
   ["false", false],
@@ -40,7 +42,6 @@ export function parseJson(text: string): unknown {
 
 /** A recursive-descent reader over one JSON text; `i` is the offset of the next character. */
 class JsonReader {
-  readonly #numberToken = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
   readonly text: string;
   i = 0;
 
@@ -94,7 +95,7 @@ class JsonReader {
   }
 
   number(): number | NumberText {
-    const token = this.#numberToken;
+    const token = NUMBER_TOKEN;
     token.lastIndex = this.i;
     const match = token.exec(this.text);
     if (!match) return this.unexpected();
