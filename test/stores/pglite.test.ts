@@ -3,13 +3,15 @@
  * process): the store's SQL in the fast suite. test/stores/postgres.test.ts runs it on a real server.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConnectConfigError } from "../../src/events/index.ts";
 import { createPostgresEventStore } from "../../src/stores/postgres.ts";
 import { describeStoreContract } from "./contract.ts";
 import { postgresTarget } from "./postgres-targets.ts";
 
 const db = new PGlite();
+// Starting PostgreSQL in WebAssembly takes seconds on a busy machine: a hook (60 s), not the first test (20 s).
+beforeAll(() => db.waitReady);
 afterAll(() => db.close());
 
 describeStoreContract("createPostgresEventStore on PGlite", postgresTarget(db));
