@@ -1,7 +1,7 @@
 /**
  * The README and the guides say what the code does, and their links lead somewhere: the README
  * stays a short page for users with the sections they look for, its options table lists every
- * option of `createConnectClient`, its complete flow runs against the simulator, every link between
+ * option of `createConnectClient`, its complete flow and its simulator example run, every link between
  * the documents reaches a file and a heading, the deprecations guide lists what the spec deprecates,
  * and CONTRIBUTING.md lists every npm script. (test/unit/docs-typecheck.test.ts type-checks the
  * code blocks.)
@@ -76,32 +76,49 @@ describe("README", () => {
   });
 });
 
-describe("the README's complete flow", () => {
-  const file = join(root, "tmp", `readme-flow-${process.pid}.ts`);
+/** The module specifier of one of the package's entries, as its source file. */
+const entrySource = (entry: string): string => JSON.stringify(pathToFileURL(join(root, "src", entry)).href);
+
+describe("the README's examples run", () => {
+  const file = join(root, "tmp", `readme-example-${process.pid}.ts`);
   afterEach(() => {
     vi.restoreAllMocks();
     rmSync(file, { force: true });
   });
 
-  it("runs against the simulator: token, user, stores, time slots, reserve, order, get", async () => {
+  /** Runs one block of the README (imports pointed at src/), returning what it printed with console.log. */
+  async function run(code: string): Promise<unknown[][]> {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, code);
+    const printed: unknown[][] = [];
+    vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args));
+    await import(`${pathToFileURL(file).href}?${Date.now()}`);
+    return printed;
+  }
+
+  it("testing offline: a call through the simulator, in-process", async () => {
+    const [example] = codeBlocks(sectionWithCode(readme, "Testing offline") ?? "", "ts");
+    const code = example!
+      .replace('from "instacart-connect/simulator"', `from ${entrySource("simulator/index.ts")}`)
+      .replace('from "instacart-connect"', `from ${entrySource("index.ts")}`);
+    expect(code).not.toContain('"instacart-connect');
+    expect(await run(code)).toEqual([["ada", 2]]);
+  });
+
+  it("a complete flow against the simulator: token, user, stores, time slots, reserve, order, get", async () => {
     const sim = await createSimulator();
     try {
       const [flow] = codeBlocks(sectionWithCode(readme, "A complete flow") ?? "", "ts");
-      expect(flow).toBeDefined();
-      // The same code with the simulator's URL and credentials, importing the package from src/.
+      // The same code with the simulator's URL and credentials.
       const code = flow!
-        .replace('from "instacart-connect"', `from ${JSON.stringify(pathToFileURL(join(root, "src", "index.ts")).href)}`)
+        .replace('from "instacart-connect"', `from ${entrySource("index.ts")}`)
         .replace('server: "development"', `server: ${JSON.stringify(sim.url)}`)
         .replace('process.env.INSTACART_CLIENT_ID ?? ""', JSON.stringify(sim.clientId))
         .replace('process.env.INSTACART_CLIENT_SECRET ?? ""', JSON.stringify(sim.clientSecret));
       expect(code).toContain(sim.url);
       expect(code).toContain(JSON.stringify(sim.clientSecret));
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, code);
-      const printed: unknown[][] = [];
-      vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void printed.push(args));
 
-      await import(pathToFileURL(file).href);
+      const printed = await run(code);
 
       expect(sim.requests.map((request) => request.operationId)).toEqual([
         "generateAccessToken",
