@@ -1,5 +1,6 @@
 /**
- * npm run docs: renders the spec as one self-contained HTML file, docs/index.html.
+ * npm run docs: renders the spec as one self-contained HTML file, docs/api/index.html (ignored by git;
+ * the Markdown guides live beside it in docs/).
  *
  *   tsx scripts/docs.ts [--spec <bundled spec JSON>] [--out <html file>]
  *
@@ -19,7 +20,7 @@ import { redocly } from "./lib/redocly.ts";
 import { listOperations, type OpenApiDocument } from "./lib/spec.ts";
 
 export const introductionFile = join(root, "openapi", "introduction.md");
-export const docsHtml = join(root, "docs", "index.html");
+export const docsHtml = join(root, "docs", "api", "index.html");
 
 /** Redoc options (`build-docs --openapi`): which sample tabs show, in which order, and which extensions. */
 export const redocOptions = {

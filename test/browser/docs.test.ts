@@ -1,5 +1,5 @@
 /**
- * The rendered docs (docs/index.html, built by `npm run docs`) opened from disk in headless
+ * The rendered docs (docs/api/index.html, built by `npm run docs`) opened from disk in headless
  * Chromium. Everything is checked against the spec the file was built from, never against fixed
  * numbers: set CONNECT_DOCS_SPEC and CONNECT_DOCS_HTML to test another build.
  *
@@ -11,12 +11,13 @@ import { pathToFileURL } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codeSamples, sampleRequest, SAMPLE_LANGUAGES } from "../../scripts/lib/code-samples.ts";
+import { docsHtml, introductionFile } from "../../scripts/docs.ts";
 import { listWebhooks } from "../../scripts/lib/docs-bundle.ts";
 import { bundledSpec, root } from "../../scripts/lib/paths.ts";
 import { listOperations, type OpenApiDocument, type OperationEntry } from "../../scripts/lib/spec.ts";
 import { launchChromium, staysLocal } from "./browser.ts";
 
-const htmlPath = resolve(process.env.CONNECT_DOCS_HTML ?? join(root, "docs", "index.html"));
+const htmlPath = resolve(process.env.CONNECT_DOCS_HTML ?? docsHtml);
 const specPath = resolve(process.env.CONNECT_DOCS_SPEC ?? bundledSpec);
 const shots = join(root, "test-results", "docs");
 
@@ -280,6 +281,16 @@ describe(`rendered docs ${htmlPath}`, () => {
       expect(curl).toBe(expectedSample(entry, "cURL"));
       if (index === 0) await screenshot("06-curl-sample");
     }
+  });
+
+  it("links the package's guides from the introduction, where it repeats them", async () => {
+    const introduction = readFileSync(introductionFile, "utf8");
+    const guides = [...introduction.matchAll(/\]\((https:\/\/[^)\s]+\/docs\/[\w-]+\.md)\)/g)].map((match) => match[1]!);
+    expect(guides.length, "guide links in openapi/introduction.md").toBeGreaterThan(0);
+    const shown = await page
+      .locator('a[href*="/docs/"][href$=".md"]')
+      .evaluateAll((nodes: { getAttribute(name: string): string | null }[]) => nodes.map((node) => node.getAttribute("href")));
+    expect(new Set(shown)).toEqual(new Set(guides));
   });
 
   it("loads nothing from outside file:// and localhost, and runs without page errors", () => {
