@@ -1,0 +1,86 @@
+/**
+ * The README's Bun.serve and Deno.serve receivers, run as written on Bun and Deno: only the port
+ * is changed (a free one on 127.0.0.1) and the package's imports resolve to the sources (bundle.ts).
+ * Instacart's side is played by this test: a token request, then the same event twice.
+ */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { root } from "../../scripts/lib/paths.ts";
+import { freePort } from "../support/free-port.ts";
+import { bundle } from "./bundle.ts";
+import { binaries, RUNTIME_PACKAGES } from "./install.ts";
+import { type Running, startServer } from "./run.ts";
+import { EVENT_ID } from "./smoke.ts";
+
+const SIGNING_SECRET = "a-signing-secret-for-the-readme-receivers";
+
+/** The README's fenced code block that contains `marker` (exactly one must). */
+async function readmeBlock(marker: string): Promise<string> {
+  const readme = await readFile(join(root, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+  const found = blocks.filter((block) => block.includes(marker));
+  if (found.length !== 1) throw new Error(`README.md has ${found.length} code blocks with ${marker}; the test expects one.`);
+  return found[0] ?? "";
+}
+
+/** The block with its one `port: N` bound to 127.0.0.1 and `port`. */
+function onPort(block: string, port: number): string {
+  const ports = block.match(/\bport: \d+/g) ?? [];
+  if (ports.length !== 1) throw new Error(`expected one \`port: N\` in the README block, found ${ports.length}:\n${block}`);
+  return block.replace(/\bport: \d+/, `hostname: "127.0.0.1", port: ${port}`);
+}
+
+const event = (id: string): string =>
+  `{"event_id":${id},"event_name":"fulfillment.brand_new","event_timestamp":"2020-07-07T16:35:22Z","event_metadata":{"order_id":"o-1"}}`;
+
+const receivers = [
+  { name: `Bun ${RUNTIME_PACKAGES["@oven/bun-linux-x64"]}`, marker: "Bun.serve(", command: (file: string) => [binaries.bun, "run", file] },
+  {
+    name: `Deno ${RUNTIME_PACKAGES["@deno/linux-x64-glibc"]}`,
+    marker: "Deno.serve(",
+    command: (file: string) => [binaries.deno, "run", "--allow-net", "--allow-env", file],
+  },
+];
+
+for (const receiver of receivers) {
+  describe(`README's ${receiver.marker.slice(0, -1)} receiver on ${receiver.name}`, () => {
+    let dir: string;
+    let server: Running | undefined;
+    let origin: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), "instacart-readme-"));
+      const port = await freePort();
+      origin = `http://127.0.0.1:${port}`;
+      const source = onPort(await readmeBlock(receiver.marker), port);
+      const file = await bundle({ entry: { source }, format: "esm", outfile: join(dir, "receiver.mjs") });
+      server = await startServer(receiver.command(file), `${origin}/`, { ...process.env, CALLBACK_SIGNING_SECRET: SIGNING_SECRET });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    it("issues a token, then processes an event once and answers its duplicate", async () => {
+      const form = new URLSearchParams({ client_id: "…", client_secret: "…", grant_type: "client_credentials" });
+      const issued = await fetch(`${origin}/oauth/token`, { method: "POST", body: form });
+      expect(issued.status).toBe(200);
+      const { access_token: token } = (await issued.json()) as { access_token: string };
+      const deliver = (authorization: string) =>
+        fetch(`${origin}/instacart/callbacks`, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json" },
+          body: event(EVENT_ID),
+        });
+      expect((await deliver("Bearer not-a-token")).status).toBe(401);
+      const first = await deliver(`Bearer ${token}`);
+      expect([first.status, await first.json()]).toEqual([200, { status: "processed", event_id: EVENT_ID }]);
+      const second = await deliver(`Bearer ${token}`);
+      expect([second.status, await second.json()]).toEqual([200, { status: "duplicate", event_id: EVENT_ID }]);
+      // onEvent logged the event_id, exact, once (its output reaches this process a little after the answer).
+      await vi.waitFor(() => expect(server?.output()).toContain(EVENT_ID), { timeout: 5_000 });
+      expect(server?.output().split(EVENT_ID).length).toBe(2);
+    });
+  });
+}
