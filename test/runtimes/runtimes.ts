@@ -64,18 +64,23 @@ function scriptRuntime(name: string, command: (file: string) => string[], nodeHt
 
 export const WORKERD_COMPATIBILITY_DATE = "2021-11-03";
 
-/** workerd's config: the worker, a socket on 127.0.0.1, and outbound fetches allowed to loopback only. */
-function workerdConfig(port: number): string {
+/**
+ * workerd's config: the module `worker.mjs` next to it with text bindings (its `env`), a socket on
+ * 127.0.0.1:`port`, and outbound fetches allowed to loopback addresses only.
+ */
+export function workerdConfig(port: number, bindings: Record<string, string> = {}): string {
+  const env = Object.entries(bindings).map(([name, text]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`);
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
-    (name = "smoke", worker = .smokeWorker),
+    (name = "worker", worker = .worker),
     (name = "loopback", network = (allow = ["local"])),
   ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "smoke")],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "worker")],
 );
-const smokeWorker :Workerd.Worker = (
+const worker :Workerd.Worker = (
   modules = [(name = "worker.mjs", esModule = embed "worker.mjs")],
+  bindings = [${env.join(", ")}],
   compatibilityDate = "${WORKERD_COMPATIBILITY_DATE}",
   globalOutbound = "loopback",
 );
