@@ -40,9 +40,14 @@ function launch(command: readonly string[], env: NodeJS.ProcessEnv = process.env
   return { child, seen, exited };
 }
 
+/** SIGTERM by PID (SIGKILL 5 s later if it is still there); resolves once it exited. */
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
   const pid = child.pid;
-  if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return void (await exited.catch(() => undefined));
+  const running = pid !== undefined && child.exitCode === null && child.signalCode === null;
+  if (!running) {
+    await exited.catch(() => undefined);
+    return;
+  }
   process.kill(pid, "SIGTERM");
   const killer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(pid, "SIGKILL"), 5_000);
   await exited.catch(() => undefined);
