@@ -1,10 +1,31 @@
 /**
  * Warnings the client prints: a Node.js process warning where there is a `process` (so
  * `--no-deprecation` and warning listeners work), `console.warn` elsewhere (browsers, workers).
+ * Printing a warning never throws: a warning must not break the call it is about.
  */
 export function emitWarning(message: string, options: { type?: string; code: string }): void {
   const host = (globalThis as { process?: { emitWarning?: (message: string, options: object) => void } }).process;
-  if (typeof host?.emitWarning === "function") host.emitWarning(message, options);
-  // biome-ignore lint/suspicious/noConsole: where there is no process, the console is how a runtime shows warnings.
-  else console.warn(`${options.type ?? "Warning"} [${options.code}]: ${message}`);
+  try {
+    if (typeof host?.emitWarning === "function") {
+      host.emitWarning(message, options);
+      return;
+    }
+  } catch {
+    // `--throw-deprecation` (or a replaced `emitWarning`) throws: the console shows it instead.
+  }
+  try {
+    // biome-ignore lint/suspicious/noConsole: where there is no process, the console is how a runtime shows warnings.
+    console.warn(`${options.type ?? "Warning"} [${options.code}]: ${message}`);
+  } catch {
+    // No console to show it on: nothing else can.
+  }
+}
+
+/** What a thrown value says, for a warning: also for values `String()` cannot convert (an object without a prototype). */
+export function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return `a value that cannot be converted to a string (${typeof error})`;
+  }
 }

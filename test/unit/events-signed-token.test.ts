@@ -77,6 +77,17 @@ describe("signed callback tokens", () => {
     for (const junk of ["", "ict1", "ict1...", "Bearer x", "ict1.1.2.3"]) expect(await verify(junk)).toBe(false);
   });
 
+  it("refuses a signature spelled another way: its last character with the unused low bits set", async () => {
+    const verify = createCallbackTokenVerifier({ signingSecret: SIGNING_SECRET });
+    const token = await issuedToken({ signingSecret: SIGNING_SECRET });
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // 32 bytes in 43 characters: the last one carries 4 bits, so 4 characters decode to the same bytes.
+    const last = alphabet.indexOf(token.slice(-1));
+    const spellings = [0, 1, 2, 3].map((low) => `${token.slice(0, -1)}${alphabet[(last & ~3) | low]}`);
+    expect(spellings).toContain(token);
+    for (const spelling of spellings) expect(await verify(spelling)).toBe(spelling === token);
+  });
+
   it("accepts a token within the clock tolerance after its expiry (instances' clocks drift)", async () => {
     const token = await issuedToken({ signingSecret: SIGNING_SECRET, expiresIn: 60 });
     const later = Date.now() + 80_000;

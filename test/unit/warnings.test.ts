@@ -1,0 +1,67 @@
+/**
+ * A warning never breaks the call it is about: whatever a hook throws, and however the runtime's
+ * warning channel behaves (`--throw-deprecation`, a console that throws).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createConnectClient, type ConnectClientOptions } from "../../src/index.ts";
+import { describeThrown, emitWarning } from "../../src/warnings.ts";
+import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+
+let fake: FakeConnect;
+beforeEach(async () => {
+  fake = await startFakeConnect();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await fake.close();
+});
+
+const client = (options: Partial<ConnectClientOptions> = {}) =>
+  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", maxRetries: 0, ...options });
+
+describe("a hook that throws something String() cannot convert", () => {
+  it("completes the call and names the hook in the warning", async () => {
+    const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    const odd = (): never => {
+      throw Object.create(null);
+    };
+    const { response } = await client({ hooks: { onRequest: odd, onResponse: odd, onTokenRefresh: odd } }).GET(
+      "/v2/fulfillment/users/{user_id}/link",
+      { params: { path: { user_id: "u-1" } } },
+    );
+    expect(response.status).toBe(200);
+    const warnings = emit.mock.calls.map(([message]) => String(message));
+    for (const hook of ["onRequest", "onResponse", "onTokenRefresh"]) {
+      expect(warnings).toContain(`instacart-connect: the ${hook} hook threw: a value that cannot be converted to a string (object)`);
+    }
+  });
+
+  it("describes errors, strings and values with a throwing toString", () => {
+    expect(describeThrown(new Error("down"))).toBe("down");
+    expect(describeThrown("down")).toBe("down");
+    expect(describeThrown({ toString: () => Symbol("x") })).toBe("a value that cannot be converted to a string (object)");
+  });
+});
+
+describe("the warning channel", () => {
+  it("falls back to the console when process.emitWarning throws (--throw-deprecation), and the deprecated call completes", async () => {
+    vi.spyOn(process, "emitWarning").mockImplementation(() => {
+      throw new Error("thrown by --throw-deprecation");
+    });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { response } = await client().GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "u-1" } } });
+    expect(response.status).toBe(200);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(/^DeprecationWarning \[INSTACART_CONNECT_DEPRECATED\]: Instacart Connect: listOrders/);
+  });
+
+  it("stays silent rather than throw when neither process.emitWarning nor the console can print", () => {
+    vi.spyOn(process, "emitWarning").mockImplementation(() => {
+      throw new Error("no");
+    });
+    vi.spyOn(console, "warn").mockImplementation(() => {
+      throw new Error("no console");
+    });
+    expect(() => emitWarning("message", { code: "X" })).not.toThrow();
+  });
+});
