@@ -2,7 +2,7 @@
  * One-file bundles for the runtimes, made by esbuild with `--platform=neutral`: nothing Node-only
  * resolves, so an entry that imports `node:*` (or a package that does) fails to bundle. The
  * package's own specifiers (`instacart-connect/events`, and Deno's `npm:instacart-connect/events`)
- * resolve to the sources, as the README's snippets import them.
+ * resolve to the sources, as the docs' snippets import them.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";

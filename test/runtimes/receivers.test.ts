@@ -1,7 +1,7 @@
 /**
- * Receivers as the docs show them, on their runtimes: the README's Bun.serve and Deno.serve blocks
- * (only the port changed: a free one on 127.0.0.1), and the Workers module of the runtimes guide
- * (examples/cloudflare-worker.js) on workerd with no compatibility flags. The package's imports
+ * Receivers as the runtimes guide (docs/runtimes.md) shows them, on their runtimes: its Bun.serve and
+ * Deno.serve blocks (only the port changed: a free one on 127.0.0.1), and its Workers module on
+ * workerd with no compatibility flags. The package's imports
  * resolve to the sources (bundle.ts). Instacart's side is played by this test: a token request with
  * the configured client, then the same event twice.
  */
@@ -19,19 +19,21 @@ import { EVENT_ID } from "./smoke.ts";
 
 const SIGNING_SECRET = "a-signing-secret-for-the-documented-receivers";
 
-/** The README's fenced code block that contains `marker` (exactly one must). */
-async function readmeBlock(marker: string): Promise<string> {
-  const readme = await readFile(join(root, "README.md"), "utf8");
-  const blocks = [...readme.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+const GUIDE = "docs/runtimes.md";
+
+/** The runtimes guide's fenced code block that contains `marker` (exactly one must). */
+async function guideBlock(marker: string): Promise<string> {
+  const guide = await readFile(join(root, GUIDE), "utf8");
+  const blocks = [...guide.matchAll(/^```[a-z]*\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
   const found = blocks.filter((block) => block.includes(marker));
-  if (found.length !== 1) throw new Error(`README.md has ${found.length} code blocks with ${marker}; the test expects one.`);
+  if (found.length !== 1) throw new Error(`${GUIDE} has ${found.length} code blocks with ${marker}; the test expects one.`);
   return found[0] ?? "";
 }
 
 /** The block with its one `port: N` bound to 127.0.0.1 and `port`. */
 function onPort(block: string, port: number): string {
   const ports = block.match(/\bport: \d+/g) ?? [];
-  if (ports.length !== 1) throw new Error(`expected one \`port: N\` in the README block, found ${ports.length}:\n${block}`);
+  if (ports.length !== 1) throw new Error(`expected one \`port: N\` in the guide's block, found ${ports.length}:\n${block}`);
   return block.replace(/\bport: \d+/, `hostname: "127.0.0.1", port: ${port}`);
 }
 
@@ -43,13 +45,13 @@ interface Receiver {
   start(dir: string, port: number): Promise<Running>;
 }
 
-/** A README block run by Bun or Deno (their blocks use "…" as the client ID and secret). */
-function readmeReceiver(marker: string, runtime: string, command: (file: string) => string[]): Receiver {
+/** A guide block run by Bun or Deno (their blocks use "…" as the client ID and secret). */
+function guideReceiver(marker: string, runtime: string, command: (file: string) => string[]): Receiver {
   return {
-    name: `README's ${marker.slice(0, -1)} receiver on ${runtime}`,
+    name: `the guide's ${marker.slice(0, -1)} receiver on ${runtime}`,
     client: { id: "…", secret: "…" },
     async start(dir, port) {
-      const source = onPort(await readmeBlock(marker), port);
+      const source = onPort(await guideBlock(marker), port);
       const file = await bundle({ entry: { source }, format: "esm", outfile: join(dir, "receiver.mjs") });
       return startServer(command(file), `http://127.0.0.1:${port}/`, { ...process.env, CALLBACK_SIGNING_SECRET: SIGNING_SECRET });
     },
@@ -60,7 +62,8 @@ const workersGuide: Receiver = {
   name: `the guide's Workers receiver on workerd ${RUNTIME_PACKAGES["@cloudflare/workerd-linux-64"]} (no flags)`,
   client: { id: "instacart-callbacks", secret: "callback-client-secret" },
   async start(dir, port) {
-    await bundle({ entry: { file: "test/runtimes/examples/cloudflare-worker.js" }, format: "esm", outfile: join(dir, "worker.mjs") });
+    const source = await guideBlock("export default {");
+    await bundle({ entry: { source }, format: "esm", outfile: join(dir, "worker.mjs") });
     const bindings = {
       CALLBACK_SIGNING_SECRET: SIGNING_SECRET,
       INSTACART_CALLBACK_CLIENT_ID: this.client.id,
@@ -72,8 +75,8 @@ const workersGuide: Receiver = {
 };
 
 const receivers: Receiver[] = [
-  readmeReceiver("Bun.serve(", `Bun ${RUNTIME_PACKAGES["@oven/bun-linux-x64"]}`, (file) => [binaries.bun, "run", file]),
-  readmeReceiver("Deno.serve(", `Deno ${RUNTIME_PACKAGES["@deno/linux-x64-glibc"]}`, (file) => [
+  guideReceiver("Bun.serve(", `Bun ${RUNTIME_PACKAGES["@oven/bun-linux-x64"]}`, (file) => [binaries.bun, "run", file]),
+  guideReceiver("Deno.serve(", `Deno ${RUNTIME_PACKAGES["@deno/linux-x64-glibc"]}`, (file) => [
     binaries.deno,
     "run",
     "--allow-net",

@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 /**
  * `npm run test:runtimes`: the smoke suite of the public API on every runtime of the matrix, the
- * README's Bun.serve and Deno.serve receivers, and the fast suite on Node.js 22 and 24. The runtimes
+ * runtimes guide's Bun.serve, Deno.serve and Workers receivers, and the fast suite on Node.js 22 and 24. The runtimes
  * are installed by the global setup into node_modules/.cache (test/runtimes/install.ts).
  */
 export default defineConfig({
