@@ -4,8 +4,8 @@
  * operation's handler → validate the response → record. Authentication comes before validation, as
  * on most servers: a request without a valid token learns nothing about its body.
  */
+import { readBody } from "../events/read-body.js";
 import { isoSeconds } from "./clock.js";
-import { readText } from "./body.js";
 import { apiError, oauthError, SimulatedError, validationError, fieldErrors } from "./errors.js";
 import type { FaultDecision } from "./faults.js";
 import type { Handler, HandlerContext, World } from "./handlers/context.js";
@@ -84,9 +84,9 @@ async function answer(
   record: { body: unknown },
 ): Promise<Answer> {
   const { world } = options;
-  const text = await readText(request, options.maxBodyBytes);
-  if (text === undefined) throw apiError(413, `The body is larger than ${options.maxBodyBytes} bytes`);
-  const body = parseBody(text, operation);
+  const bytes = await readBody(request, options.maxBodyBytes);
+  if (bytes === undefined) throw apiError(413, `The body is larger than ${options.maxBodyBytes} bytes`);
+  const body = parseBody(new TextDecoder().decode(bytes), operation);
   record.body = redactBody(body);
   const query = Object.fromEntries(url.searchParams);
   const oauthEndpoint = operation.scopes === undefined;
