@@ -8,11 +8,11 @@ export { ConnectConfigError, ConnectError } from "../errors.js";
 export { ConnectCallbackError } from "./callback-error.js";
 export type { CallbackErrorReason } from "./callback-error.js";
 export { isKnownCallbackEvent, parseCallbackEvent } from "./parse.js";
+export type { CallbackEvent } from "./parse.js";
 export type {
   AcknowledgedEvent,
   AtStoreEtaEvent,
   BrandNewEvent,
-  CallbackEvent,
   CallbackEventMap,
   CanceledEvent,
   ChatMessageCreatedEvent,
@@ -28,7 +28,7 @@ export type {
   RescheduledEvent,
   StagedEvent,
   UnknownCallbackEvent,
-} from "./parse.js";
+} from "../../generated/events.js";
 export { createCallbackHandler } from "./handler.js";
 export type { CallbackEventContext, CallbackFailureStage, CallbackHandlerOptions } from "./handler.js";
 export { ConnectEventStoreError } from "./store.js";

@@ -12,27 +12,6 @@ import {
 import { type CallbackErrorReason, ConnectCallbackError } from "./callback-error.js";
 import { NumberText, parseJson } from "./json.js";
 
-export type {
-  AcknowledgedEvent,
-  AtStoreEtaEvent,
-  BrandNewEvent,
-  CallbackEventMap,
-  CanceledEvent,
-  ChatMessageCreatedEvent,
-  CheckoutEvent,
-  DeliveredEvent,
-  DeliveringEvent,
-  FulfillmentEvent,
-  KnownCallbackEvent,
-  KnownCallbackEventName,
-  LateDeliveryEvent,
-  LatePickupEvent,
-  PickingEvent,
-  RescheduledEvent,
-  StagedEvent,
-  UnknownCallbackEvent,
-} from "../../generated/events.js";
-
 /**
  * A parsed event callback: one of the known events (narrow on `event_name` after
  * `isKnownCallbackEvent`), or an `UnknownCallbackEvent` whose `event_name` this version does not
