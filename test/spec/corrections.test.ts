@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { listOperations } from "../../scripts/lib/spec.ts";
-import { operation, property, requestSchema, schema, sendToMock, spec, successSchemaName, type Schema } from "./support.ts";
+import {
+  DOCS_POS_TRANSACTION,
+  operation,
+  property,
+  requestSchema,
+  schema,
+  sendToMock,
+  spec,
+  successSchemaName,
+  type Schema,
+} from "./support.ts";
 
 const DISPATCH_STAGE_PAGE = "https://docs.instacart.com/connect/api/fulfillment/lastmile/stage_order_dispatch";
 
@@ -16,19 +26,6 @@ function deliveryOrder(user: Record<string, unknown>): Record<string, unknown> {
     address: { address_line_1: "50 Beale St", postal_code: "94105" },
     items: [{ line_num: "1", count: 2, item: { upc: "00041570054161" } }],
     user,
-  };
-}
-
-/** A valid POS transaction body (the spec's minimal example) with `fields` replaced. */
-function posTransaction(fields: Record<string, unknown>): Record<string, unknown> {
-  return {
-    last_four: "7890",
-    transaction_timestamp: "2022-03-09T16:37:00Z",
-    id: "847473",
-    store_id: "4211",
-    total: 12.32,
-    total_tax: 1.25,
-    ...fields,
   };
 }
 
@@ -80,10 +77,11 @@ describe("D1: stage a dispatch last mile order is a current dispatch operation",
 describe("D2: transaction_timestamp has no date-time format", () => {
   it("accepts the docs' example with a one-digit offset", async () => {
     expect(property("PosTransactionRequest", "transaction_timestamp").format).toBeUndefined();
-    const answer = await sendToMock(
-      "sendPosTransaction",
-      posTransaction({ id: "t-d2", transaction_timestamp: "2022-03-09T11:37:00-5:00" }),
-    );
+    const answer = await sendToMock("sendPosTransaction", {
+      ...DOCS_POS_TRANSACTION,
+      id: "t-d2",
+      transaction_timestamp: "2022-03-09T11:37:00-5:00",
+    });
     expect(answer).toMatchObject({ status: 200, violations: "" });
   });
 });
@@ -91,7 +89,7 @@ describe("D2: transaction_timestamp has no date-time format", () => {
 describe("D3: last_four has no pattern", () => {
   it("accepts a value the old four-digit pattern refused", async () => {
     expect(property("PosTransactionRequest", "last_four").pattern).toBeUndefined();
-    const answer = await sendToMock("sendPosTransaction", posTransaction({ id: "t-d3", last_four: "07890" }));
+    const answer = await sendToMock("sendPosTransaction", { ...DOCS_POS_TRANSACTION, id: "t-d3", last_four: "07890" });
     expect(answer.status).toBe(200);
   });
 });
