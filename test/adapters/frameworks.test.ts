@@ -17,7 +17,7 @@ import {
   createCallbackTokenHandler,
   createCallbackTokenVerifier,
 } from "../../src/events/index.ts";
-import { eventBody } from "../unit/callback-server.ts";
+import { deliver, eventBody, requestCallbackToken } from "../unit/callback-server.ts";
 
 const SIGNING_SECRET = "framework-tests-signing-secret-32-bytes";
 const FORM = { client_id: "instacart", client_secret: "secret", grant_type: "client_credentials" };
@@ -36,18 +36,13 @@ function receiver() {
   return { events, tokenEndpoint, callbacks };
 }
 
-/** Instacart against `origin`: a token, an event, the same event again, and an unauthenticated post. */
+/** Instacart against `origin`: a token, an event, the same event again, and a post with a forged token. */
 async function exchange(origin: string): Promise<number[]> {
-  const tokenResponse = await fetch(`${origin}/oauth/token`, { method: "POST", body: new URLSearchParams(FORM) });
-  const { access_token } = (await tokenResponse.json()) as { access_token: string };
-  const post = (token: string) =>
-    fetch(`${origin}/instacart/callbacks`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: eventBody("1201895966044343904", "fulfillment.brand_new"),
-    });
-  const statuses = [tokenResponse.status];
-  for (const token of [access_token, access_token, "forged"]) statuses.push((await post(token)).status);
+  const { status, accessToken } = await requestCallbackToken(origin);
+  const statuses = [status];
+  for (const token of [accessToken, accessToken, "forged"]) {
+    statuses.push((await deliver(origin, eventBody("1201895966044343904", "fulfillment.brand_new"), token)).status);
+  }
   return statuses;
 }
 

@@ -13,7 +13,7 @@ import { build } from "esbuild";
 import { root } from "../../scripts/lib/paths.ts";
 import { type ChildServer, startChild } from "../support/child-server.ts";
 import { freePort } from "../support/free-port.ts";
-import { eventBody } from "../unit/callback-server.ts";
+import { deliver, eventBody, requestCallbackToken } from "../unit/callback-server.ts";
 
 const run = promisify(execFile);
 const app = join(root, "test-results", `next-app-${process.pid}`);
@@ -80,22 +80,12 @@ afterAll(async () => {
 
 describe("Next.js route handlers (next build, next start)", () => {
   it("issue a token on one route, accept it on the other, and process a duplicate once", async () => {
-    const tokenResponse = await fetch(`${origin}/oauth/token`, {
-      method: "POST",
-      body: new URLSearchParams({ client_id: "instacart", client_secret: "secret", grant_type: "client_credentials" }),
-    });
-    expect(tokenResponse.status).toBe(200);
-    const { access_token } = (await tokenResponse.json()) as { access_token: string };
-    const post = (token: string) =>
-      fetch(`${origin}/instacart/callbacks`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: eventBody("1201895966044343904", "fulfillment.brand_new"),
-      });
+    const { status, accessToken } = await requestCallbackToken(origin);
+    expect(status).toBe(200);
     const answers: unknown[] = [];
-    for (const token of [access_token, access_token, "forged"]) {
-      const response = await post(token);
-      answers.push([response.status, await response.json()]);
+    for (const token of [accessToken, accessToken, "forged"]) {
+      const delivery = await deliver(origin, eventBody("1201895966044343904", "fulfillment.brand_new"), token);
+      answers.push([delivery.status, delivery.body]);
     }
     expect(answers).toEqual([
       [200, { status: "processed", event_id: "1201895966044343904" }],

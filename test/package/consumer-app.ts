@@ -3,19 +3,13 @@
  * written the way a user would write them: nothing here reaches into the repository.
  */
 
-/** An ES module app: a call against the mock through the package, and what it loaded. */
-export const esmScript = `
-import { createRequire } from "node:module";
-import * as root from "instacart-connect";
-import { ConnectApiError, ConnectConfigError, ConnectError, VERSION, createConnectClient, unwrap } from "instacart-connect";
-import * as events from "instacart-connect/events";
-import { toNodeListener } from "instacart-connect/node";
-import { createPostgresEventStore } from "instacart-connect/stores/postgres";
-import { createRedisEventStore } from "instacart-connect/stores/redis";
-
-const require = createRequire(import.meta.url);
-const connect = createConnectClient({ server: process.env.PRISM_URL, clientId: "consumer-app", clientSecret: "consumer-app-secret" });
-const user = await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: "consumer-esm", first_name: "Ada" } }));
+/**
+ * What both apps do through the package, in plain JavaScript that runs as ES module and as CommonJS:
+ * a call that creates `userId` against the mock, a call it refuses, a refused config and a parsed event.
+ */
+function calls(userId: string): string {
+  return `const connect = createConnectClient({ server: process.env.PRISM_URL, clientId: "consumer-app", clientSecret: "consumer-app-secret" });
+const user = await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: "${userId}", first_name: "Ada" } }));
 let refused;
 try {
   await unwrap(connect.POST("/v2/fulfillment/users", { body: { first_name: "Ada" } }));
@@ -28,20 +22,39 @@ try {
 } catch (error) {
   configError = error instanceof ConnectConfigError;
 }
-const event = events.parseCallbackEvent('{"event_id":1201895966044343904,"event_name":"fulfillment.brand_new","event_timestamp":"2024-01-01T00:00:00Z","event_metadata":{"order_id":"o-1"}}');
+const event = events.parseCallbackEvent('{"event_id":1201895966044343904,"event_name":"fulfillment.brand_new","event_timestamp":"2024-01-01T00:00:00Z","event_metadata":{"order_id":"o-1"}}');`;
+}
+
+/** The report's fields both apps print (after what they loaded), from the names `calls` defines. */
+const REPORTED = `version: VERSION,
+packageVersion: require("instacart-connect/package.json").version,
+user,
+refused,
+configError,
+eventId: event.event_id,
+sameErrorClasses: events.ConnectError === root.ConnectError && events.ConnectCallbackError === root.ConnectCallbackError,
+sameHandler: events.createCallbackHandler === root.createCallbackHandler,
+// Without redis, ioredis or pg installed: the store entries never load a driver.
+storesLoaded: [toNodeListener, createRedisEventStore, createPostgresEventStore].every((f) => typeof f === "function"),`;
+
+const indent = (code: string, spaces: number): string => code.replace(/^/gm, " ".repeat(spaces));
+
+/** An ES module app: a call against the mock through the package, and what it loaded. */
+export const esmScript = `
+import { createRequire } from "node:module";
+import * as root from "instacart-connect";
+import { ConnectApiError, ConnectConfigError, ConnectError, VERSION, createConnectClient, unwrap } from "instacart-connect";
+import * as events from "instacart-connect/events";
+import { toNodeListener } from "instacart-connect/node";
+import { createPostgresEventStore } from "instacart-connect/stores/postgres";
+import { createRedisEventStore } from "instacart-connect/stores/redis";
+
+const require = createRequire(import.meta.url);
+${calls("consumer-esm")}
 console.log(JSON.stringify({
   loaded: import.meta.resolve("instacart-connect"),
   eventsLoaded: import.meta.resolve("instacart-connect/events"),
-  version: VERSION,
-  packageVersion: require("instacart-connect/package.json").version,
-  user,
-  refused,
-  configError,
-  eventId: event.event_id,
-  sameErrorClasses: events.ConnectError === root.ConnectError && events.ConnectCallbackError === root.ConnectCallbackError,
-  sameHandler: events.createCallbackHandler === root.createCallbackHandler,
-  // Without redis, ioredis or pg installed: the store entries never load a driver.
-  storesLoaded: [toNodeListener, createRedisEventStore, createPostgresEventStore].every((f) => typeof f === "function"),
+${indent(REPORTED, 2)}
 }));
 `;
 
@@ -56,33 +69,11 @@ const { createRedisEventStore } = require("instacart-connect/stores/redis");
 const spec = require("instacart-connect/openapi.json");
 
 async function main() {
-  const connect = createConnectClient({ server: process.env.PRISM_URL, clientId: "consumer-app", clientSecret: "consumer-app-secret" });
-  const user = await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: "consumer-cjs", first_name: "Ada" } }));
-  let refused;
-  try {
-    await unwrap(connect.POST("/v2/fulfillment/users", { body: { first_name: "Ada" } }));
-  } catch (error) {
-    refused = { apiError: error instanceof ConnectApiError, connectError: error instanceof ConnectError, status: error.status };
-  }
-  let configError = false;
-  try {
-    createConnectClient({ server: "http://example.com", clientId: "a", clientSecret: "b" });
-  } catch (error) {
-    configError = error instanceof ConnectConfigError;
-  }
-  const event = events.parseCallbackEvent('{"event_id":1201895966044343904,"event_name":"fulfillment.brand_new","event_timestamp":"2024-01-01T00:00:00Z","event_metadata":{"order_id":"o-1"}}');
+${indent(calls("consumer-cjs"), 2)}
   console.log(JSON.stringify({
     loaded: require.resolve("instacart-connect"),
     eventsLoaded: require.resolve("instacart-connect/events"),
-    version: VERSION,
-    packageVersion: require("instacart-connect/package.json").version,
-    user,
-    refused,
-    configError,
-    eventId: event.event_id,
-    sameErrorClasses: events.ConnectError === root.ConnectError && events.ConnectCallbackError === root.ConnectCallbackError,
-    sameHandler: events.createCallbackHandler === root.createCallbackHandler,
-    storesLoaded: [toNodeListener, createRedisEventStore, createPostgresEventStore].every((f) => typeof f === "function"),
+${indent(REPORTED, 4)}
     specOpenapi: spec.openapi,
     specPaths: Object.keys(spec.paths).length,
   }));

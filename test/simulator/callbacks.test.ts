@@ -3,67 +3,51 @@
  * delivery with backoff on the simulated clock, duplicates and reordering that the package's
  * `createCallbackHandler` must absorb. No test sleeps: time moves with `sim.clock.advance`.
  */
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { unwrap } from "../../src/index.ts";
+import { describe, expect, it, vi } from "vitest";
+import { type RequestBody, unwrap } from "../../src/index.ts";
 import { createSimulator, type CallbackOptions, type Simulator } from "../../src/simulator/index.ts";
-import { ADDRESS, clientFor, START, startReceiver, type Receiver } from "./support.ts";
+import {
+  advanceBatch,
+  clientFor,
+  closeAfterEach,
+  hangingReceiver,
+  newUser,
+  orderDelivery,
+  START,
+  startReceiver,
+  type Receiver,
+} from "./support.ts";
 
-let sim: Simulator | undefined;
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await sim?.close();
-  await receiver?.close();
-  sim = receiver = undefined;
-});
+const closing = closeAfterEach();
 
 async function setUp(extra: Partial<CallbackOptions> = {}, seed = 7): Promise<{ sim: Simulator; receiver: Receiver }> {
-  receiver = await startReceiver("in-process", extra);
-  sim = await createSimulator({ listen: false, seed, clock: { start: START, frozen: true }, callbacks: receiver.callbacks });
+  const receiver = closing(await startReceiver("in-process", extra));
+  const sim = closing(await createSimulator({ listen: false, seed, clock: { start: START, frozen: true }, callbacks: receiver.callbacks }));
   return { sim, receiver };
 }
 
 /** Orders `count` deliveries and takes them through a batch to completed: 6 named events per order. */
 async function busyDay(simulator: Simulator, count: number): Promise<void> {
   const connect = clientFor(simulator, "in-process");
-  await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: "ada", first_name: "Ada", phone_number: "+18005550100" } }));
-  const items = [{ line_num: "1", count: 1, item: { upc: "1" } }];
+  await newUser(connect, "ada");
   const orders: { id: string }[] = [];
   for (let index = 0; index < count; index++) {
-    const { service_options: slots } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
-        params: { path: { user_id: "ada" } },
-        body: { items },
-      }),
-    );
-    const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
-        params: { path: { user_id: "ada", service_option_id: slots[0]!.id } },
-      }),
-    );
-    await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
-        params: { path: { user_id: "ada" } },
-        body: { order_id: `o-${index}`, service_option_hold_id: hold.id, address: ADDRESS, items },
-      }),
-    );
+    await orderDelivery(connect, "ada", `o-${index}`, [{ line_num: "1", count: 1, item: { upc: "1" } }]);
     orders.push({ id: `o-${index}` });
   }
   const { id: shopper } = await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: {} }));
   const batch = await unwrap(connect.POST("/v2/fulfillment_sandbox/batches", { body: { shopper_id: shopper, orders } }));
+  for (const state of ["picking", "checkout", "delivering", "completed"]) await advanceBatch(connect, batch.id, state);
+}
+
+/** Asks the sandbox to send order `o-0`'s `eventName` callback. */
+async function sandboxCallback(simulator: Simulator, eventName: RequestBody<"simulateSandboxOrderCallback">["event_name"]): Promise<void> {
   await unwrap(
-    connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
-      params: { path: { batch_id: batch.id } },
-      body: { workflow_state: "picking" },
+    clientFor(simulator, "in-process").POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
+      params: { path: { order_id: "o-0" } },
+      body: { event_name: eventName },
     }),
   );
-  for (const state of ["checkout", "delivering", "completed"]) {
-    await unwrap(
-      connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
-        params: { path: { batch_id: batch.id } },
-        body: { workflow_state: state },
-      }),
-    );
-  }
 }
 
 /** One event: a dispatch order's Brand new. */
@@ -90,7 +74,7 @@ const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 describe("event callbacks", () => {
   it("gets a token with a client-credentials form POST, then posts each event with it", async () => {
     const seen: Request[] = [];
-    receiver = await startReceiver("in-process");
+    const receiver = closing(await startReceiver("in-process"));
     const route = receiver.callbacks.fetch!;
     // Look at the wire format, then let the retailer's real handlers answer.
     const callbacks = {
@@ -100,7 +84,7 @@ describe("event callbacks", () => {
         return route(request);
       },
     };
-    sim = await createSimulator({ listen: false, clock: { start: START, frozen: true }, callbacks });
+    const sim = closing(await createSimulator({ listen: false, clock: { start: START, frozen: true }, callbacks }));
     await busyDay(sim, 1);
     await sim.settle();
     const [tokenRequest, firstEvent] = seen;
@@ -184,22 +168,11 @@ describe("event callbacks", () => {
     await sim.settle();
     expect(receiver.tokensIssued()).toBe(1);
     sim.clock.advance(3_600_000); // the receiver's tokens live 3 600 s
-    const connect = clientFor(sim, "in-process");
-    await unwrap(
-      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
-        params: { path: { order_id: "o-0" } },
-        body: { event_name: "canceled" },
-      }),
-    );
+    await sandboxCallback(sim, "canceled");
     await sim.settle();
     expect(receiver.tokensIssued()).toBe(2);
     receiver.failNext(1, 401);
-    await unwrap(
-      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
-        params: { path: { order_id: "o-0" } },
-        body: { event_name: "canceled" },
-      }),
-    );
+    await sandboxCallback(sim, "canceled");
     await sim.settle();
     expect(receiver.tokensIssued()).toBe(3);
     expect(sim.events.at(-1)!.deliveries[0]!.attempts.map((attempt) => attempt.status)).toEqual([401, 200]);
@@ -208,13 +181,7 @@ describe("event callbacks", () => {
   it("records events whose event_name the spec does not publish, without sending them", async () => {
     const { sim, receiver } = await setUp();
     await busyDay(sim, 1);
-    const connect = clientFor(sim, "in-process");
-    await unwrap(
-      connect.POST("/v2/fulfillment_sandbox/orders/{order_id}/callbacks", {
-        params: { path: { order_id: "o-0" } },
-        body: { event_name: "late_delivery" },
-      }),
-    );
+    await sandboxCallback(sim, "late_delivery");
     await sim.settle();
     const late = sim.events.at(-1)!;
     expect(late.webhook).toBe("late-delivery");
@@ -230,16 +197,8 @@ describe("event callbacks", () => {
 
 describe("settle", () => {
   it("ends even when the receiver never answers: each attempt times out, then the delivery fails", async () => {
-    const hanging: CallbackOptions = {
-      url: "http://retailer.test/callbacks",
-      tokenUrl: "http://retailer.test/token",
-      clientId: "instacart",
-      clientSecret: "shh",
-      fetch: () => new Promise<Response>(() => undefined),
-      timeout: 20,
-      maxAttempts: 2,
-    };
-    sim = await createSimulator({ listen: false, clock: { start: START, frozen: true }, callbacks: hanging });
+    const hanging = hangingReceiver({ timeout: 20, maxAttempts: 2 });
+    const sim = closing(await createSimulator({ listen: false, clock: { start: START, frozen: true }, callbacks: hanging }));
     await oneEvent(sim);
     await sim.settle();
     const [delivery] = sim.events[0]!.deliveries;
@@ -250,14 +209,7 @@ describe("settle", () => {
   });
 
   it("rejects after its own timeout, naming what is still pending", async () => {
-    const hanging: CallbackOptions = {
-      url: "http://r.test/c",
-      tokenUrl: "http://r.test/t",
-      clientId: "i",
-      clientSecret: "s",
-      fetch: () => new Promise<Response>(() => undefined),
-    };
-    sim = await createSimulator({ listen: false, clock: { frozen: true }, callbacks: hanging });
+    const sim = closing(await createSimulator({ listen: false, clock: { frozen: true }, callbacks: hangingReceiver() }));
     await oneEvent(sim);
     await expect(sim.settle({ timeout: 30 })).rejects.toThrow("sim.settle(): 1 callback deliveries still pending after 30 ms");
   });

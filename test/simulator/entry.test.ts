@@ -4,39 +4,20 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "esbuild";
-import { bundledSpec, root } from "../../scripts/lib/paths.ts";
+import { bundledSpec } from "../../scripts/lib/paths.ts";
+import { bundledModules } from "../support/bundled-modules.ts";
 import { userAssertion } from "../../src/index.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/index.ts";
 import { specCandidates } from "../../src/simulator/spec-file.ts";
 
 const SIMULATOR_ONLY = /src\/simulator\/|node_modules\/(openapi-backend|ajv|ajv-formats)\//;
 
-/** The modules (paths relative to the root) an application bundle of `entry` contains (esbuild, tree-shaken). */
-async function bundledModules(entry: string): Promise<string[]> {
-  const { metafile } = await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: "entry.ts", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return Object.values(metafile.outputs).flatMap((output) =>
-    Object.entries(output.inputs)
-      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-      .map(([path]) => path),
-  );
-}
-
 describe("the simulator entry", () => {
   it("is never loaded by the package root: no simulator module, openapi-backend or Ajv in the root's bundle", async () => {
-    const rootInputs = await bundledModules('export * from "./src/index.ts";');
+    const rootInputs = await bundledModules('export * from "./src/index.ts";', "node");
     expect(rootInputs.filter((path) => SIMULATOR_ONLY.test(path))).toEqual([]);
     // The same measurement finds them behind the simulator entry, so their absence above means something.
-    const simulatorInputs = await bundledModules('export * from "./src/simulator/index.ts";');
+    const simulatorInputs = await bundledModules('export * from "./src/simulator/index.ts";', "node");
     expect(simulatorInputs.some((path) => path.startsWith("node_modules/openapi-backend/"))).toBe(true);
     expect(simulatorInputs.some((path) => path.startsWith("node_modules/ajv/"))).toBe(true);
     expect(simulatorInputs).toContain("src/simulator/index.ts");

@@ -3,41 +3,46 @@
  * receiver helpers, in-process and over HTTP. Every answer is checked against the spec by the
  * simulator itself (a mismatch would be a 500 and a violation): the tests assert there is none.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { unwrap, type ConnectClient } from "../../src/index.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/index.ts";
-import { ADDRESS, clientFor, inOrder, START, startReceiver, type Receiver, type Transport } from "./support.ts";
+import {
+  ADDRESS,
+  advanceBatch,
+  clientFor,
+  closeAfterEach,
+  holdFirstSlot,
+  inOrder,
+  newUser,
+  START,
+  startReceiver,
+  type Receiver,
+  type Transport,
+} from "./support.ts";
 
 const transports: Transport[] = ["in-process", "http"];
-let sim: Simulator | undefined;
-let receiver: Receiver | undefined;
-
-afterEach(async () => {
-  await sim?.close();
-  await receiver?.close();
-  sim = receiver = undefined;
-});
+const closing = closeAfterEach();
 
 async function setUp(transport: Transport): Promise<{ sim: Simulator; receiver: Receiver; connect: ConnectClient }> {
-  receiver = await startReceiver(transport);
-  sim = await createSimulator({ clock: { start: START, frozen: true }, callbacks: receiver.callbacks });
+  const receiver = closing(await startReceiver(transport));
+  const sim = closing(await createSimulator({ clock: { start: START, frozen: true }, callbacks: receiver.callbacks }));
   return { sim, receiver, connect: clientFor(sim, transport) };
-}
-
-async function newUser(connect: ConnectClient, userId: string): Promise<void> {
-  await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada", phone_number: "+18005550100" } }));
 }
 
 async function advance(connect: ConnectClient, batchId: number, times: number): Promise<string[]> {
   const states: string[] = [];
   for (let step = 0; step < times; step++) {
-    states.push(
-      (await unwrap(connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", { params: { path: { batch_id: batchId } } })))
-        .workflow_state!,
-    );
+    states.push((await advanceBatch(connect, batchId)).workflow_state!);
   }
   return states;
 }
+
+/** The order as the retailer's API answers it. */
+const getOrder = (connect: ConnectClient, userId: string, orderId: string) =>
+  unwrap(connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: userId, order_id: orderId } } }));
+
+/** The callbacks of an order a shopper picks in the store, up to checkout: the same for delivery and pickup. */
+const SHOPPED = ["fulfillment.brand_new", "fulfillment.acknowledged", "fulfillment.picking", "fulfillment.checkout"];
 
 const names = (receiver: Receiver): string[] => receiver.processed.map((event) => event.event_name);
 
@@ -56,11 +61,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
         body: { address: ADDRESS, items, location_code: stores[0]!.location_code },
       }),
     );
-    const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
-        params: { path: { user_id: "ada", service_option_id: slots[0]!.id } },
-      }),
-    );
+    const hold = await holdFirstSlot(connect, "ada", slots);
     const created = await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
         params: { path: { user_id: "ada" } },
@@ -107,9 +108,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
       "delivering",
       "completed",
     ]);
-    const final = await unwrap(
-      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "ada", order_id: "order-1" } } }),
-    );
+    const final = await getOrder(connect, "ada", "order-1");
     expect(final).toMatchObject({
       status: "delivered",
       fulfillment_details: { store_location: stores[0]!.location_code, delivered_at: START },
@@ -119,16 +118,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
     ).toBe("delivered");
 
     await sim.settle();
-    expect(
-      inOrder(names(receiver), [
-        "fulfillment.brand_new",
-        "fulfillment.acknowledged",
-        "fulfillment.picking",
-        "fulfillment.checkout",
-        "fulfillment.delivering",
-        "fulfillment.delivered",
-      ]),
-    ).toBe(true);
+    expect(inOrder(names(receiver), [...SHOPPED, "fulfillment.delivering", "fulfillment.delivered"])).toBe(true);
     const sent = sim.events.filter((event) => event.notSent === undefined);
     expect(receiver.processed.map((event) => event.event_id)).toEqual(sent.map((event) => event.eventId));
     expect(
@@ -151,11 +141,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
         body: { items, location_code: store.location_code },
       }),
     );
-    const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
-        params: { path: { user_id: "bo", service_option_id: slots[0]!.id } },
-      }),
-    );
+    const hold = await holdFirstSlot(connect, "bo", slots);
     await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/pickup", {
         params: { path: { user_id: "bo" } },
@@ -207,21 +193,11 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
     );
     expect(runner.workflow_state).toBe("brand_new");
     expect(await advance(connect, runner.id, 3)).toEqual(["at_store", "bags_verified", "completed"]);
-    const final = await unwrap(
-      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "bo", order_id: "pickup-1" } } }),
-    );
+    const final = await getOrder(connect, "bo", "pickup-1");
     expect(final.status).toBe("delivered");
 
     await sim.settle();
-    expect(
-      inOrder(names(receiver), [
-        "fulfillment.brand_new",
-        "fulfillment.acknowledged",
-        "fulfillment.picking",
-        "fulfillment.checkout",
-        "fulfillment.delivered",
-      ]),
-    ).toBe(true);
+    expect(inOrder(names(receiver), [...SHOPPED, "fulfillment.delivered"])).toBe(true);
     expect(sim.violations).toEqual([]);
   });
 
@@ -236,11 +212,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
         body: { address: ADDRESS, location_code: stores[0]!.location_code, cart_total_cents: 4599 },
       }),
     );
-    const { service_option_hold: hold } = await unwrap(
-      connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
-        params: { path: { user_id: "cy", service_option_id: slots[0]!.id } },
-      }),
-    );
+    const hold = await holdFirstSlot(connect, "cy", slots);
     const created = await unwrap(
       connect.POST("/v2/fulfillment/users/{user_id}/orders/last_mile", {
         params: { path: { user_id: "cy" } },
@@ -278,9 +250,7 @@ describe.each(transports)("simulator lifecycles (%s)", (transport) => {
       "delivering",
       "completed",
     ]);
-    const final = await unwrap(
-      connect.GET("/v2/fulfillment/users/{user_id}/orders/{order_id}", { params: { path: { user_id: "cy", order_id: "lmd-1" } } }),
-    );
+    const final = await getOrder(connect, "cy", "lmd-1");
     expect(final.status).toBe("delivered");
 
     await sim.settle();

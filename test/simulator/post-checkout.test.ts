@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { unwrap, type ConnectClient, type ConnectUserClient } from "../../src/index.ts";
 import { createSimulator, type Simulator } from "../../src/simulator/index.ts";
-import { ADDRESS, clientFor, START } from "./support.ts";
+import { ADDRESS, advanceBatch, clientFor, newUser, orderDelivery, START } from "./support.ts";
 
 let sim: Simulator;
 let connect: ConnectClient;
@@ -11,13 +11,6 @@ let shopperId: number;
 
 const order = { params: { path: { order_id: "o-1" } } };
 const batches = (body: Record<string, unknown>) => connect.POST("/v2/fulfillment_sandbox/batches", { body: body as never });
-const advanceTo = (batchId: number, state: string) =>
-  unwrap(
-    connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
-      params: { path: { batch_id: batchId } },
-      body: { workflow_state: state },
-    }),
-  );
 const shopperItem = (lineNum: string, body: Record<string, unknown>) =>
   unwrap(
     connect.PUT("/v2/fulfillment_sandbox/shoppers/{shopper_id}/orders/{order_id}/items/{line_num}", {
@@ -30,28 +23,11 @@ beforeEach(async () => {
   sim = await createSimulator({ listen: false, clock: { start: START, frozen: true } });
   connect = clientFor(sim, "in-process", { maxRetries: 0 });
   customer = connect.forUser("ada");
-  await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: "ada", first_name: "Ada", phone_number: "+18005550100" } }));
-  const items = [
+  await newUser(connect, "ada");
+  await orderDelivery(connect, "ada", "o-1", [
     { line_num: "1", count: 2, item: { upc: "111" } },
     { line_num: "2", count: 1, item: { upc: "222" } },
-  ];
-  const { service_options: slots } = await unwrap(
-    connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
-      params: { path: { user_id: "ada" } },
-      body: { items },
-    }),
-  );
-  const { service_option_hold: hold } = await unwrap(
-    connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
-      params: { path: { user_id: "ada", service_option_id: slots[0]!.id } },
-    }),
-  );
-  await unwrap(
-    connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
-      params: { path: { user_id: "ada" } },
-      body: { order_id: "o-1", service_option_hold_id: hold.id, address: ADDRESS, items },
-    }),
-  );
+  ]);
   shopperId = (await unwrap(connect.POST("/v2/fulfillment_sandbox/shoppers", { body: { phone: "+18005550199" } }))).id;
 });
 afterEach(() => sim.close());
@@ -59,7 +35,7 @@ afterEach(() => sim.close());
 describe("item replacements", () => {
   it("a rejected replacement is refunded; an answered one cannot be answered again; an unknown item is not found", async () => {
     const batch = await unwrap(batches({ shopper_id: shopperId, orders: [{ id: "o-1" }] }));
-    await advanceTo(batch.id, "picking");
+    await advanceBatch(connect, batch.id, "picking");
     await shopperItem("1", { status: "replaced", replacement_item: { rrc: "594827" } });
     await shopperItem("2", { status: "to_refund" });
     const { line_items: lines } = await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}/items", order));
@@ -97,7 +73,7 @@ describe("item replacements", () => {
 
   it("the shopper's item changes send the replacement and refund callbacks (recorded while their names are not public)", async () => {
     const batch = await unwrap(batches({ shopper_id: shopperId, orders: [{ id: "o-1" }] }));
-    await advanceTo(batch.id, "picking");
+    await advanceBatch(connect, batch.id, "picking");
     await shopperItem("1", { status: "replaced", replacement_item: { upc: "999" } });
     await shopperItem("2", { status: "to_refund" });
     await unwrap(
@@ -136,11 +112,11 @@ describe("chat, location and handling", () => {
     const tooLong = await customer.POST("/v2/post_checkout/chat/{order_id}/messages", { ...order, body: { body: "x".repeat(1001) } });
     expect(tooLong.error).toEqual({ error: { message: "is too long (maximum is 1000 characters)", code: 1001 }, meta: { key: "body" } });
 
-    await advanceTo(batch.id, "delivering");
+    await advanceBatch(connect, batch.id, "delivering");
     expect(await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}/location", order))).toEqual({
       coordinates: { latitude: 41.8837, longitude: -87.6278 },
     });
-    await advanceTo(batch.id, "completed");
+    await advanceBatch(connect, batch.id, "completed");
     expect(await unwrap(customer.GET("/v2/post_checkout/orders/{order_id}/location", order))).toEqual({});
     sim.clock.advance(24 * 3_600_000);
     expect(await unwrap(customer.GET("/v2/post_checkout/chat/{order_id}/messages", order))).toMatchObject({

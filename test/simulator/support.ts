@@ -12,8 +12,12 @@ import {
   createConnectClient,
   type CallbackEvent,
   type ConnectClient,
+  type RequestBody,
+  type ResponseData,
+  unwrap,
 } from "../../src/index.ts";
 import { toNodeListener } from "../../src/adapters/node.ts";
+import { afterEach } from "vitest";
 import type { CallbackOptions, Simulator } from "../../src/simulator/index.ts";
 
 export type Transport = "in-process" | "http";
@@ -113,6 +117,84 @@ export function clientFor(
     ...(transport === "in-process" ? { fetch: sim.fetch } : {}),
     ...extra,
   });
+}
+
+/** Creates the Connect user `userId` (first name Ada, a US phone number). */
+export async function newUser(connect: ConnectClient, userId: string): Promise<void> {
+  await unwrap(connect.POST("/v2/fulfillment/users", { body: { user_id: userId, first_name: "Ada", phone_number: "+18005550100" } }));
+}
+
+/** Holds the first of `slots` (service options listed for `userId`) and answers the hold. */
+export async function holdFirstSlot(
+  connect: ConnectClient,
+  userId: string,
+  slots: readonly { id: number }[],
+): Promise<ResponseData<"reserveServiceOption">["service_option_hold"]> {
+  const { service_option_hold: hold } = await unwrap(
+    connect.POST("/v2/fulfillment/users/{user_id}/service_options/{service_option_id}/reserve", {
+      params: { path: { user_id: userId, service_option_id: slots[0]!.id } },
+    }),
+  );
+  return hold;
+}
+
+/** Delivery order `orderId` of `items` to ADDRESS for `userId`, in the first delivery slot, held first. */
+export async function orderDelivery(
+  connect: ConnectClient,
+  userId: string,
+  orderId: string,
+  items: RequestBody<"createDeliveryOrder">["items"],
+): Promise<void> {
+  const { service_options: slots } = await unwrap(
+    connect.POST("/v2/fulfillment/users/{user_id}/service_options/cart/delivery", {
+      params: { path: { user_id: userId } },
+      body: { items },
+    }),
+  );
+  const hold = await holdFirstSlot(connect, userId, slots);
+  await unwrap(
+    connect.POST("/v2/fulfillment/users/{user_id}/orders/delivery", {
+      params: { path: { user_id: userId } },
+      body: { order_id: orderId, service_option_hold_id: hold.id, address: ADDRESS, items },
+    }),
+  );
+}
+
+/** Moves sandbox batch `batchId` to `state` (or, without one, to its next state) and answers the batch. */
+export function advanceBatch(connect: ConnectClient, batchId: number, state?: string): Promise<ResponseData<"advanceSandboxBatch">> {
+  return unwrap(
+    connect.POST("/v2/fulfillment_sandbox/batches/{batch_id}/advance", {
+      params: { path: { batch_id: batchId } },
+      ...(state === undefined ? {} : { body: { workflow_state: state } }),
+    }),
+  );
+}
+
+/**
+ * Closes what a test opened once it ends, last opened first (the simulator before the receiver it
+ * posts to). Call it at the top of a test file; wrap each simulator or receiver in the returned function.
+ */
+export function closeAfterEach(): <Resource extends { close(): Promise<void> }>(resource: Resource) => Resource {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    for (const resource of open.splice(0).reverse()) await resource.close();
+  });
+  return (resource) => {
+    open.push(resource);
+    return resource;
+  };
+}
+
+/** A receiver that never answers: each delivery attempt waits for its timeout. */
+export function hangingReceiver(extra: Partial<CallbackOptions> = {}): CallbackOptions {
+  return {
+    url: "http://retailer.test/callbacks",
+    tokenUrl: "http://retailer.test/token",
+    clientId: "instacart",
+    clientSecret: "shh",
+    fetch: () => new Promise<Response>(() => undefined),
+    ...extra,
+  };
 }
 
 /** The event names in `names`, in this order, appear in `received` (other events may come between). */

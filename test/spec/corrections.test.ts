@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { listOperations } from "../../scripts/lib/spec.ts";
-import { operation, property, requestSchema, schema, sendToMock, spec, successSchemaName, type Schema } from "./support.ts";
+import {
+  DOCS_POS_TRANSACTION,
+  operation,
+  property,
+  requestSchema,
+  schema,
+  sendToMock,
+  spec,
+  successSchemaName,
+  type Schema,
+} from "./support.ts";
 
 const DISPATCH_STAGE_PAGE = "https://docs.instacart.com/connect/api/fulfillment/lastmile/stage_order_dispatch";
 
@@ -68,12 +78,9 @@ describe("D2: transaction_timestamp has no date-time format", () => {
   it("accepts the docs' example with a one-digit offset", async () => {
     expect(property("PosTransactionRequest", "transaction_timestamp").format).toBeUndefined();
     const answer = await sendToMock("sendPosTransaction", {
-      last_four: "7890",
-      transaction_timestamp: "2022-03-09T11:37:00-5:00",
+      ...DOCS_POS_TRANSACTION,
       id: "t-d2",
-      store_id: "4211",
-      total: 12.32,
-      total_tax: 1.25,
+      transaction_timestamp: "2022-03-09T11:37:00-5:00",
     });
     expect(answer).toMatchObject({ status: 200, violations: "" });
   });
@@ -82,14 +89,7 @@ describe("D2: transaction_timestamp has no date-time format", () => {
 describe("D3: last_four has no pattern", () => {
   it("accepts a value the old four-digit pattern refused", async () => {
     expect(property("PosTransactionRequest", "last_four").pattern).toBeUndefined();
-    const answer = await sendToMock("sendPosTransaction", {
-      last_four: "07890",
-      transaction_timestamp: "2022-03-09T16:37:00Z",
-      id: "t-d3",
-      store_id: "4211",
-      total: 1,
-      total_tax: 0,
-    });
+    const answer = await sendToMock("sendPosTransaction", { ...DOCS_POS_TRANSACTION, id: "t-d3", last_four: "07890" });
     expect(answer.status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { listOperations } from "../../scripts/lib/spec.ts";
-import { sendToMock, spec } from "./support.ts";
+import { DOCS_POS_TRANSACTION, sendToMock, spec } from "./support.ts";
 
 interface NamedExample {
   operationId: string;
@@ -87,27 +87,13 @@ const DOCS_EXAMPLES: { operationId: string; name: string; value: unknown; page: 
   {
     operationId: "sendPosTransaction",
     name: "offsetTimestamp",
-    value: {
-      last_four: "7890",
-      transaction_timestamp: "2022-03-09T11:37:00-5:00",
-      id: "847474",
-      store_id: "4211",
-      total: 12.32,
-      total_tax: 1.25,
-    },
+    value: { ...DOCS_POS_TRANSACTION, transaction_timestamp: "2022-03-09T11:37:00-5:00", id: "847474" },
     page: "https://docs.instacart.com/connect/api/transaction/send_pos_transaction",
   },
   {
     operationId: "sendPosTransaction",
     name: "minimal",
-    value: {
-      last_four: "7890",
-      transaction_timestamp: "2022-03-09T16:37:00Z",
-      id: "847473",
-      store_id: "4211",
-      total: 12.32,
-      total_tax: 1.25,
-    },
+    value: DOCS_POS_TRANSACTION,
     page: "https://docs.instacart.com/connect/api/transaction/send_pos_transaction",
   },
 ];

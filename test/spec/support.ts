@@ -11,6 +11,19 @@ export type Schema = Record<string, unknown>;
 
 export const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
 
+/**
+ * The smallest POS transaction the docs allow: `last_four` and `transaction_timestamp` are the docs'
+ * examples (reference transaction.md), the rest the spec's `minimal` example.
+ */
+export const DOCS_POS_TRANSACTION = {
+  last_four: "7890",
+  transaction_timestamp: "2022-03-09T16:37:00Z",
+  id: "847473",
+  store_id: "4211",
+  total: 12.32,
+  total_tax: 1.25,
+} as const;
+
 export function operation(operationId: string): OperationEntry {
   const found = listOperations(spec).find(({ operation }) => operation.operationId === operationId);
   if (!found) throw new Error(`no operation ${operationId} in the spec`);

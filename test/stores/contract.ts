@@ -31,6 +31,14 @@ async function claimLease(store: CallbackEventStore, eventId: string): Promise<C
 }
 
 export function describeStoreContract(name: string, target: ContractTarget): void {
+  /** A fresh store where `eventId`'s first lease (`stale`) expired and a later delivery holds `newer`. */
+  async function takenOver(eventId: string): Promise<{ store: CallbackEventStore; stale: CallbackEventLease; newer: CallbackEventLease }> {
+    const { store, expire } = await target.create(LEASE_MS);
+    const stale = await claimLease(store, eventId);
+    await expire(eventId);
+    return { store, stale, newer: await claimLease(store, eventId) };
+  }
+
   describe(`${name}: the event store contract`, () => {
     it("grants a lease on the first claim and answers in_flight to the next while it holds", async () => {
       const { store } = await target.create(LEASE_MS);
@@ -71,10 +79,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     });
 
     it("never lets a stale release delete the newer claim of a later delivery", async () => {
-      const { store, expire } = await target.create(LEASE_MS);
-      const stale = await claimLease(store, "4");
-      await expire("4");
-      const newer = await claimLease(store, "4");
+      const { store, stale, newer } = await takenOver("4");
       expect(await store.release(stale)).toBe(false);
       expect(await store.extend(stale)).toBe(false);
       expect(await store.claim("4")).toEqual({ status: "in_flight" }); // a third delivery waits
@@ -84,10 +89,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     });
 
     it("never lets a stale complete overwrite the newer claim, nor the newer claim's release", async () => {
-      const { store, expire } = await target.create(LEASE_MS);
-      const stale = await claimLease(store, "5");
-      await expire("5");
-      const newer = await claimLease(store, "5");
+      const { store, stale, newer } = await takenOver("5");
       expect(await store.complete(stale)).toBe(false);
       expect(await store.claim("5")).toEqual({ status: "in_flight" });
       expect(await store.release(newer)).toBe(true);
@@ -104,10 +106,7 @@ export function describeStoreContract(name: string, target: ContractTarget): voi
     });
 
     it("leaves a processed event alone when a stale delivery completes or releases after another completed it", async () => {
-      const { store, expire } = await target.create(LEASE_MS);
-      const stale = await claimLease(store, "7");
-      await expire("7");
-      const newer = await claimLease(store, "7");
+      const { store, stale, newer } = await takenOver("7");
       expect(await store.complete(newer)).toBe(true);
       expect(await store.release(stale)).toBe(false);
       expect(await store.complete(stale)).toBe(false);

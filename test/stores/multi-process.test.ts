@@ -16,7 +16,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
 import { startPostgresServer } from "../support/postgres-server.ts";
 import { startRedisServer } from "../support/redis-server.ts";
-import { eventBody } from "../unit/callback-server.ts";
+import { eventBody, requestCallbackToken } from "../unit/callback-server.ts";
 
 const EVENTS = 1_000;
 const RECEIVERS = 4;
@@ -198,11 +198,7 @@ async function runScenario(storeEnv: Record<string, string>, expireLease: (event
     ),
   );
   // One token, from the first instance's token endpoint, for every instance.
-  const tokenResponse = await fetch(`${receivers[0]!.origin}/oauth/token`, {
-    method: "POST",
-    body: new URLSearchParams({ client_id: "instacart", client_secret: "secret", grant_type: "client_credentials" }),
-  });
-  const token = ((await tokenResponse.json()) as { access_token: string }).access_token;
+  const { accessToken: token } = await requestCallbackToken(receivers[0]!.origin);
   const { counts, acknowledged, ids } = await deliverAll(receivers, token, expireLease);
   await everyStallAborted(receivers);
   counts.aborted = receivers.flatMap((receiver) => receiver.lines).filter((line) => line.startsWith("ABORTED ")).length;

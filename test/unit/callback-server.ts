@@ -46,6 +46,20 @@ export async function deliver(origin: string, rawBody: string | Uint8Array, toke
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/**
+ * Instacart's token request to the receiver at `origin`: a client-credentials form POST to
+ * `/oauth/token`. Answers the status and the access token (empty when none came).
+ */
+export async function requestCallbackToken(
+  origin: string,
+  credentials: { clientId: string; clientSecret: string } = { clientId: "instacart", clientSecret: "secret" },
+): Promise<{ status: number; accessToken: string }> {
+  const form = { client_id: credentials.clientId, client_secret: credentials.clientSecret, grant_type: "client_credentials" };
+  const response = await fetch(`${origin}/oauth/token`, { method: "POST", body: new URLSearchParams(form) });
+  const { access_token: accessToken = "" } = (await response.json()) as { access_token?: string };
+  return { status: response.status, accessToken };
+}
+
 /** A raw event body; `eventId` is written into the JSON text as is (no rounding). */
 export function eventBody(
   eventId: string,

@@ -5,8 +5,7 @@
 import { describe, expect, it } from "vitest";
 import * as eventsEntry from "../../src/events/index.ts";
 import * as rootEntry from "../../src/index.ts";
-import { build } from "esbuild";
-import { root } from "../../scripts/lib/paths.ts";
+import { bundledModules } from "../support/bundled-modules.ts";
 
 describe("instacart-connect/events", () => {
   it("exports the very objects the root exports, so instanceof works across the two entries", () => {
@@ -30,30 +29,11 @@ describe("instacart-connect/events", () => {
 
   it("bundles without openapi-fetch or the operation table, which the client entry pulls in", async () => {
     const heavy = /node_modules\/openapi-fetch\/|generated\/operations\.ts/;
-    const events = await bundledModules('export * from "./src/events/index.ts";');
+    const events = await bundledModules('export * from "./src/events/index.ts";', "neutral");
     expect(events).toContain("generated/events.ts");
     expect(events.filter((path) => heavy.test(path))).toEqual([]);
     // The same measurement does see them behind createConnectClient, so their absence above means something.
-    const client = await bundledModules('export { createConnectClient } from "./src/index.ts";');
+    const client = await bundledModules('export { createConnectClient } from "./src/index.ts";', "neutral");
     expect(client.filter((path) => heavy.test(path))).toHaveLength(2);
   });
 });
-
-/** The modules (paths relative to the root) an application bundle of `entry` contains (esbuild, tree-shaken). */
-async function bundledModules(entry: string): Promise<string[]> {
-  const { metafile } = await build({
-    stdin: { contents: entry, resolveDir: root, sourcefile: "entry.ts", loader: "ts" },
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "neutral",
-    write: false,
-    metafile: true,
-    logLevel: "silent",
-  });
-  return Object.values(metafile.outputs).flatMap((output) =>
-    Object.entries(output.inputs)
-      .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
-      .map(([path]) => path),
-  );
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConnectCallbackError, ConnectError, isKnownCallbackEvent, parseCallbackEvent, type CallbackErrorReason } from "../../src/index.ts";
+import { THIRD_PARTY_EVENT_NAMES } from "../support/event-names.ts";
 import { eventBody } from "./callback-server.ts";
 
 const BRAND_NEW_DOCS = `{
@@ -78,14 +79,7 @@ describe("parseCallbackEvent: typed events", () => {
     expect(topic).toBe("101");
   });
 
-  it.each([
-    "fulfillment.acknowledged",
-    "fulfillment.picking",
-    "fulfillment.checkout",
-    "fulfillment.delivering",
-    "fulfillment.delivered",
-    "fulfillment.canceled",
-  ])("knows the third-party event name %s", (name) => {
+  it.each(THIRD_PARTY_EVENT_NAMES)("knows the third-party event name %s", (name) => {
     expect(isKnownCallbackEvent(parseCallbackEvent(eventBody("7", name)))).toBe(true);
   });
 

@@ -12,9 +12,12 @@ import {
   isKnownCallbackEvent,
   type CallbackClaim,
   type CallbackEvent,
+  type CallbackEventStore,
+  type CallbackFailureStage,
   type CallbackHandlerOptions,
   ConnectEventStoreError,
 } from "../../src/index.ts";
+import { THIRD_PARTY_EVENT_NAMES } from "../support/event-names.ts";
 import { deliver, eventBody, gate, serve, type LocalServer } from "./callback-server.ts";
 
 const servers: LocalServer[] = [];
@@ -47,6 +50,24 @@ async function receiver(overrides: Partial<CallbackHandlerOptions> = {}): Promis
   return { origin: server.origin, events, tokens };
 }
 
+/**
+ * Delivers one event to a receiver whose memory store has `parts` replaced; answers the delivery's
+ * status, the events the handler processed and what `onError` reported.
+ */
+async function deliverOverStore(parts: Partial<CallbackEventStore>): Promise<{
+  status: number;
+  events: CallbackEvent[];
+  failures: { error: unknown; stage: CallbackFailureStage }[];
+}> {
+  const failures: { error: unknown; stage: CallbackFailureStage }[] = [];
+  const { origin, events } = await receiver({
+    store: { ...createMemoryEventStore(), ...parts },
+    onError: (error, stage) => failures.push({ error, stage }),
+  });
+  const { status } = await deliver(origin, eventBody("1", "fulfillment.brand_new"));
+  return { status, events, failures };
+}
+
 /** Every JSON example of every webhook in the bundled spec. */
 function documentedExamples(): { key: string; example: string; value: Record<string, unknown> }[] {
   const spec = JSON.parse(readFileSync(bundledSpec, "utf8")) as OpenApiDocument;
@@ -61,14 +82,9 @@ function documentedExamples(): { key: string; example: string; value: Record<str
   return out;
 }
 
-const KNOWN_NAMES = [
+const KNOWN_NAMES: readonly string[] = [
   "fulfillment.brand_new",
-  "fulfillment.acknowledged",
-  "fulfillment.picking",
-  "fulfillment.checkout",
-  "fulfillment.delivering",
-  "fulfillment.delivered",
-  "fulfillment.canceled",
+  ...THIRD_PARTY_EVENT_NAMES,
   "fulfillment.late_delivery",
   "fulfillment.late_pickup",
   "fulfillment.rescheduled",
@@ -302,13 +318,9 @@ describe("createCallbackHandler: replaceable store", () => {
   });
 
   it("answers 500 without calling the handler when the store is unavailable", async () => {
-    const failures: string[] = [];
-    const { origin, events } = await receiver({
-      store: { ...createMemoryEventStore(), claim: () => Promise.reject(new Error("redis down")) },
-      onError: (_, stage) => failures.push(stage),
-    });
-    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(500);
-    expect(failures).toEqual(["store"]);
+    const { status, events, failures } = await deliverOverStore({ claim: () => Promise.reject(new Error("redis down")) });
+    expect(status).toBe(500);
+    expect(failures.map(({ stage }) => stage)).toEqual(["store"]);
     expect(events).toEqual([]);
   });
 
@@ -319,36 +331,24 @@ describe("createCallbackHandler: replaceable store", () => {
     ["a lease for another event", { status: "claimed", lease: { eventId: "2", token: "t", leaseMs: 1000 } }],
     ["an unknown status", { status: "ok" }],
   ])("answers 500 and reports a store that answers a claim with %s, never processing the event", async (_, answer) => {
-    const failures: unknown[] = [];
-    const { origin, events } = await receiver({
-      store: { ...createMemoryEventStore(), claim: () => answer as unknown as CallbackClaim },
-      onError: (error) => failures.push(error),
-    });
-    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(500);
+    const { status, events, failures } = await deliverOverStore({ claim: () => answer as unknown as CallbackClaim });
+    expect(status).toBe(500);
     expect(events).toEqual([]);
-    expect(failures).toEqual([expect.any(ConnectEventStoreError)]);
-    expect(String(failures[0])).toMatch(/not a claim/);
+    expect(failures.map(({ error }) => error)).toEqual([expect.any(ConnectEventStoreError)]);
+    expect(String(failures[0]!.error)).toMatch(/not a claim/);
   });
 
   it("still acknowledges a processed event when the store fails to record it", async () => {
-    const failures: string[] = [];
-    const { origin, events } = await receiver({
-      store: { ...createMemoryEventStore(), complete: () => Promise.reject(new Error("redis down")) },
-      onError: (_, stage) => failures.push(stage),
-    });
-    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(200);
+    const { status, events, failures } = await deliverOverStore({ complete: () => Promise.reject(new Error("redis down")) });
+    expect(status).toBe(200);
     expect(events).toHaveLength(1);
-    expect(failures).toEqual(["store"]);
+    expect(failures.map(({ stage }) => stage)).toEqual(["store"]);
   });
 
   it("reports a store whose complete answers something other than a boolean", async () => {
-    const failures: unknown[] = [];
-    const { origin } = await receiver({
-      store: { ...createMemoryEventStore(), complete: () => "OK" as unknown as boolean },
-      onError: (error) => failures.push(error),
-    });
-    expect((await deliver(origin, eventBody("1", "fulfillment.brand_new"))).status).toBe(200);
-    expect(failures).toEqual([expect.any(ConnectEventStoreError)]);
+    const { status, failures } = await deliverOverStore({ complete: () => "OK" as unknown as boolean });
+    expect(status).toBe(200);
+    expect(failures.map(({ error }) => error)).toEqual([expect.any(ConnectEventStoreError)]);
   });
 
   it("gives each handler its own default store", async () => {

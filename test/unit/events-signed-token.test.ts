@@ -11,7 +11,7 @@ import {
   createCallbackTokenVerifier,
   type CallbackEvent,
 } from "../../src/index.ts";
-import { deliver, eventBody, serve, type LocalServer } from "./callback-server.ts";
+import { deliver, eventBody, requestCallbackToken, serve, type LocalServer } from "./callback-server.ts";
 
 const CLIENT = { clientId: "instacart-callbacks", clientSecret: "s3cret-for-tests" };
 const SIGNING_SECRET = "a-shared-signing-secret-of-32-bytes-or-more";
@@ -55,8 +55,7 @@ describe("signed callback tokens", () => {
         return server.origin;
       }),
     );
-    const response = await fetch(`${instances[0]}/oauth/token`, { method: "POST", body: new URLSearchParams(FORM) });
-    const token = String(((await response.json()) as { access_token: string }).access_token);
+    const { accessToken: token } = await requestCallbackToken(instances[0]!, CLIENT);
     expect((await deliver(instances[1]!, eventBody("11", "fulfillment.brand_new"), token)).status).toBe(200);
     expect((await deliver(instances[0]!, eventBody("12", "fulfillment.brand_new"), token)).status).toBe(200);
     expect(events).toEqual([["12"], ["11"]]);

@@ -1,6 +1,7 @@
 /** Delivery and pickup orders, and the operations shared with last mile orders (fulfillment.md §8). */
 import type { components } from "../../../generated/schema.js";
 import { invalidParameter, invalidRequest } from "../errors.js";
+import type { SimHold } from "../state.js";
 import { bodyOf, param, type Handler, type HandlerContext } from "./context.js";
 import { applyItems, cancel, createOrder, linesFrom, requireBrandNew, requireKind, requireNewOrderId, takeHold } from "./order-records.js";
 import { orderView, requireStore, requireUser, userOrder } from "./views.js";
@@ -14,13 +15,23 @@ function requirePhone(context: HandlerContext, userId: string, user: S["OrderUse
   if (record !== undefined && user?.phone_number !== undefined) record.phoneNumber = user.phone_number;
 }
 
+/**
+ * What a delivery or pickup order is created from, after the checks both make first: the user
+ * exists, `order_id` is new, and the hold is the user's and still usable.
+ */
+function newOrderRequest<Body extends { order_id: string; service_option_hold_id: number }>(
+  context: HandlerContext,
+): { userId: string; body: Body; hold: SimHold } {
+  const userId = param(context, "user_id");
+  const body = bodyOf<Body>(context);
+  requireUser(context.world, userId);
+  requireNewOrderId(context.world, body.order_id);
+  return { userId, body, hold: takeHold(context.world, userId, body.service_option_hold_id) };
+}
+
 const createDeliveryOrder: Handler = (context) => {
   const { world } = context;
-  const userId = param(context, "user_id");
-  const body = bodyOf<S["CreateDeliveryOrderRequest"]>(context);
-  requireUser(world, userId);
-  requireNewOrderId(world, body.order_id);
-  const hold = takeHold(world, userId, body.service_option_hold_id);
+  const { userId, body, hold } = newOrderRequest<S["CreateDeliveryOrderRequest"]>(context);
   const locationCode = body.location_code ?? hold.option.locationCode ?? world.state.stores[0]?.location_code ?? "";
   requireStore(world, locationCode);
   const lines = linesFrom(world, body.items);
@@ -43,11 +54,7 @@ const createDeliveryOrder: Handler = (context) => {
 
 const createPickupOrder: Handler = (context) => {
   const { world } = context;
-  const userId = param(context, "user_id");
-  const body = bodyOf<S["CreatePickupOrderRequest"]>(context);
-  requireUser(world, userId);
-  requireNewOrderId(world, body.order_id);
-  const hold = takeHold(world, userId, body.service_option_hold_id);
+  const { userId, body, hold } = newOrderRequest<S["CreatePickupOrderRequest"]>(context);
   if (requireStore(world, body.location_code).flags.pickup !== true) throw invalidParameter("location_code", "Store does not offer pickup");
   const lines = linesFrom(world, body.items);
   hold.state = "used";
