@@ -3,23 +3,25 @@
  * key, renewal in the background once a token is inside its refresh margin, and a bound on entries.
  */
 import type { Clock } from "../clock.js";
-import type { AccessToken, KeyedTokenRequest } from "./types.js";
+import type { TokenSource } from "./token-source.js";
+import type { KeyedTokenRequest } from "./types.js";
+
+/** A token as the token endpoint issued it: epoch ms of the request that got it, and of its expiry. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
 
 export interface TokenCacheOptions {
   clock: Clock;
   /** Renew this many ms before expiry (never earlier than half-way through a token's life). */
   refreshMargin: number;
-  /** Requests a token from the token endpoint. */
-  fetchToken(request: KeyedTokenRequest): Promise<AccessToken>;
-  /** Told about every token fetched, with its lifetime in seconds. */
-  onFetched(request: KeyedTokenRequest, expiresIn: number): void;
+  /** Gets a token (from the token endpoint, or a shared cache in front of it). */
+  fetchToken(request: KeyedTokenRequest): Promise<IssuedToken>;
 }
 
-export interface TokenCache {
-  /** The token for `request`: the cached one as is (no promise, so a call does not wait a turn), or the one being fetched. */
-  get(request: KeyedTokenRequest): string | Promise<string>;
-  /** Forgets `token` for this key after Instacart refused it (only if it is still the cached one). */
-  invalidate(request: KeyedTokenRequest, token: string): void;
+export interface TokenCache extends TokenSource {
   /** Empties the cache and returns the tokens that had not expired; requests in flight will not fill it. */
   drain(): string[];
   /** The cached tokens (for scrubbing them from text). */
@@ -30,7 +32,6 @@ interface CachedToken {
   readonly token: string;
   /** Epoch ms after which the token is renewed before use. */
   readonly refreshAt: number;
-  /** Epoch ms at which the token expires. */
   readonly expiresAt: number;
 }
 
@@ -49,49 +50,40 @@ function store(cache: Map<string, CachedToken>, key: string, entry: CachedToken,
   }
 }
 
-/** The lifetime of a token in ms, from the token endpoint's `expires_in` (0 when it is not a positive number). */
-function lifetimeOf(data: AccessToken): number {
-  const seconds = data.expires_in;
-  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+/** When to renew `issued`: `margin` before it expires, but never earlier than half-way (a long margin would cache nothing). */
+export function refreshAt({ issuedAt, expiresAt }: IssuedToken, margin: number): number {
+  return expiresAt - Math.min(margin, (expiresAt - issuedAt) / 2);
 }
 
-/** One closure holds the cache, the requests in flight and the epoch, shared by its four operations. */
+/** One closure holds the cache, the requests in flight and the epoch, shared by its operations. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
-  const { clock, refreshMargin } = options;
+  const { clock } = options;
   const cache = new Map<string, CachedToken>();
-  const inFlight = new Map<string, Promise<CachedToken>>();
+  const inFlight = new Map<string, Promise<string>>();
   /** Bumped by `drain`: a token request that started before it does not fill the emptied cache. */
   let epoch = 0;
 
-  async function fetchAndCache(request: KeyedTokenRequest): Promise<CachedToken> {
-    // `expires_in` counts from when Instacart issued the token, somewhere between sending the request
-    // and reading the answer: count from the request, so a slow answer never stretches the token's life.
-    const requestedAt = clock.now();
-    const startedIn = epoch;
-    const data = await options.fetchToken(request);
-    const lifetime = lifetimeOf(data);
-    const entry: CachedToken = {
-      token: data.access_token,
-      expiresAt: requestedAt + lifetime,
-      // Never renew earlier than half-way: a margin longer than the lifetime would cache nothing.
-      refreshAt: requestedAt + lifetime - Math.min(refreshMargin, lifetime / 2),
-    };
-    if (startedIn === epoch) store(cache, request.key, entry, clock.now());
-    options.onFetched(request, lifetime / 1000);
-    return entry;
-  }
-
   /** The token request of this key, shared by every call that needs it meanwhile. */
-  function pendingFor(request: KeyedTokenRequest): Promise<CachedToken> {
-    let pending = inFlight.get(request.key);
-    if (!pending) {
-      pending = fetchAndCache(request).finally(() => inFlight.delete(request.key));
-      inFlight.set(request.key, pending);
+  function pendingFor(request: KeyedTokenRequest): Promise<string> {
+    const { key } = request;
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      const startedIn = epoch;
+      pending = options
+        .fetchToken(request)
+        .then((issued) => {
+          const entry = { token: issued.token, expiresAt: issued.expiresAt, refreshAt: refreshAt(issued, options.refreshMargin) };
+          if (startedIn === epoch) store(cache, key, entry, clock.now());
+          return issued.token;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
     }
     return pending;
   }
 
   return {
+    fixed: false,
     get(request) {
       const cached = cache.get(request.key);
       if (cached) {
@@ -104,10 +96,10 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
           return cached.token;
         }
       }
-      return pendingFor(request).then((entry) => entry.token);
+      return pendingFor(request);
     },
-    invalidate(request, token) {
-      if (cache.get(request.key)?.token === token) cache.delete(request.key);
+    invalidate({ key }, token) {
+      if (cache.get(key)?.token === token) cache.delete(key);
     },
     drain() {
       epoch += 1;

@@ -3,7 +3,9 @@
  * `idempotent`, and the path parameters, checked before anything is sent.
  */
 import { ConnectRequestError, describeTarget, type CallTarget } from "../errors.js";
-import { checkInteger, MAX_RETRIES, MAX_TIMEOUT } from "./options.js";
+import type { SendOptions } from "../transport/call-state.js";
+import { isSafeToRepeat } from "../transport/retry.js";
+import { checkInteger, MAX_RETRIES, MAX_TIMEOUT, unknownKey } from "./options.js";
 
 /**
  * What a call may pass besides `timeout`, `maxRetries` and `idempotent`: openapi-fetch's request
@@ -31,53 +33,47 @@ export const CALL_OPTION_KEYS = [
 ] as const;
 const CALL_KEYS = new Set<string>(CALL_OPTION_KEYS);
 
-/** A call's own options, checked, and the rest for openapi-fetch. */
-export interface SplitCallOptions {
-  readonly timeout: number;
-  readonly maxRetries: number;
-  readonly idempotent: boolean;
-  readonly request: Record<string, unknown>;
-}
-
-/** Separates a call's own options from openapi-fetch's, refusing unknown keys and bad values. */
+/**
+ * Separates a call's own options (how it is sent) from openapi-fetch's (a copy, the call's own),
+ * refusing unknown keys and bad values.
+ */
 export function splitCallOptions(
   target: CallTarget,
   init: Record<string, unknown> | undefined,
-  defaults: { timeout: number; maxRetries: number },
-): SplitCallOptions {
+  defaults: { timeout: number; retry: { maxRetries: number } },
+): { send: SendOptions; request: Record<string, unknown> } {
   const { timeout, maxRetries, idempotent, ...request } = init ?? {};
-  for (const key in request) {
-    if (!CALL_KEYS.has(key)) {
-      throw new ConnectRequestError(`${describeTarget(target)}: unknown call option \`${key}\` (known: ${[...CALL_KEYS].join(", ")}).`, {
-        target,
-      });
-    }
-  }
-  return {
+  const unknown = unknownKey(request, CALL_KEYS, "call option");
+  if (unknown) throw new ConnectRequestError(`${describeTarget(target)}: ${unknown}`, { target });
+  const send = {
     timeout: checkInteger("timeout", timeout, 1, MAX_TIMEOUT, target) ?? defaults.timeout,
-    maxRetries: checkInteger("maxRetries", maxRetries, 0, MAX_RETRIES, target) ?? defaults.maxRetries,
-    idempotent: idempotent === true,
-    request,
+    maxRetries: checkInteger("maxRetries", maxRetries, 0, MAX_RETRIES, target) ?? defaults.retry.maxRetries,
+    safe: isSafeToRepeat(target.method, idempotent === true),
+    json: (request.parseAs ?? "json") === "json",
   };
+  return { send, request };
+}
+
+/** What is wrong with a path parameter's value, or undefined. */
+function pathParamProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null) return "is missing";
+  if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint")
+    return `must be a string or a number, got ${typeof value}`;
+  const text = String(value);
+  if (text === "") return "must not be empty";
+  // URLs resolve "." and ".." segments (even percent-encoded ones): such an ID would change the path.
+  if (text === "." || text === "..") return `cannot be "${text}": it would change the path`;
+  return undefined;
 }
 
 /** Checks the path parameters of a call (`names`: those of its path template) before anything is sent. */
 export function checkPathParams(target: CallTarget, names: readonly string[], params: unknown): void {
-  if (names.length === 0) return;
   const values = (params as { path?: Record<string, unknown> } | undefined)?.path ?? {};
   for (const name of names) {
-    const value = values[name];
-    if (typeof value === "string" && value !== "" && value !== "." && value !== "..") continue;
-    const where = `${target.operationId ?? `${target.method} ${target.path}`}: path parameter \`${name}\``;
-    const refuse = (problem: string): never => {
-      throw new ConnectRequestError(`${where} ${problem}`, { target });
-    };
-    if (value === undefined || value === null) refuse("is missing.");
-    if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint")
-      refuse(`must be a string or a number, got ${typeof value}.`);
-    const text = String(value);
-    if (text === "") refuse("must not be empty.");
-    // URLs resolve "." and ".." segments (even percent-encoded ones): such an ID would change the path.
-    if (text === "." || text === "..") refuse(`cannot be "${text}": it would change the path.`);
+    const problem = pathParamProblem(values[name]);
+    if (problem)
+      throw new ConnectRequestError(`${target.operationId ?? `${target.method} ${target.path}`}: path parameter \`${name}\` ${problem}.`, {
+        target,
+      });
   }
 }

@@ -5,16 +5,16 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { createAuthorize } from "../auth/authorize.js";
-import { createOAuth, type OAuthPath } from "../auth/oauth.js";
-import { createRedactor, type Redactor } from "../auth/secrets.js";
+import { createOAuth, revokeAll, type OAuth, type OAuthPath } from "../auth/oauth.js";
+import { createRedactor } from "../auth/secrets.js";
 import { createTokenCache, type TokenCache } from "../auth/token-cache.js";
-import { accessTokenSource, credentialsTokenSource, type TokenSource } from "../auth/token-source.js";
+import { accessTokenSource, type TokenSource } from "../auth/token-source.js";
 import type { AccessToken, AccessTokenOption } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
-import { fetchOf } from "../transport/attempt.js";
+import { newCallState } from "../transport/call-state.js";
 import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
-import { createTransport, type CallContext } from "../transport/transport.js";
+import { createTransport, type Transport } from "../transport/transport.js";
 import { createCall, type Call } from "./call.js";
 import { createOperationLookup } from "./operations.js";
 import { resolveOptions, type ClientSettings, type ConnectClientOptions } from "./options.js";
@@ -26,70 +26,68 @@ function checkUserId(userId: unknown, what: string): string {
   return userId;
 }
 
-/** Where tokens come from: client credentials (cached, through the OAuth calls) or the `accessToken` option. */
-function createTokens(
-  settings: ClientSettings,
-  redactor: Redactor,
-  send: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
-  onHookError: HookErrorReporter,
-): { tokens: TokenSource; cache: TokenCache | undefined } {
-  const { credentials, accessToken } = settings;
-  // The options allow exactly one of the two.
-  if (credentials === undefined) return { tokens: accessTokenSource(accessToken as AccessTokenOption, redactor), cache: undefined };
-  const oauth = createOAuth({ baseUrl: settings.baseUrl, headers: settings.headers, ...credentials, send, redactor });
-  const cache = createTokenCache({
-    clock: settings.clock,
+/** The client-credentials side of a client: the OAuth calls and the token cache in front of them. */
+interface Credentials {
+  readonly oauth: OAuth;
+  readonly cache: TokenCache;
+}
+
+/** The token cache of a client with credentials, filled through the OAuth calls (`onTokenRefresh` told of each). */
+function credentialTokens(settings: ClientSettings, oauth: OAuth, onHookError: HookErrorReporter): TokenCache {
+  const { clock } = settings;
+  return createTokenCache({
+    clock,
     refreshMargin: settings.refreshMargin,
-    fetchToken: (request) => oauth.requestToken(request),
-    onFetched({ grant, scope, userId }, expiresIn) {
+    async fetchToken(request) {
+      // `expires_in` counts from when Instacart issued the token, somewhere between sending the request and
+      // reading the answer: count from the request, so a slow answer never stretches the token's life.
+      const issuedAt = clock.now();
+      const data = await oauth.requestToken(request);
+      const seconds = data.expires_in;
+      const expiresIn = typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
       const { onTokenRefresh } = settings.hooks;
+      const { grant, scope, userId } = request;
       if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
+      return { token: data.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
     },
   });
-  return { tokens: credentialsTokenSource(cache, oauth), cache };
 }
 
 /** Creates a typed client for the Connect APIs. Invalid options throw `ConnectConfigError` at once. */
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const settings = resolveOptions(options);
-  const { baseUrl } = settings;
+  const { baseUrl, credentials } = settings;
   const lookup = createOperationLookup();
-  let cache: TokenCache | undefined;
-  const redactor = createRedactor(settings.credentials?.clientSecret, () => cache?.tokens() ?? []);
+  let tokens: TokenSource;
+  let auth: Credentials | undefined;
+  const redactor = createRedactor(credentials?.clientSecret, () => auth?.cache.tokens() ?? []);
   const { redact } = redactor;
   const onHookError = warnHookError(redact);
-  /** The context of an OAuth call (safe to repeat: it creates nothing). */
-  const oauthContext = (path: OAuthPath): CallContext => {
-    const { target, facts } = lookup("POST", path);
-    const { timeout, retry } = settings;
-    return { target, operation: facts, userId: undefined, timeout, maxRetries: retry.maxRetries, idempotent: true, json: true };
-  };
-  const made = createTokens(settings, redactor, (request, path) => transport(request, oauthContext(path)), onHookError);
-  const { tokens } = made;
-  cache = made.cache;
-  const transport = createTransport({
-    baseUrl,
-    fetch: fetchOf(settings.fetch),
-    authorize: createAuthorize({ tokens, scope: settings.scope, redact }),
-    retry: settings.retry,
-    clock: settings.clock,
-    hooks: settings.hooks,
-    onDeprecation: settings.onDeprecation,
-    onHookError,
-  });
+  if (credentials === undefined) {
+    // The options allow exactly one of the two.
+    tokens = accessTokenSource(settings.accessToken as AccessTokenOption, redactor);
+  } else {
+    /** An OAuth call goes through the transport like any call (timeouts, retries), with no token. */
+    const sendOAuth = (request: OutgoingRequest, path: OAuthPath) => {
+      const { target, facts } = lookup("POST", path);
+      const state = newCallState(target, facts, undefined, {
+        timeout: settings.timeout,
+        maxRetries: settings.retry.maxRetries,
+        safe: true,
+        json: true,
+      });
+      return transport(request, state);
+    };
+    const oauth = createOAuth(settings, credentials, redactor, sendOAuth);
+    auth = { oauth, cache: credentialTokens(settings, oauth, onHookError) };
+    tokens = auth.cache;
+  }
+  const transport: Transport = createTransport(settings, createAuthorize(tokens, settings.scope, redact), onHookError);
   const inner = createClient<paths, "application/json">({ baseUrl, headers: settings.headers, pathSerializer: createPathSerializer() });
   /** Middleware registered through `use` (mirrors openapi-fetch's list). */
   const middlewares: Middleware[] = [];
   const call = createCall({ settings, inner, lookup, transport, middlewares, redact, onHookError });
-  const mintUserToken = async (userId: string, scope: string): Promise<AccessToken> => {
-    checkUserId(userId, "createUserToken(userId, scope)");
-    if (typeof scope !== "string")
-      throw new ConnectConfigError('createUserToken(userId, scope) needs a scope, e.g. "connect:post_checkout".');
-    if (settings.credentials === undefined) throw new ConnectConfigError("createUserToken needs clientId and clientSecret.");
-    return tokens.mint({ grant: "fulfillment_user_assertion", scope, userId });
-  };
-  const shared: Shared = { settings, call, inner, middlewares, mintUserToken, revokeTokens: () => tokens.revokeAll() };
-  return bind(shared, undefined) as ConnectClient;
+  return bind({ settings, call, inner, middlewares, auth }, undefined) as ConnectClient;
 }
 
 /** What every client made from one `createConnectClient` shares. */
@@ -98,13 +96,21 @@ interface Shared {
   readonly call: Call;
   readonly inner: ReturnType<typeof createClient<paths, "application/json">>;
   readonly middlewares: Middleware[];
-  mintUserToken(userId: string, scope: string): Promise<AccessToken>;
-  revokeTokens: ConnectClient["revokeTokens"];
+  readonly auth: Credentials | undefined;
+}
+
+/** `createUserToken(userId, scope)`: a fresh user token to hand to a browser (not cached). */
+function mintUserToken({ auth }: Shared, userId: string, scope: string): Promise<AccessToken> {
+  const what = "createUserToken(userId, scope)";
+  checkUserId(userId, what);
+  if (typeof scope !== "string") throw new ConnectConfigError(`${what} needs a scope, e.g. "connect:post_checkout".`);
+  if (auth === undefined) throw new ConnectConfigError("createUserToken needs clientId and clientSecret.");
+  return auth.oauth.requestToken({ grant: "fulfillment_user_assertion", scope, userId });
 }
 
 /** The client object for one user (undefined: the back-end client). */
 function bind(shared: Shared, userId: string | undefined): ConnectClient | ConnectUserClient {
-  const { settings, call, inner, middlewares } = shared;
+  const { settings, call, inner, middlewares, auth } = shared;
   const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(name, path, init, userId);
   const client = {
     GET: method("GET"),
@@ -124,13 +130,14 @@ function bind(shared: Shared, userId: string | undefined): ConnectClient | Conne
       }
     },
     forUser: (id: string) => bind(shared, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
-    createUserToken: shared.mintUserToken,
-    revokeTokens: shared.revokeTokens,
+    createUserToken: async (id: string, scope: string) => mintUserToken(shared, id, scope),
+    // Expired tokens need no revoking.
+    revokeTokens: async () => (auth ? revokeAll(auth.oauth, auth.cache.drain()) : { revoked: 0, failed: [] }),
     server: settings.baseUrl,
     userId,
     [Symbol.for("nodejs.util.inspect.custom")]() {
-      const auth = settings.credentials ? `client credentials (client id ${settings.credentials.clientId})` : "accessToken";
-      return `ConnectClient { server: '${settings.baseUrl}', auth: ${auth}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
+      const who = settings.credentials ? `client credentials (client id ${settings.credentials.clientId})` : "accessToken";
+      return `ConnectClient { server: '${settings.baseUrl}', auth: ${who}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
     },
     toJSON: () => ({ server: settings.baseUrl, userId }),
   };

@@ -8,8 +8,9 @@ import { systemClock, type Clock } from "../clock.js";
 import { emitDeprecationWarning, type DeprecationHandler } from "../deprecation.js";
 import { ConnectConfigError, ConnectRequestError, type CallTarget } from "../errors.js";
 import { resolveServer, type ServerName } from "../servers.js";
+import { fetchOf } from "../transport/attempt.js";
 import type { TransportHooks } from "../transport/hooks.js";
-import type { RetryPolicy } from "../transport/retry.js";
+import type { TransportSettings } from "../transport/transport.js";
 import { VERSION } from "../version.js";
 
 /** Hooks for logging and metrics. They receive no secret: `Authorization` is redacted. */
@@ -58,9 +59,7 @@ export interface ConnectClientOptions {
 }
 
 /** The settings a client runs on. */
-export interface ClientSettings {
-  /** Origin (and path prefix) calls go to. */
-  readonly baseUrl: string;
+export interface ClientSettings extends TransportSettings {
   /** Client credentials, or undefined when the caller manages tokens (`accessToken`). */
   readonly credentials: { readonly clientId: string; readonly clientSecret: string } | undefined;
   readonly accessToken: AccessTokenOption | undefined;
@@ -68,12 +67,8 @@ export interface ClientSettings {
   /** Sent on every request: Accept, User-Agent (Node.js), X-Retailer-Id, Accept-Language. */
   readonly headers: Readonly<Record<string, string>>;
   readonly timeout: number;
-  readonly retry: RetryPolicy;
   readonly refreshMargin: number;
-  readonly onDeprecation: DeprecationHandler;
   readonly hooks: ConnectHooks;
-  readonly fetch: ((request: Request) => Promise<Response>) | undefined;
-  readonly clock: Clock;
 }
 
 const OPTION_KEYS = new Set<string>([
@@ -102,6 +97,12 @@ export const MAX_RETRIES = 10;
 /** `target`: the call a per-call option belongs to (its error is then a ConnectRequestError). */
 function invalid(message: string, target?: CallTarget): Error {
   return target ? new ConnectRequestError(message, { target }) : new ConnectConfigError(message);
+}
+
+/** The message for the first key of `value` that `known` lacks (`what`: "option", "hook", …), or undefined. */
+export function unknownKey(value: object, known: ReadonlySet<string>, what: string): string | undefined {
+  for (const key in value) if (!known.has(key)) return `unknown ${what} \`${key}\` (known: ${[...known].join(", ")}).`;
+  return undefined;
 }
 
 export function checkNumber(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
@@ -155,10 +156,9 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
 function checkHooks(value: unknown): ConnectHooks {
   const hooks = value ?? {};
   if (typeof hooks !== "object" || hooks === null) throw new ConnectConfigError("`hooks` must be an object.");
-  for (const [key, hook] of Object.entries(hooks)) {
-    if (!HOOK_KEYS.has(key)) throw new ConnectConfigError(`unknown hook \`${key}\` (known: ${[...HOOK_KEYS].join(", ")}).`);
-    checkFunction(`hooks.${key}`, hook);
-  }
+  const unknown = unknownKey(hooks, HOOK_KEYS, "hook");
+  if (unknown) throw new ConnectConfigError(unknown);
+  for (const [key, hook] of Object.entries(hooks)) checkFunction(`hooks.${key}`, hook);
   return hooks as ConnectHooks;
 }
 
@@ -184,9 +184,8 @@ function defaultHeaders(retailerId: string | undefined, locale: string | undefin
 /** Checks every option and fills in the defaults. Throws ConnectConfigError. */
 export function resolveOptions(options: ConnectClientOptions): ClientSettings {
   if (typeof options !== "object" || options === null) throw new ConnectConfigError("createConnectClient needs an options object.");
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConnectConfigError(`unknown option \`${key}\` (known: ${[...OPTION_KEYS].join(", ")}).`);
-  }
+  const unknown = unknownKey(options, OPTION_KEYS, "option");
+  if (unknown) throw new ConnectConfigError(unknown);
   const baseUrl = resolveServer(options.server);
   const credentials = checkCredentials(options);
   if (options.scope !== undefined && typeof options.scope !== "string") throw new ConnectConfigError("`scope` must be a string.");
@@ -205,7 +204,7 @@ export function resolveOptions(options: ConnectClientOptions): ClientSettings {
     refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000) ?? 60_000,
     onDeprecation: checkFunction<DeprecationHandler>("onDeprecation", options.onDeprecation) ?? emitDeprecationWarning,
     hooks: checkHooks(options.hooks),
-    fetch: checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch),
+    fetch: fetchOf(checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch)),
     clock: checkClock(options.clock),
   };
 }

@@ -3,7 +3,7 @@ import type { FetchResponse, MaybeOptionalInit, Middleware } from "openapi-fetch
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import type { UserOnlyPath } from "../../generated/operations.js";
 import type { paths } from "../../generated/schema.js";
-import type { RevokeResult } from "../auth/token-source.js";
+import type { RevokeResult } from "../auth/oauth.js";
 import type { AccessToken } from "../auth/types.js";
 import type { CALL_OPTION_KEYS } from "./call-options.js";
 

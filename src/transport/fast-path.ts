@@ -32,22 +32,22 @@ export type OutgoingRequest = Request | CallRequest;
  * class): the URL, method, headers, serialized body and signal, as given.
  */
 export class CallRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: NonNullable<RequestInit["body"]> | null;
-  readonly signal: AbortSignal | null;
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: NonNullable<RequestInit["body"]> | null;
+  declare readonly signal: AbortSignal | null;
 
   constructor(url: string, init: RequestInit = {}) {
-    this.url = url;
-    this.method = init.method ?? "GET";
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body ?? null;
-    this.signal = init.signal ?? null;
+    const method = init.method ?? "GET";
+    const body = init.body ?? null;
     // The check `new Request` makes, so that such a call fails the same way with or without middleware.
-    if (this.body !== null && (this.method === "GET" || this.method === "HEAD")) {
-      throw new TypeError("Request with GET/HEAD method cannot have body.");
-    }
+    if (body !== null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
+    this.url = url;
+    this.method = method;
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = body;
+    this.signal = init.signal ?? null;
   }
 }
 
@@ -60,25 +60,24 @@ export function requestClass(withMiddleware: boolean): typeof Request {
 export interface RequestParts {
   readonly url: string;
   readonly method: string;
-  /** The attempt's headers (the caller's own copy: the transport sets `Authorization` on it). */
+  /** The attempt's headers (the call's own copy: the auth hook sets `Authorization` on it). */
   readonly headers: Headers;
   /** The body in memory (a stream is read once, so that every attempt sends the same bytes). */
   readonly body: NonNullable<RequestInit["body"]> | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
-/** The parts of a request, its body held in memory (a promise only when a body must be read first). */
-export function requestParts(request: OutgoingRequest): RequestParts | Promise<RequestParts> {
-  const { url, method } = request;
+/** The parts of a request sent to `url`, its body held in memory (a promise only when a body must be read first). */
+export function requestParts(request: OutgoingRequest, url: string): RequestParts | Promise<RequestParts> {
+  const { method, body } = request;
   const signal = request.signal ?? undefined;
-  if (request instanceof CallRequest && !(request.body instanceof ReadableStream)) {
-    // openapi-fetch made these headers for this call alone: no need to copy them.
-    return { url, method, headers: request.headers, body: request.body ?? undefined, signal };
-  }
+  // openapi-fetch made a CallRequest's headers for this call alone: no need to copy them.
   const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
-  if (request.body === null) return { url, method, headers, body: undefined, signal };
-  const read = request instanceof CallRequest ? new Response(request.body).arrayBuffer() : request.arrayBuffer();
-  return read.then((body) => ({ url, method, headers, body, signal }));
+  if (body === null || (request instanceof CallRequest && !(body instanceof ReadableStream))) {
+    return { url, method, headers, body: body ?? undefined, signal };
+  }
+  const read = request instanceof CallRequest ? new Response(body).arrayBuffer() : request.arrayBuffer();
+  return read.then((bytes) => ({ url, method, headers, body: bytes, signal }));
 }
 
 /** Path templates split once (`/users/{user_id}` → `["/users/", "user_id", ""]`); at most this many kept. */
