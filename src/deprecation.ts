@@ -49,15 +49,14 @@ function once(handler: DeprecationHandler, key: string): boolean {
 /** Reports a deprecated operation of the spec, the first time it is used. */
 export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {
   if (!once(handler, `op ${target.method} ${target.path}`)) return;
+  const instead = replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)";
   handler({
     source: "spec",
-    operationId: target.operationId,
-    method: target.method,
-    path: target.path,
+    ...target,
     replacedBy,
     deprecation: undefined,
     sunset: undefined,
-    message: `Instacart Connect: ${describeTarget(target)} is deprecated${replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)"}. Deprecated operations stay supported for at least six months after the announcement.`,
+    message: `Instacart Connect: ${describeTarget(target)} is deprecated${instead}. Deprecated operations stay supported for at least six months after the announcement.`,
   });
 }
 
@@ -71,18 +70,14 @@ export function warnDeprecationHeaders(
   const deprecation = headers.get("deprecation") ?? undefined;
   const sunset = headers.get("sunset") ?? undefined;
   if (deprecation === undefined && sunset === undefined) return;
-  if (!once(handler, `header ${target.method} ${target.path} ${deprecation ?? ""} ${sunset ?? ""}`)) return;
-  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(
-    Boolean,
-  );
+  if (!once(handler, `header ${target.method} ${target.path} ${deprecation} ${sunset}`)) return;
+  const said = [deprecation && `Deprecation: ${deprecation}`, sunset && `Sunset: ${sunset}`].filter(Boolean).join(", ");
   handler({
     source: "header",
-    operationId: target.operationId,
-    method: target.method,
-    path: target.path,
+    ...target,
     replacedBy,
     deprecation,
     sunset,
-    message: `Instacart Connect: the response of ${describeTarget(target)} says it is deprecated (${parts.join(", ")})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
+    message: `Instacart Connect: the response of ${describeTarget(target)} says it is deprecated (${said})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
   });
 }

@@ -21,39 +21,28 @@ export function isLoopbackHost(hostname: string): boolean {
  * unknown name or a malformed URL throws.
  */
 export function resolveServer(server: unknown): string {
+  if (typeof server === "string" && Object.hasOwn(servers, server)) return servers[server as ServerName];
+  const names = describeNames();
+  const refuse = (problem: string): never => {
+    throw new ConnectConfigError(`\`server\` ${problem}`);
+  };
   if (server === undefined || server === null || server === "") {
-    throw new ConnectConfigError(
-      `\`server\` is required: ${describeNames()}, or an https:// URL (the client never falls back to production).`,
-    );
+    refuse(`is required: ${names}, or an https:// URL (the client never falls back to production).`);
   }
-  if (typeof server === "string" && Object.hasOwn(servers, server)) {
-    return servers[server as ServerName];
-  }
-  if (typeof server !== "string" && !(server instanceof URL)) {
-    throw new ConnectConfigError(`\`server\` must be ${describeNames()} or a URL, not ${typeof server}.`);
-  }
+  if (typeof server !== "string" && !(server instanceof URL)) refuse(`must be ${names} or a URL, not ${typeof server}.`);
   let url: URL;
   try {
     url = new URL(String(server));
   } catch {
-    throw new ConnectConfigError(`\`server\` ${JSON.stringify(String(server))} is neither ${describeNames()} nor a valid absolute URL.`);
+    return refuse(`${JSON.stringify(String(server))} is neither ${names} nor a valid absolute URL.`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConnectConfigError(`\`server\` must use https:, not ${url.protocol} (${url.origin}).`);
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    refuse(`must use https: (plain HTTP only for loopback hosts: localhost, 127.0.0.0/8, ::1), not ${url.protocol}//${url.host}.`);
   }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new ConnectConfigError(
-      `\`server\` ${url.origin} uses plain HTTP: Instacart Connect requires HTTPS; http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, ::1).`,
-    );
+  if (url.username || url.password || url.search || url.hash) {
+    refuse("must not contain credentials (pass clientId and clientSecret), a query or a fragment.");
   }
-  if (url.username || url.password) {
-    throw new ConnectConfigError("`server` must not contain credentials (user:password@); pass clientId and clientSecret instead.");
-  }
-  if (url.search || url.hash) {
-    throw new ConnectConfigError(`\`server\` must not contain a query or a fragment: ${url.origin}${url.pathname}`);
-  }
-  const path = url.pathname.replace(/\/+$/, "");
-  return url.origin + path;
+  return url.origin + url.pathname.replace(/\/+$/, "");
 }
 
 function describeNames(): string {

@@ -80,11 +80,12 @@ export function createOAuth(
   return {
     async requestToken({ grant, scope, userId }) {
       const what = `${grant === "client_credentials" ? "client-credentials" : "user"} token request${scope ? ` (scope ${scope})` : ""}`;
+      // JSON leaves out the members that are undefined.
       const body = {
         ...secrets,
         grant_type: grant,
-        ...(scope ? { scope } : {}),
-        ...(userId === undefined ? {} : { assertion: userAssertion(userId) }),
+        scope: scope || undefined,
+        assertion: userId === undefined ? undefined : userAssertion(userId),
       };
       const { data, error, response } = await client.POST("/v2/oauth/token", { fetch: sendToken, body }).catch((thrown: unknown) => {
         throw unanswered(what, thrown, redact);

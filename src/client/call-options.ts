@@ -5,7 +5,7 @@
 import { ConnectRequestError, describeTarget, type CallTarget } from "../errors.js";
 import type { SendOptions } from "../transport/call-state.js";
 import { isSafeToRepeat } from "../transport/retry.js";
-import { checkInteger, MAX_RETRIES, MAX_TIMEOUT, unknownKey } from "./options.js";
+import { checkNumber, MAX_RETRIES, MAX_TIMEOUT, unknownKey } from "./options.js";
 
 /**
  * What a call may pass besides `timeout`, `maxRetries` and `idempotent`: openapi-fetch's request
@@ -41,17 +41,17 @@ export function splitCallOptions(
   target: CallTarget,
   init: Record<string, unknown> | undefined,
   defaults: { timeout: number; retry: { maxRetries: number } },
-): { send: SendOptions; request: Record<string, unknown> } {
+): { options: SendOptions; request: Record<string, unknown> } {
   const { timeout, maxRetries, idempotent, ...request } = init ?? {};
   const unknown = unknownKey(request, CALL_KEYS, "call option");
   if (unknown) throw new ConnectRequestError(`${describeTarget(target)}: ${unknown}`, { target });
-  const send = {
-    timeout: checkInteger("timeout", timeout, 1, MAX_TIMEOUT, target) ?? defaults.timeout,
-    maxRetries: checkInteger("maxRetries", maxRetries, 0, MAX_RETRIES, target) ?? defaults.retry.maxRetries,
+  const options = {
+    timeout: checkNumber("timeout", timeout, 1, MAX_TIMEOUT, true, target) ?? defaults.timeout,
+    maxRetries: checkNumber("maxRetries", maxRetries, 0, MAX_RETRIES, true, target) ?? defaults.retry.maxRetries,
     safe: isSafeToRepeat(target.method, idempotent === true),
     json: (request.parseAs ?? "json") === "json",
   };
-  return { send, request };
+  return { options, request };
 }
 
 /** What is wrong with a path parameter's value, or undefined. */

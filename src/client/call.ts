@@ -10,32 +10,22 @@ import { warnDeprecatedOperation } from "../deprecation.js";
 import { ConnectRequestError, ConnectResponseError, describeTarget } from "../errors.js";
 import { newCallState, type CallState } from "../transport/call-state.js";
 import { requestClass, type OutgoingRequest } from "../transport/fast-path.js";
-import type { HookErrorReporter } from "../transport/hooks.js";
-import type { Transport } from "../transport/transport.js";
+import { send, type TransportDeps } from "../transport/transport.js";
 import { checkPathParams, splitCallOptions } from "./call-options.js";
 import type { OperationPlan } from "./operations.js";
 import type { ClientSettings } from "./options.js";
 import { tagResult, type CallResult } from "./result.js";
 
-export interface CallDeps {
-  readonly settings: ClientSettings;
+/** What a call works with: the client's settings and parts. */
+export interface CallDeps extends ClientSettings, TransportDeps {
+  readonly hooks: ClientSettings["hooks"];
   /** The openapi-fetch client every call goes through. */
   readonly inner: Client<paths, "application/json">;
   readonly lookup: (method: string, path: string) => OperationPlan;
-  readonly transport: Transport;
   /** Middleware registered through `use` (a call with none can use the fast path). */
   readonly middlewares: readonly Middleware[];
   readonly redact: (text: string) => string;
-  readonly onHookError: HookErrorReporter;
 }
-
-/** Makes one call of `method path` for the client of `userId`. */
-export type Call = (
-  method: string,
-  path: string,
-  init: Record<string, unknown> | undefined,
-  userId: string | undefined,
-) => Promise<CallResult>;
 
 /** openapi-fetch's `request(method, path, init)`, untyped: the typed surface is `ConnectMethod`. */
 type RequestFn = (method: string, path: string, init: Record<string, unknown>) => Promise<CallResult>;
@@ -43,7 +33,7 @@ type RequestFn = (method: string, path: string, init: Record<string, unknown>) =
 /** Applies what the spec says of the operation: where it may run, who may call it, whether it is deprecated. */
 function applyOperationRules(deps: CallDeps, { target, facts }: OperationPlan, userId: string | undefined): void {
   const refuse = (problem: string) => new ConnectRequestError(`${describeTarget(target)} ${problem}.`, { target });
-  if (facts?.developmentOnly && deps.settings.baseUrl === servers.production) {
+  if (facts?.developmentOnly && deps.baseUrl === servers.production) {
     throw refuse("exists only on development servers (Sandbox); this client talks to production");
   }
   if (facts?.grant === "fulfillment_user_assertion" && userId === undefined) {
@@ -51,7 +41,7 @@ function applyOperationRules(deps: CallDeps, { target, facts }: OperationPlan, u
   }
   if (facts?.deprecated) {
     try {
-      warnDeprecatedOperation(deps.settings.onDeprecation, target, facts.replacedBy);
+      warnDeprecatedOperation(deps.onDeprecation, target, facts.replacedBy);
     } catch (error) {
       deps.onHookError("onDeprecation", error);
     }
@@ -71,18 +61,24 @@ function shape(result: CallResult, call: CallState): CallResult {
   return result;
 }
 
-/** Runs one call through openapi-fetch, with the transport as its `fetch`. */
-async function call(deps: CallDeps, method: string, path: string, init: Record<string, unknown> | undefined, userId: string | undefined) {
+/** Makes one call of `method path` (for the client of `userId`) through openapi-fetch, with the transport as its `fetch`. */
+export async function call(
+  deps: CallDeps,
+  method: string,
+  path: string,
+  init: Record<string, unknown> | undefined,
+  userId: string | undefined,
+): Promise<CallResult> {
   const plan = deps.lookup(method, path);
   const { target } = plan;
-  const { send, request } = splitCallOptions(target, init, deps.settings);
+  const { options, request } = splitCallOptions(target, init, deps);
   checkPathParams(target, plan.pathParams, request.params);
   applyOperationRules(deps, plan, userId);
-  const state = newCallState(target, plan.facts, userId, send);
+  const state = newCallState(target, plan.facts, userId, options);
   // Real Requests when middleware will see them; otherwise the fast path (see transport/fast-path.ts).
   const { middleware } = request;
   request.Request = requestClass(deps.middlewares.length > 0 || (Array.isArray(middleware) && middleware.length > 0));
-  request.fetch = (outgoing: OutgoingRequest) => deps.transport(outgoing, state);
+  request.fetch = (outgoing: OutgoingRequest) => send(deps, outgoing, state);
   let result: CallResult;
   try {
     result = await (deps.inner.request as unknown as RequestFn)(method, path, request);
@@ -95,8 +91,4 @@ async function call(deps: CallDeps, method: string, path: string, init: Record<s
   const shaped = shape(result, state);
   tagResult(shaped, target, deps.redact);
   return shaped;
-}
-
-export function createCall(deps: CallDeps): Call {
-  return (method, path, init, userId) => call(deps, method, path, init, userId);
 }

@@ -6,25 +6,19 @@ import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { createAuthorize } from "../auth/authorize.js";
 import { createOAuth, revokeAll, type OAuth, type OAuthPath } from "../auth/oauth.js";
-import { createRedactor } from "../auth/secrets.js";
+import { createRedactor, type Redactor } from "../auth/secrets.js";
 import { createTokenCache, type TokenCache } from "../auth/token-cache.js";
-import { accessTokenSource, type TokenSource } from "../auth/token-source.js";
+import { accessTokenSource } from "../auth/token-source.js";
 import type { AccessToken, AccessTokenOption } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
 import { newCallState } from "../transport/call-state.js";
 import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
-import { createTransport, type Transport } from "../transport/transport.js";
-import { createCall, type Call } from "./call.js";
+import { send } from "../transport/transport.js";
+import { call, type CallDeps } from "./call.js";
 import { createOperationLookup } from "./operations.js";
 import { resolveOptions, type ClientSettings, type ConnectClientOptions } from "./options.js";
 import type { ConnectClient, ConnectUserClient } from "./types.js";
-
-/** A non-empty Connect user ID, or a ConnectConfigError naming `what` needs it. */
-function checkUserId(userId: unknown, what: string): string {
-  if (typeof userId !== "string" || userId.trim() === "") throw new ConnectConfigError(`${what} needs a non-empty Connect user ID.`);
-  return userId;
-}
 
 /** The client-credentials side of a client: the OAuth calls and the token cache in front of them. */
 interface Credentials {
@@ -32,10 +26,29 @@ interface Credentials {
   readonly cache: TokenCache;
 }
 
-/** The token cache of a client with credentials, filled through the OAuth calls (`onTokenRefresh` told of each). */
-function credentialTokens(settings: ClientSettings, oauth: OAuth, onHookError: HookErrorReporter): TokenCache {
+/** One client's settings and parts, shared by the clients `forUser` makes. */
+interface ClientCore extends CallDeps {
+  readonly middlewares: Middleware[];
+  readonly auth: Credentials | undefined;
+}
+
+/** A non-empty Connect user ID, or a ConnectConfigError naming `what` needs it. */
+function checkUserId(userId: unknown, what: string): string {
+  if (typeof userId !== "string" || userId.trim() === "") throw new ConnectConfigError(`${what} needs a non-empty Connect user ID.`);
+  return userId;
+}
+
+/** The OAuth calls and the token cache of a client with credentials (`onTokenRefresh` told of each token fetched). */
+function credentialTokens(
+  settings: ClientSettings,
+  credentials: { clientId: string; clientSecret: string },
+  redactor: Redactor,
+  sendOAuth: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
+  onHookError: HookErrorReporter,
+): Credentials {
   const { clock } = settings;
-  return createTokenCache({
+  const oauth = createOAuth(settings, credentials, redactor, sendOAuth);
+  const cache = createTokenCache({
     clock,
     refreshMargin: settings.refreshMargin,
     async fetchToken(request) {
@@ -51,56 +64,47 @@ function credentialTokens(settings: ClientSettings, oauth: OAuth, onHookError: H
       return { token: data.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
     },
   });
+  return { oauth, cache };
 }
 
 /** Creates a typed client for the Connect APIs. Invalid options throw `ConnectConfigError` at once. */
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const settings = resolveOptions(options);
-  const { baseUrl, credentials } = settings;
+  const { credentials } = settings;
   const lookup = createOperationLookup();
-  let tokens: TokenSource;
   let auth: Credentials | undefined;
   const redactor = createRedactor(credentials?.clientSecret, () => auth?.cache.tokens() ?? []);
   const { redact } = redactor;
   const onHookError = warnHookError(redact);
-  if (credentials === undefined) {
-    // The options allow exactly one of the two.
-    tokens = accessTokenSource(settings.accessToken as AccessTokenOption, redactor);
-  } else {
-    /** An OAuth call goes through the transport like any call (timeouts, retries), with no token. */
-    const sendOAuth = (request: OutgoingRequest, path: OAuthPath) => {
-      const { target, facts } = lookup("POST", path);
-      const state = newCallState(target, facts, undefined, {
-        timeout: settings.timeout,
-        maxRetries: settings.retry.maxRetries,
-        safe: true,
-        json: true,
-      });
-      return transport(request, state);
-    };
-    const oauth = createOAuth(settings, credentials, redactor, sendOAuth);
-    auth = { oauth, cache: credentialTokens(settings, oauth, onHookError) };
-    tokens = auth.cache;
-  }
-  const transport: Transport = createTransport(settings, createAuthorize(tokens, settings.scope, redact), onHookError);
-  const inner = createClient<paths, "application/json">({ baseUrl, headers: settings.headers, pathSerializer: createPathSerializer() });
-  /** Middleware registered through `use` (mirrors openapi-fetch's list). */
-  const middlewares: Middleware[] = [];
-  const call = createCall({ settings, inner, lookup, transport, middlewares, redact, onHookError });
-  return bind({ settings, call, inner, middlewares, auth }, undefined) as ConnectClient;
-}
-
-/** What every client made from one `createConnectClient` shares. */
-interface Shared {
-  readonly settings: ClientSettings;
-  readonly call: Call;
-  readonly inner: ReturnType<typeof createClient<paths, "application/json">>;
-  readonly middlewares: Middleware[];
-  readonly auth: Credentials | undefined;
+  /** An OAuth call goes through the transport like any call (timeouts, retries), with no token. */
+  const sendOAuth = (request: OutgoingRequest, path: OAuthPath): Promise<Response> => {
+    const { target, facts } = lookup("POST", path);
+    const options = { timeout: settings.timeout, maxRetries: settings.retry.maxRetries, safe: true, json: true };
+    return send(core, request, newCallState(target, facts, undefined, options));
+  };
+  if (credentials) auth = credentialTokens(settings, credentials, redactor, sendOAuth, onHookError);
+  // The options allow exactly one of the two.
+  const tokens = auth ? auth.cache : accessTokenSource(settings.accessToken as AccessTokenOption, redactor);
+  const core: ClientCore = {
+    ...settings,
+    lookup,
+    redact,
+    onHookError,
+    authorize: createAuthorize(tokens, settings.scope, redact),
+    inner: createClient<paths, "application/json">({
+      baseUrl: settings.baseUrl,
+      headers: settings.headers,
+      pathSerializer: createPathSerializer(),
+    }),
+    /** Middleware registered through `use` (mirrors openapi-fetch's list). */
+    middlewares: [],
+    auth,
+  };
+  return bind(core, undefined) as ConnectClient;
 }
 
 /** `createUserToken(userId, scope)`: a fresh user token to hand to a browser (not cached). */
-function mintUserToken({ auth }: Shared, userId: string, scope: string): Promise<AccessToken> {
+function mintUserToken({ auth }: ClientCore, userId: string, scope: string): Promise<AccessToken> {
   const what = "createUserToken(userId, scope)";
   checkUserId(userId, what);
   if (typeof scope !== "string") throw new ConnectConfigError(`${what} needs a scope, e.g. "connect:post_checkout".`);
@@ -109,9 +113,9 @@ function mintUserToken({ auth }: Shared, userId: string, scope: string): Promise
 }
 
 /** The client object for one user (undefined: the back-end client). */
-function bind(shared: Shared, userId: string | undefined): ConnectClient | ConnectUserClient {
-  const { settings, call, inner, middlewares, auth } = shared;
-  const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(name, path, init, userId);
+function bind(core: ClientCore, userId: string | undefined): ConnectClient | ConnectUserClient {
+  const { inner, middlewares, auth, baseUrl } = core;
+  const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(core, name, path, init, userId);
   const client = {
     GET: method("GET"),
     PUT: method("PUT"),
@@ -129,17 +133,17 @@ function bind(shared: Shared, userId: string | undefined): ConnectClient | Conne
         if (i !== -1) middlewares.splice(i, 1);
       }
     },
-    forUser: (id: string) => bind(shared, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
-    createUserToken: async (id: string, scope: string) => mintUserToken(shared, id, scope),
+    forUser: (id: string) => bind(core, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
+    createUserToken: async (id: string, scope: string) => mintUserToken(core, id, scope),
     // Expired tokens need no revoking.
     revokeTokens: async () => (auth ? revokeAll(auth.oauth, auth.cache.drain()) : { revoked: 0, failed: [] }),
-    server: settings.baseUrl,
+    server: baseUrl,
     userId,
     [Symbol.for("nodejs.util.inspect.custom")]() {
-      const who = settings.credentials ? `client credentials (client id ${settings.credentials.clientId})` : "accessToken";
-      return `ConnectClient { server: '${settings.baseUrl}', auth: ${who}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
+      const who = core.credentials ? `client credentials (client id ${core.credentials.clientId})` : "accessToken";
+      return `ConnectClient { server: '${baseUrl}', auth: ${who}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
     },
-    toJSON: () => ({ server: settings.baseUrl, userId }),
+    toJSON: () => ({ server: baseUrl, userId }),
   };
   return client as unknown as ConnectClient | ConnectUserClient;
 }

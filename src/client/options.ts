@@ -105,18 +105,22 @@ export function unknownKey(value: object, known: ReadonlySet<string>, what: stri
   return undefined;
 }
 
-export function checkNumber(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
+/** A number in [min, max] (`whole`: an integer), or undefined when not given. */
+export function checkNumber(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  whole: boolean,
+  target?: CallTarget,
+): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(`\`${name}\` must be a number from ${min} to ${max}, got ${typeof value === "number" ? value : typeof value}.`, target);
+  // NaN and infinities fail the range check.
+  if (typeof value !== "number" || !(value >= min && value <= max) || (whole && !Number.isInteger(value))) {
+    const got = typeof value === "number" ? value : typeof value;
+    throw invalid(`\`${name}\` must be a ${whole ? "whole " : ""}number from ${min} to ${max}, got ${got}.`, target);
   }
   return value;
-}
-
-export function checkInteger(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
-  const n = checkNumber(name, value, min, max, target);
-  if (n !== undefined && !Number.isInteger(n)) throw invalid(`\`${name}\` must be a whole number, got ${n}.`, target);
-  return n;
 }
 
 function checkString(name: string, value: unknown): string | undefined {
@@ -138,19 +142,16 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
   if (accessToken !== undefined && typeof accessToken !== "function" && (typeof accessToken !== "string" || accessToken.trim() === "")) {
     throw new ConnectConfigError("`accessToken` must be a non-empty string or a function returning one.");
   }
-  if ((clientId === undefined) !== (clientSecret === undefined)) {
-    throw new ConnectConfigError("`clientId` and `clientSecret` go together: pass both, or pass `accessToken`.");
-  }
-  if (clientId === undefined && accessToken === undefined) {
-    throw new ConnectConfigError("credentials are required: pass `clientId` and `clientSecret`, or `accessToken`.");
-  }
-  if (clientId !== undefined && accessToken !== undefined) {
-    throw new ConnectConfigError("pass either `clientId`/`clientSecret` or `accessToken`, not both.");
+  const credentials = clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined;
+  if ((clientId === undefined) !== (clientSecret === undefined) || (credentials === undefined) === (accessToken === undefined)) {
+    throw new ConnectConfigError(
+      "credentials are required: pass `clientId` and `clientSecret` together, or `accessToken` (one of the two, not both).",
+    );
   }
   if (typeof accessToken === "string" && !isSendableToken(accessToken)) {
     throw new ConnectConfigError("`accessToken` holds characters an Authorization header cannot carry.");
   }
-  return { credentials: clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined, accessToken };
+  return { credentials, accessToken };
 }
 
 function checkHooks(value: unknown): ConnectHooks {
@@ -194,14 +195,14 @@ export function resolveOptions(options: ConnectClientOptions): ClientSettings {
     ...credentials,
     scope: options.scope,
     headers: defaultHeaders(checkString("retailerId", options.retailerId), checkString("locale", options.locale)),
-    timeout: checkInteger("timeout", options.timeout, 1, MAX_TIMEOUT) ?? 60_000,
+    timeout: checkNumber("timeout", options.timeout, 1, MAX_TIMEOUT, true) ?? 60_000,
     retry: {
-      maxRetries: checkInteger("maxRetries", options.maxRetries, 0, MAX_RETRIES) ?? 2,
-      baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000) ?? 500,
-      maxDelay: checkNumber("maxRetryDelay", options.maxRetryDelay, 0, 300_000) ?? 8_000,
-      maxRetryAfter: checkNumber("maxRetryAfter", options.maxRetryAfter, 0, 3_600_000) ?? 60_000,
+      maxRetries: checkNumber("maxRetries", options.maxRetries, 0, MAX_RETRIES, true) ?? 2,
+      baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000, false) ?? 500,
+      maxDelay: checkNumber("maxRetryDelay", options.maxRetryDelay, 0, 300_000, false) ?? 8_000,
+      maxRetryAfter: checkNumber("maxRetryAfter", options.maxRetryAfter, 0, 3_600_000, false) ?? 60_000,
     },
-    refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000) ?? 60_000,
+    refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000, false) ?? 60_000,
     onDeprecation: checkFunction<DeprecationHandler>("onDeprecation", options.onDeprecation) ?? emitDeprecationWarning,
     hooks: checkHooks(options.hooks),
     fetch: fetchOf(checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch)),

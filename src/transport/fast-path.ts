@@ -26,36 +26,6 @@ import { PATH_PARAM } from "../client/operations.js";
 
 /** A request as openapi-fetch hands it to the transport: a real `Request`, or a `CallRequest`. */
 export type OutgoingRequest = Request | CallRequest;
-
-/**
- * What openapi-fetch builds for a call when no middleware is registered (given to it as its `Request`
- * class): the URL, method, headers, serialized body and signal, as given.
- */
-export class CallRequest {
-  declare readonly url: string;
-  declare readonly method: string;
-  declare readonly headers: Headers;
-  declare readonly body: NonNullable<RequestInit["body"]> | null;
-  declare readonly signal: AbortSignal | null;
-
-  constructor(url: string, init: RequestInit = {}) {
-    const method = init.method ?? "GET";
-    const body = init.body ?? null;
-    // The check `new Request` makes, so that such a call fails the same way with or without middleware.
-    if (body !== null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-    this.url = url;
-    this.method = method;
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = body;
-    this.signal = init.signal ?? null;
-  }
-}
-
-/** The `Request` class openapi-fetch should build: a real one when middleware will see it. */
-export function requestClass(withMiddleware: boolean): typeof Request {
-  return (withMiddleware ? Request : CallRequest) as typeof Request;
-}
-
 /** The parts of an outgoing request every attempt re-sends. */
 export interface RequestParts {
   readonly url: string;
@@ -67,15 +37,44 @@ export interface RequestParts {
   readonly signal: AbortSignal | undefined;
 }
 
-/** The parts of a request sent to `url`, its body held in memory (a promise only when a body must be read first). */
-export function requestParts(request: OutgoingRequest, url: string): RequestParts | Promise<RequestParts> {
-  const { method, body } = request;
-  const signal = request.signal ?? undefined;
-  // openapi-fetch made a CallRequest's headers for this call alone: no need to copy them.
-  const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
-  if (body === null || (request instanceof CallRequest && !(body instanceof ReadableStream))) {
-    return { url, method, headers, body: body ?? undefined, signal };
+/**
+ * What openapi-fetch builds for a call when no middleware is registered (given to it as its `Request`
+ * class): the URL, method, headers, serialized body and signal, as given. Unless its body is a
+ * stream, it is the parts the attempts send.
+ */
+export class CallRequest implements RequestParts {
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: NonNullable<RequestInit["body"]> | undefined;
+  declare readonly signal: AbortSignal | undefined;
+
+  constructor(url: string, init: RequestInit = {}) {
+    const { method = "GET", body } = init;
+    // The check `new Request` makes, so that such a call fails the same way with or without middleware.
+    if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
+    this.url = url;
+    this.method = method;
+    // openapi-fetch made these headers for this call alone: no need to copy them.
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = body ?? undefined;
+    this.signal = init.signal ?? undefined;
   }
+}
+
+/** The `Request` class openapi-fetch should build: a real one when middleware will see it. */
+export function requestClass(withMiddleware: boolean): typeof Request {
+  return (withMiddleware ? Request : CallRequest) as typeof Request;
+}
+
+/** The parts of a request, its body held in memory (a promise only when a body must be read first). */
+export function requestParts(request: Request | CallRequest): RequestParts | Promise<RequestParts> {
+  const { body } = request;
+  if (request instanceof CallRequest && !(body instanceof ReadableStream)) return request;
+  const { url, method } = request;
+  const headers = new Headers(request.headers);
+  const signal = request.signal ?? undefined;
+  if (!body) return { url, method, headers, body: undefined, signal };
   const read = request instanceof CallRequest ? new Response(body).arrayBuffer() : request.arrayBuffer();
   return read.then((bytes) => ({ url, method, headers, body: bytes, signal }));
 }
@@ -102,6 +101,7 @@ export function createPathSerializer(): (pathname: string, params: Record<string
   };
 }
 
+/** Statuses whose responses have no body (`body` is null). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const TEXT = Symbol("instacart-connect.text");
 type BodyMember = "body" | "bodyUsed" | "arrayBuffer" | "blob" | "formData" | "json" | "text" | "clone" | "url" | "headers";
@@ -125,11 +125,7 @@ export function bufferedResponse(buffer: ArrayBuffer, init: ResponseInit, url = 
 
 /** Reads a fetched response's body into memory (inside the attempt's timeout) and returns the buffered response. */
 export async function readResponse(raw: Response): Promise<Response> {
-  const init = { status: raw.status, statusText: raw.statusText, headers: raw.headers };
-  if (!NULL_BODY_STATUSES.has(raw.status)) return bufferedResponse(await raw.arrayBuffer(), init, raw.url);
-  const response = new Response(null, init);
-  if (raw.url) Object.defineProperty(response, "url", { value: raw.url });
-  return response;
+  return bufferedResponse(await raw.arrayBuffer(), raw, raw.url);
 }
 
 /** The body text of a buffered response, without consuming it (decoded once, shared with `text()` and `json()`). */
@@ -141,9 +137,9 @@ export function peekText(response: Response): string | undefined {
 function defineBufferedResponse(Base: ResponseBase): BufferedClass {
   class Buffered extends Base {
     #buffer: ArrayBuffer;
-    #text: string | undefined;
     #url: string;
     #headers: Headers;
+    #text: string | undefined;
     #used = false;
     #streamed: Response | undefined;
 
@@ -163,38 +159,38 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
       return this.#headers;
     }
 
-    [TEXT](): string {
-      this.#text ??= decoder.decode(this.#buffer);
-      return this.#text;
-    }
-
-    /** The same response backed by a stream, for the members that need one. */
-    #stream(): Response {
-      if (this.#streamed === undefined) {
-        this.#streamed = new Response(this.#buffer, { status: this.status, statusText: this.statusText, headers: this.headers });
-        // Already read through the buffer: the stream is consumed too.
-        if (this.#used) void this.#streamed.body?.cancel();
-      }
-      return this.#streamed;
-    }
-
-    #take(): void {
-      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
-      this.#used = true;
-    }
-
     get body(): ReadableStream<Uint8Array> | null {
       return this.#stream().body;
     }
 
     get bodyUsed(): boolean {
-      return this.#streamed ? this.#streamed.bodyUsed : this.#used;
+      return this.#streamed?.bodyUsed ?? this.#used;
+    }
+
+    [TEXT](): string {
+      this.#text ??= decoder.decode(this.#buffer);
+      return this.#text;
+    }
+
+    /** The same response backed by a stream (made once), for the members that need one; consumed too if the buffer was read. */
+    #stream(): Response {
+      if (this.#streamed === undefined) {
+        const body = NULL_BODY_STATUSES.has(this.status) ? null : this.#buffer;
+        this.#streamed = new Response(body, { status: this.status, statusText: this.statusText, headers: this.#headers });
+        if (this.#used) void this.#streamed.body?.cancel();
+      }
+      return this.#streamed;
+    }
+
+    /** The buffer, once: as with any Response, a body read twice fails. */
+    #take(): ArrayBuffer {
+      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+      this.#used = true;
+      return this.#buffer;
     }
 
     async arrayBuffer(): Promise<ArrayBuffer> {
-      if (this.#streamed) return this.#streamed.arrayBuffer();
-      this.#take();
-      return this.#buffer;
+      return this.#streamed ? this.#streamed.arrayBuffer() : this.#take();
     }
 
     async bytes(): Promise<Uint8Array> {
@@ -208,9 +204,7 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
     }
 
     async json(): Promise<unknown> {
-      if (this.#streamed) return this.#streamed.json();
-      this.#take();
-      return JSON.parse(this[TEXT]());
+      return JSON.parse(await this.text());
     }
 
     async blob(): Promise<Blob> {
@@ -223,8 +217,7 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
 
     clone(): Response {
       if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
-      if (this.#streamed) return this.#streamed.clone();
-      return new Buffered(this.#buffer.slice(0), { status: this.status, statusText: this.statusText, headers: this.headers }, this.#url);
+      return new Buffered(this.#buffer.slice(0), this, this.#url);
     }
   }
   return Buffered as unknown as BufferedClass;

@@ -23,11 +23,8 @@ export interface TransportSettings extends AttemptSettings {
   readonly onDeprecation: DeprecationHandler;
 }
 
-/** Sends one call's request (openapi-fetch's `fetch`, bound to the call). */
-export type Transport = (request: OutgoingRequest, call: CallState) => Promise<Response>;
-
-interface TransportDeps {
-  readonly settings: TransportSettings;
+/** What the transport works with: the client's settings, its auth hook and where hook errors go. */
+export interface TransportDeps extends TransportSettings {
   readonly authorize: Authorize;
   readonly onHookError: HookErrorReporter;
 }
@@ -55,15 +52,15 @@ function checkIntegers(response: Response, call: CallState): void {
 }
 
 /** One attempt (hooks told, deprecation headers reported); the auth hook calls it once, or twice after a 401. */
-async function sendAttempt({ settings, onHookError }: TransportDeps, call: CallState, parts: RequestParts): Promise<Response> {
-  const { hooks } = settings;
+async function sendAttempt(deps: TransportDeps, call: CallState, parts: RequestParts): Promise<Response> {
+  const { hooks, onHookError } = deps;
   const { target } = call;
   const attempt = ++call.attempt;
   // Hook info is built only when there is a hook.
   const info = (hooks.onRequest || hooks.onResponse) && { ...target, url: parts.url, attempt, headers: redactHeaders(parts.headers) };
   if (hooks.onRequest && info) callHook("onRequest", hooks.onRequest, info, onHookError);
   const started = performance.now();
-  const response = await timedAttempt(settings, parts, call);
+  const response = await timedAttempt(deps, parts, call);
   call.status = response.status;
   if (hooks.onResponse && info) {
     const responseInfo = {
@@ -75,7 +72,7 @@ async function sendAttempt({ settings, onHookError }: TransportDeps, call: CallS
     callHook("onResponse", hooks.onResponse, responseInfo, onHookError);
   }
   try {
-    warnDeprecationHeaders(settings.onDeprecation, target, response.headers, call.operation?.replacedBy);
+    warnDeprecationHeaders(deps.onDeprecation, target, response.headers, call.operation?.replacedBy);
   } catch (error) {
     onHookError("onDeprecation", error);
   }
@@ -84,7 +81,7 @@ async function sendAttempt({ settings, onHookError }: TransportDeps, call: CallS
 
 /** Tells `onRetry` why, then waits `delay` ms (the caller's signal ends the wait). */
 async function waitToRetry(deps: TransportDeps, call: CallState, parts: RequestParts, delay: number, outcome: Response | AttemptFailure) {
-  const { onRetry } = deps.settings.hooks;
+  const { onRetry } = deps.hooks;
   if (onRetry) {
     const failed = outcome instanceof AttemptFailure;
     const info = {
@@ -98,12 +95,15 @@ async function waitToRetry(deps: TransportDeps, call: CallState, parts: RequestP
     callHook("onRetry", onRetry, info, deps.onHookError);
   }
   call.retries += 1;
-  await sleep(deps.settings.clock, delay, parts.signal, call.target);
+  await sleep(deps.clock, delay, parts.signal, call.target);
 }
 
-/** Sends one call: attempts through the auth hook until one is returned, or a failure is not retried. */
-async function send(deps: TransportDeps, request: OutgoingRequest, call: CallState): Promise<Response> {
-  const { baseUrl, retry, clock } = deps.settings;
+/**
+ * Sends one call's request (openapi-fetch's `fetch`, bound to the call): attempts through the auth
+ * hook until one is returned, or a failure is not retried.
+ */
+export async function send(deps: TransportDeps, request: OutgoingRequest, call: CallState): Promise<Response> {
+  const { baseUrl, retry, clock } = deps;
   // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
   if (!request.url.startsWith(`${baseUrl}/`)) {
     const origin = new URL(request.url).origin;
@@ -111,7 +111,7 @@ async function send(deps: TransportDeps, request: OutgoingRequest, call: CallSta
       target: call.target,
     });
   }
-  const pending = requestParts(request, request.url);
+  const pending = requestParts(request);
   const parts = pending instanceof Promise ? await pending : pending;
   const attempt = (): Promise<Response> => sendAttempt(deps, call, parts);
   for (;;) {
@@ -132,9 +132,4 @@ async function send(deps: TransportDeps, request: OutgoingRequest, call: CallSta
     }
     await waitToRetry(deps, call, parts, delay, outcome);
   }
-}
-
-export function createTransport(settings: TransportSettings, authorize: Authorize, onHookError: HookErrorReporter): Transport {
-  const deps: TransportDeps = { settings, authorize, onHookError };
-  return (request, call) => send(deps, request, call);
 }

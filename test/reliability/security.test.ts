@@ -164,7 +164,7 @@ describe("plain HTTP", () => {
     leaks.error(error);
     expect(error).toBeInstanceOf(ConnectConfigError);
     expect((error as Error).message).toMatch(
-      /^`server` http:\/\/\S+ uses plain HTTP: Instacart Connect requires HTTPS; http:\/\/ is allowed only for loopback hosts \(localhost, 127\.0\.0\.0\/8, ::1\)\.$/,
+      /^`server` must use https: \(plain HTTP only for loopback hosts: localhost, 127\.0\.0\.0\/8, ::1\), not http:\/\/\S+\.$/,
     );
     expect(fetch).not.toHaveBeenCalled();
     table.add({
@@ -276,14 +276,14 @@ describe("bad options fail at construction with clear messages", () => {
       { server: undefined },
       '`server` is required: "production" or "development", or an https:// URL (the client never falls back to production).',
     ],
-    ["negative timeout", { timeout: -1 }, "`timeout` must be a number from 1 to 2147483647, got -1."],
-    ["zero timeout", { timeout: 0 }, "`timeout` must be a number from 1 to 2147483647, got 0."],
-    ["infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "`timeout` must be a number from 1 to 2147483647, got Infinity."],
-    ["timeout as a string", { timeout: "5000" }, "`timeout` must be a number from 1 to 2147483647, got string."],
-    ["retries over the cap", { maxRetries: 11 }, "`maxRetries` must be a number from 0 to 10, got 11."],
-    ["retries far over the cap", { maxRetries: 1_000 }, "`maxRetries` must be a number from 0 to 10, got 1000."],
-    ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a number from 0 to 10, got -1."],
-    ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number, got 1.5."],
+    ["negative timeout", { timeout: -1 }, "`timeout` must be a whole number from 1 to 2147483647, got -1."],
+    ["zero timeout", { timeout: 0 }, "`timeout` must be a whole number from 1 to 2147483647, got 0."],
+    ["infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "`timeout` must be a whole number from 1 to 2147483647, got Infinity."],
+    ["timeout as a string", { timeout: "5000" }, "`timeout` must be a whole number from 1 to 2147483647, got string."],
+    ["retries over the cap", { maxRetries: 11 }, "`maxRetries` must be a whole number from 0 to 10, got 11."],
+    ["retries far over the cap", { maxRetries: 1_000 }, "`maxRetries` must be a whole number from 0 to 10, got 1000."],
+    ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a whole number from 0 to 10, got -1."],
+    ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number from 0 to 10, got 1.5."],
     ["negative retry delay", { retryDelay: -5 }, "`retryDelay` must be a number from 0 to 60000, got -5."],
     [
       "misspelt option",
@@ -309,8 +309,8 @@ describe("bad options fail at construction with clear messages", () => {
     const connect = client(api.url);
     const before = api.received.length;
     for (const [init, message] of [
-      [{ timeout: -1 }, "`timeout` must be a number from 1 to 2147483647, got -1."],
-      [{ maxRetries: 50 }, "`maxRetries` must be a number from 0 to 10, got 50."],
+      [{ timeout: -1 }, "`timeout` must be a whole number from 1 to 2147483647, got -1."],
+      [{ maxRetries: 50 }, "`maxRetries` must be a whole number from 0 to 10, got 50."],
     ] as const) {
       const settled = await within(1_000, () => getOrder(connect, { user_id: "u", order_id: "o" }, init));
       leaks.error(settled.error);

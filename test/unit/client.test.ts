@@ -103,10 +103,10 @@ describe("options", () => {
   it.each([
     [{ ...base, clientId: "" }, /clientId/],
     [{ ...base, server: "staging" }, /neither/],
-    [{ ...base, timeout: -1 }, /`timeout` must be a number from 1/],
+    [{ ...base, timeout: -1 }, /`timeout` must be a whole number from 1/],
     [{ ...base, timeout: 0 }, /`timeout`/],
     [{ ...base, timeout: 1.5 }, /whole number/],
-    [{ ...base, maxRetries: 11 }, /`maxRetries` must be a number from 0 to 10/],
+    [{ ...base, maxRetries: 11 }, /`maxRetries` must be a whole number from 0 to 10/],
     [{ ...base, maxRetries: -1 }, /`maxRetries`/],
     [{ ...base, retryDelay: Number.NaN }, /`retryDelay`/],
     [{ ...base, retailerId: " " }, /`retailerId`/],
