@@ -24,8 +24,6 @@ export interface TokenCacheOptions {
 export interface TokenCache extends TokenSource {
   /** Empties the cache and returns the tokens that had not expired; requests in flight will not fill it. */
   drain(): string[];
-  /** The cached tokens (for scrubbing them from text). */
-  tokens(): Iterable<string>;
 }
 
 interface CachedToken {
@@ -35,20 +33,8 @@ interface CachedToken {
   readonly expiresAt: number;
 }
 
-/** Cached tokens kept at most (expired ones are swept first); user tokens make one entry per user. */
+/** Cached tokens kept at most (user tokens make one entry per user); beyond it the oldest goes, most likely expired. */
 const MAX_CACHED_TOKENS = 10_000;
-
-/** Caches a token, sweeping expired entries (and then the oldest ones) to keep the cache bounded. */
-function store(cache: Map<string, CachedToken>, key: string, entry: CachedToken, now: number): void {
-  cache.delete(key);
-  cache.set(key, entry);
-  if (cache.size <= MAX_CACHED_TOKENS) return;
-  for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
-  for (const k of cache.keys()) {
-    if (cache.size <= MAX_CACHED_TOKENS) break;
-    cache.delete(k);
-  }
-}
 
 /** When to renew `issued`: `margin` before it expires, but never earlier than half-way (a long margin would cache nothing). */
 export function refreshAt({ issuedAt, expiresAt }: IssuedToken, margin: number): number {
@@ -73,7 +59,11 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
         .fetchToken(request)
         .then((issued) => {
           const entry = { token: issued.token, expiresAt: issued.expiresAt, refreshAt: refreshAt(issued, options.refreshMargin) };
-          if (startedIn === epoch) store(cache, key, entry, clock.now());
+          if (startedIn === epoch) {
+            cache.delete(key);
+            cache.set(key, entry);
+            if (cache.size > MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value as string);
+          }
           return issued.token;
         })
         .finally(() => inFlight.delete(key));
@@ -104,11 +94,9 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
     drain() {
       epoch += 1;
       const now = clock.now();
-      const live = new Set<string>();
-      for (const entry of cache.values()) if (entry.expiresAt > now) live.add(entry.token);
+      const live = [...cache.values()].filter((entry) => entry.expiresAt > now).map((entry) => entry.token);
       cache.clear();
-      return [...live];
+      return [...new Set(live)];
     },
-    tokens: () => [...cache.values()].map((entry) => entry.token),
   };
 }

@@ -26,7 +26,7 @@ async function ask(
 ): Promise<string> {
   let token: unknown;
   try {
-    token = await fn({ grant, scope, ...(userId === undefined ? {} : { userId }), operationId: target.operationId, refresh });
+    token = await fn({ grant, scope, userId, operationId: target.operationId, refresh });
   } catch (error) {
     if (error instanceof ConnectAuthError) throw error;
     throw new ConnectAuthError(`the accessToken function failed: ${redactor.redact(messageOf(error))}`, { target, cause: error });

@@ -9,7 +9,7 @@ import type { paths } from "../../generated/schema.js";
 import { warnDeprecatedOperation } from "../deprecation.js";
 import { ConnectRequestError, ConnectResponseError, describeTarget } from "../errors.js";
 import { newCallState, type CallState } from "../transport/call-state.js";
-import { requestClass, type OutgoingRequest } from "../transport/fast-path.js";
+import { CallRequest, type OutgoingRequest } from "../transport/fast-path.js";
 import { send, type TransportDeps } from "../transport/transport.js";
 import { checkPathParams, splitCallOptions } from "./call-options.js";
 import type { OperationPlan } from "./operations.js";
@@ -77,7 +77,7 @@ export async function call(
   const state = newCallState(target, plan.facts, userId, options);
   // Real Requests when middleware will see them; otherwise the fast path (see transport/fast-path.ts).
   const { middleware } = request;
-  request.Request = requestClass(deps.middlewares.length > 0 || (Array.isArray(middleware) && middleware.length > 0));
+  request.Request = deps.middlewares.length > 0 || (Array.isArray(middleware) && middleware.length > 0) ? Request : CallRequest;
   request.fetch = (outgoing: OutgoingRequest) => send(deps, outgoing, state);
   let result: CallResult;
   try {

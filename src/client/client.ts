@@ -57,7 +57,7 @@ function credentialTokens(
       const issuedAt = clock.now();
       const data = await oauth.requestToken(request);
       const seconds = data.expires_in;
-      const expiresIn = typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+      const expiresIn = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
       const { onTokenRefresh } = settings.hooks;
       const { grant, scope, userId } = request;
       if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
@@ -72,8 +72,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   const settings = resolveOptions(options);
   const { credentials } = settings;
   const lookup = createOperationLookup();
-  let auth: Credentials | undefined;
-  const redactor = createRedactor(credentials?.clientSecret, () => auth?.cache.tokens() ?? []);
+  const redactor = createRedactor(credentials?.clientSecret);
   const { redact } = redactor;
   const onHookError = warnHookError(redact);
   /** An OAuth call goes through the transport like any call (timeouts, retries), with no token. */
@@ -82,7 +81,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     const options = { timeout: settings.timeout, maxRetries: settings.retry.maxRetries, safe: true, json: true };
     return send(core, request, newCallState(target, facts, undefined, options));
   };
-  if (credentials) auth = credentialTokens(settings, credentials, redactor, sendOAuth, onHookError);
+  const auth = credentials && credentialTokens(settings, credentials, redactor, sendOAuth, onHookError);
   // The options allow exactly one of the two.
   const tokens = auth ? auth.cache : accessTokenSource(settings.accessToken as AccessTokenOption, redactor);
   const core: ClientCore = {

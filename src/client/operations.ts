@@ -17,29 +17,18 @@ export interface OperationPlan {
 /** `{name}` in a path template. */
 export const PATH_PARAM = /\{([^{}]+)\}/g;
 
-function planOf(method: string, path: string): OperationPlan {
-  const facts = operations[`${method} ${path}`];
-  return {
-    target: { operationId: facts?.operationId, method, path },
-    facts,
-    pathParams: [...path.matchAll(PATH_PARAM)].map((match) => match[1] as string),
-  };
-}
-
 /** A lookup that remembers the plans of the spec's operations (bounded by the spec); other paths are planned per call. */
 export function createOperationLookup(): (method: string, path: string) => OperationPlan {
-  /** Plans by method, then by path template. */
-  const plans = new Map<string, Map<string, OperationPlan>>();
+  /** Plans by `METHOD path`, as the table keys them. */
+  const plans = new Map<string, OperationPlan>();
   return (method, path) => {
-    let byPath = plans.get(method);
-    if (byPath === undefined) {
-      byPath = new Map();
-      plans.set(method, byPath);
-    }
-    let plan = byPath.get(path);
+    const key = `${method} ${path}`;
+    let plan = plans.get(key);
     if (plan === undefined) {
-      plan = planOf(method, path);
-      if (plan.facts !== undefined) byPath.set(path, plan);
+      const facts = operations[key];
+      const pathParams = [...path.matchAll(PATH_PARAM)].map((match) => match[1] as string);
+      plan = { target: { operationId: facts?.operationId, method, path }, facts, pathParams };
+      if (facts !== undefined) plans.set(key, plan);
     }
     return plan;
   };

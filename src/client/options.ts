@@ -139,17 +139,16 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
   const clientId = checkString("clientId", options.clientId);
   const clientSecret = checkString("clientSecret", options.clientSecret);
   const { accessToken } = options;
-  if (accessToken !== undefined && typeof accessToken !== "function" && (typeof accessToken !== "string" || accessToken.trim() === "")) {
-    throw new ConnectConfigError("`accessToken` must be a non-empty string or a function returning one.");
+  if (accessToken !== undefined && typeof accessToken !== "function" && !isSendableToken(accessToken)) {
+    throw new ConnectConfigError(
+      "`accessToken` must be a function, or a token an Authorization header can carry (visible ASCII, no spaces).",
+    );
   }
   const credentials = clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined;
   if ((clientId === undefined) !== (clientSecret === undefined) || (credentials === undefined) === (accessToken === undefined)) {
     throw new ConnectConfigError(
       "credentials are required: pass `clientId` and `clientSecret` together, or `accessToken` (one of the two, not both).",
     );
-  }
-  if (typeof accessToken === "string" && !isSendableToken(accessToken)) {
-    throw new ConnectConfigError("`accessToken` holds characters an Authorization header cannot carry.");
   }
   return { credentials, accessToken };
 }

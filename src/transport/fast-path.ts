@@ -18,7 +18,7 @@
  * Together they are 35–45 µs of some 300 µs of client CPU per call over the network: without them the
  * client would be 10–15% above bare openapi-fetch, where the goal is to be at or below it (`npm run
  * bench`, "client CPU per call"; the µs above measured with `fetch` answered in memory, which
- * isolates the client's own work). Middleware see real `Request` objects (`requestClass`); every
+ * isolates the client's own work). Middleware see real `Request` objects (call.ts picks the class); every
  * response is a real `Response`.
  */
 
@@ -60,11 +60,6 @@ export class CallRequest implements RequestParts {
     this.body = body ?? undefined;
     this.signal = init.signal ?? undefined;
   }
-}
-
-/** The `Request` class openapi-fetch should build: a real one when middleware will see it. */
-export function requestClass(withMiddleware: boolean): typeof Request {
-  return (withMiddleware ? Request : CallRequest) as typeof Request;
 }
 
 /** The parts of a request, its body held in memory (a promise only when a body must be read first). */
