@@ -5,7 +5,7 @@
  */
 import type { OperationFacts } from "../../generated/operations.js";
 import { untilAborted } from "../clock.js";
-import { parseErrorBody } from "../error-body.js";
+import { parseErrorItem } from "../error-body.js";
 import { ConnectAuthError, describeTarget } from "../errors.js";
 import type { CallState } from "../transport/call-state.js";
 import type { RequestParts } from "../transport/fast-path.js";
@@ -17,12 +17,12 @@ export type Authorize = (call: CallState, parts: RequestParts, send: () => Promi
 
 /** The ConnectAuthError of a refused call, with Instacart's message. */
 async function refusal(response: Response, call: CallState, redact: (text: string) => string): Promise<ConnectAuthError> {
-  const parsed = parseErrorBody(await response.json().catch(() => undefined));
-  const message = parsed?.item.message ? `: ${redact(parsed.item.message)}` : "";
+  const item = parseErrorItem(await response.json().catch(() => undefined));
+  const message = item?.message ? `: ${redact(item.message)}` : "";
   const fresh = call.refreshed ? " with a fresh token" : "";
   return new ConnectAuthError(`${describeTarget(call.target)} was refused with HTTP 401${fresh}${message}`, {
     status: 401,
-    code: parsed?.item.code,
+    code: item?.code,
     target: call.target,
   });
 }

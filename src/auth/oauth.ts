@@ -5,7 +5,7 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
-import { parseErrorBody } from "../error-body.js";
+import { parseErrorItem } from "../error-body.js";
 import { ConnectAuthError, messageOf } from "../errors.js";
 import { CallRequest, type OutgoingRequest } from "../transport/fast-path.js";
 import { isSendableToken } from "./bearer.js";
@@ -45,9 +45,9 @@ export function userAssertion(userId: string): string {
 
 /** `what` failed with an error status: Instacart's (or the OAuth) message and code, scrubbed of secrets. */
 function refused(what: string, response: Response, error: unknown, redact: (text: string) => string): ConnectAuthError {
-  const parsed = parseErrorBody(error);
-  const message = parsed?.item.message || (typeof error === "string" && error.length <= 200 ? error : "") || response.statusText;
-  const code = parsed?.item.code ?? parsed?.item.key;
+  const item = parseErrorItem(error);
+  const message = item?.message || (typeof error === "string" && error.length <= 200 ? error : "") || response.statusText;
+  const code = item?.code ?? item?.key;
   return new ConnectAuthError(`${what} failed with HTTP ${response.status}${message ? `: ${redact(message)}` : ""}`, {
     status: response.status,
     code: typeof code === "string" ? redact(code) : code,
@@ -114,16 +114,12 @@ export function createOAuth(
   };
 }
 
-/** Revokes `tokens`, at most 8 at a time. */
+/** Revokes `tokens`, 8 at a time. */
 export async function revokeAll(oauth: OAuth, tokens: readonly string[]): Promise<RevokeResult> {
   const failed: ConnectAuthError[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let token = tokens[next++]; token !== undefined; token = tokens[next++]) {
-      const failure = await oauth.revokeToken(token);
-      if (failure) failed.push(failure);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, tokens.length) }, worker));
+  for (let i = 0; i < tokens.length; i += 8) {
+    const failures = await Promise.all(tokens.slice(i, i + 8).map((token) => oauth.revokeToken(token)));
+    for (const failure of failures) if (failure) failed.push(failure);
+  }
   return { revoked: tokens.length - failed.length, failed };
 }

@@ -9,9 +9,10 @@ import { checkNumber, MAX_RETRIES, MAX_TIMEOUT, unknownKey } from "./options.js"
 
 /**
  * What a call may pass besides `timeout`, `maxRetries` and `idempotent`: openapi-fetch's request
- * options and the `RequestInit` members that make sense. Not `baseUrl`, `fetch`, `Request` or
- * `pathSerializer` (they would bypass the server rules and the path encoding), nor `redirect`; and
- * a misspelled option fails instead of being ignored.
+ * options. Not `baseUrl`, `fetch`, `Request` or `pathSerializer` (they would bypass the server rules
+ * and the path encoding), nor `RequestInit` members such as `redirect`, `cache` or `credentials`
+ * (each attempt sends the method, headers, body and signal, nothing else); and a misspelled option
+ * fails instead of being ignored.
  */
 export const CALL_OPTION_KEYS = [
   "params",
@@ -22,14 +23,6 @@ export const CALL_OPTION_KEYS = [
   "querySerializer",
   "bodySerializer",
   "middleware",
-  "cache",
-  "credentials",
-  "integrity",
-  "keepalive",
-  "mode",
-  "priority",
-  "referrer",
-  "referrerPolicy",
 ] as const;
 const CALL_KEYS = new Set<string>(CALL_OPTION_KEYS);
 

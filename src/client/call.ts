@@ -3,7 +3,7 @@
  * applied (development-only, front-end, deprecated), openapi-fetch run with the transport as its
  * `fetch`, and the result shaped (an error status always has an `error`; a documented body is there).
  */
-import type { Client, Middleware } from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import { servers } from "../../generated/operations.js";
 import type { paths } from "../../generated/schema.js";
 import { warnDeprecatedOperation } from "../deprecation.js";
@@ -22,8 +22,8 @@ export interface CallDeps extends ClientSettings, TransportDeps {
   /** The openapi-fetch client every call goes through. */
   readonly inner: Client<paths, "application/json">;
   readonly lookup: (method: string, path: string) => OperationPlan;
-  /** Middleware registered through `use` (a call with none can use the fast path). */
-  readonly middlewares: readonly Middleware[];
+  /** Whether middleware was ever registered through `use` (openapi-fetch's list cannot be read back). */
+  readonly usesMiddleware: boolean;
   readonly redact: (text: string) => string;
 }
 
@@ -77,7 +77,7 @@ export async function call(
   const state = newCallState(target, plan.facts, userId, options);
   // Real Requests when middleware will see them; otherwise the fast path (see transport/fast-path.ts).
   const { middleware } = request;
-  request.Request = deps.middlewares.length > 0 || (Array.isArray(middleware) && middleware.length > 0) ? Request : CallRequest;
+  request.Request = deps.usesMiddleware || (Array.isArray(middleware) && middleware.length > 0) ? Request : CallRequest;
   request.fetch = (outgoing: OutgoingRequest) => send(deps, outgoing, state);
   let result: CallResult;
   try {

@@ -28,7 +28,8 @@ interface Credentials {
 
 /** One client's settings and parts, shared by the clients `forUser` makes. */
 interface ClientCore extends CallDeps {
-  readonly middlewares: Middleware[];
+  /** Set by the first `use`: calls then build real Requests for the middleware (never unset: an eject cannot tell whether it was the last). */
+  usesMiddleware: boolean;
   readonly auth: Credentials | undefined;
 }
 
@@ -95,8 +96,7 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
       headers: settings.headers,
       pathSerializer: createPathSerializer(),
     }),
-    /** Middleware registered through `use` (mirrors openapi-fetch's list). */
-    middlewares: [],
+    usesMiddleware: false,
     auth,
   };
   return bind(core, undefined) as ConnectClient;
@@ -113,7 +113,7 @@ function mintUserToken({ auth }: ClientCore, userId: string, scope: string): Pro
 
 /** The client object for one user (undefined: the back-end client). */
 function bind(core: ClientCore, userId: string | undefined): ConnectClient | ConnectUserClient {
-  const { inner, middlewares, auth, baseUrl } = core;
+  const { inner, auth, baseUrl } = core;
   const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(core, name, path, init, userId);
   const client = {
     GET: method("GET"),
@@ -123,15 +123,9 @@ function bind(core: ClientCore, userId: string | undefined): ConnectClient | Con
     PATCH: method("PATCH"),
     use(...middleware: Middleware[]) {
       inner.use(...middleware);
-      for (const m of middleware) if (m) middlewares.push(m);
+      core.usesMiddleware = true;
     },
-    eject(...middleware: Middleware[]) {
-      inner.eject(...middleware);
-      for (const m of middleware) {
-        const i = middlewares.indexOf(m);
-        if (i !== -1) middlewares.splice(i, 1);
-      }
-    },
+    eject: inner.eject,
     forUser: (id: string) => bind(core, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
     createUserToken: async (id: string, scope: string) => mintUserToken(core, id, scope),
     // Expired tokens need no revoking.
