@@ -25,7 +25,7 @@ export function createRedactor(clientSecret: string | undefined): Redactor {
       let out = text;
       const scrub = (secret: string | undefined): void => {
         // Shorter values are too likely to occur in ordinary text; tokens and secrets are long.
-        if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("[redacted]");
+        if (secret && secret.length >= 4) out = out.replaceAll(secret, "[redacted]");
       };
       scrub(clientSecret);
       for (const token of known) scrub(token);

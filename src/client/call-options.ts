@@ -65,7 +65,7 @@ export function checkPathParams(target: CallTarget, names: readonly string[], pa
   for (const name of names) {
     const problem = pathParamProblem(values[name]);
     if (problem)
-      throw new ConnectRequestError(`${target.operationId ?? `${target.method} ${target.path}`}: path parameter \`${name}\` ${problem}.`, {
+      throw new ConnectRequestError(`${describeTarget(target)}: path parameter \`${name}\` ${problem}.`, {
         target,
       });
   }

@@ -129,7 +129,7 @@ describe("path parameters are encoded as one segment", () => {
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectRequestError);
     expect((settled.error as Error).message).toMatch(
-      /^getOrder: path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/,
+      /^getOrder \(GET \/v2\/fulfillment\/users\/\{user_id\}\/orders\/\{order_id\}\): path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/,
     );
     expect(raw.received.length).toBe(before);
     table.add({

@@ -74,7 +74,9 @@ describe("path parameters", () => {
 
   it("refuses a missing path parameter instead of sending the template", async () => {
     const call = client().POST(ADDRESSES, { body: { address_line_1: "1", postal_code: "2" } } as never);
-    await expect(call).rejects.toThrow(/createUserAddress: path parameter `user_id` is missing/);
+    await expect(call).rejects.toThrow(
+      /createUserAddress \(POST \/v2\/fulfillment\/users\/\{user_id\}\/addresses\): path parameter `user_id` is missing/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 });
