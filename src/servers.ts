@@ -4,14 +4,12 @@ import { ConnectConfigError } from "./errors.js";
 /** A server named in the spec: `"development"` or `"production"`. */
 export type ServerName = keyof typeof servers;
 
-const LOOPBACK_NAMES = new Set(["localhost", "[::1]"]);
+/** `localhost`, `[::1]` and 127.0.0.0/8 (WHATWG URL normalises IPv4 forms such as `127.1` or `0x7f.1` to dotted decimal). */
+const LOOPBACK = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
 /** Whether a URL hostname is a loopback address (127.0.0.0/8, `localhost`, `::1`). */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(host)) return true;
-  // WHATWG URL normalises IPv4 forms (e.g. `127.1`, `0x7f.1`) to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return LOOPBACK.test(hostname);
 }
 
 /**

@@ -26,11 +26,9 @@ export interface TokenCache extends TokenSource {
   drain(): string[];
 }
 
-interface CachedToken {
-  readonly token: string;
+interface CachedToken extends IssuedToken {
   /** Epoch ms after which the token is renewed before use. */
   readonly refreshAt: number;
-  readonly expiresAt: number;
 }
 
 /** Cached tokens kept at most (user tokens make one entry per user); beyond it the oldest goes, most likely expired. */
@@ -58,7 +56,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       pending = options
         .fetchToken(request)
         .then((issued) => {
-          const entry = { token: issued.token, expiresAt: issued.expiresAt, refreshAt: refreshAt(issued, options.refreshMargin) };
+          const entry = { ...issued, refreshAt: refreshAt(issued, options.refreshMargin) };
           if (startedIn === epoch) {
             cache.delete(key);
             cache.set(key, entry);

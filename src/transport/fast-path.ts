@@ -63,15 +63,11 @@ export class CallRequest implements RequestParts {
 }
 
 /** The parts of a request, its body held in memory (a promise only when a body must be read first). */
-export function requestParts(request: Request | CallRequest): RequestParts | Promise<RequestParts> {
+export function requestParts(request: OutgoingRequest): RequestParts | Promise<RequestParts> {
   const { body } = request;
   if (request instanceof CallRequest && !(body instanceof ReadableStream)) return request;
-  const { url, method } = request;
-  const headers = new Headers(request.headers);
-  const signal = request.signal ?? undefined;
-  if (!body) return { url, method, headers, body: undefined, signal };
-  const read = request instanceof CallRequest ? new Response(body).arrayBuffer() : request.arrayBuffer();
-  return read.then((bytes) => ({ url, method, headers, body: bytes, signal }));
+  const parts = { url: request.url, method: request.method, headers: new Headers(request.headers), signal: request.signal ?? undefined };
+  return body ? new Response(body).arrayBuffer().then((bytes) => ({ ...parts, body: bytes })) : { ...parts, body: undefined };
 }
 
 /** Path templates split once (`/users/{user_id}` → `["/users/", "user_id", ""]`); at most this many kept. */
