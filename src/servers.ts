@@ -27,12 +27,14 @@ export function resolveServer(server: unknown): string {
   if (server === undefined || server === null || server === "") {
     refuse(`is required: ${names}, or an https:// URL (the client never falls back to production).`);
   }
-  if (typeof server !== "string" && !(server instanceof URL)) refuse(`must be ${names} or a URL, not ${typeof server}.`);
-  let url: URL;
+  let url: URL | undefined;
   try {
-    url = new URL(String(server));
+    url = typeof server === "string" || server instanceof URL ? new URL(server) : undefined;
   } catch {
-    return refuse(`${JSON.stringify(String(server))} is neither ${names} nor a valid absolute URL.`);
+    // Not a URL: refused below.
+  }
+  if (url === undefined) {
+    return refuse(`must be ${names} or an absolute URL, not ${typeof server === "string" ? JSON.stringify(server) : typeof server}.`);
   }
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     refuse(`must use https: (plain HTTP only for loopback hosts: localhost, 127.0.0.0/8, ::1), not ${url.protocol}//${url.host}.`);

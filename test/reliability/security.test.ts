@@ -265,11 +265,11 @@ describe("bad options fail at construction with clear messages", () => {
     ["empty client id", { clientId: "" }, "`clientId` must be a non-empty string."],
     ["blank client id", { clientId: "   " }, "`clientId` must be a non-empty string."],
     ["empty client secret", { clientSecret: "" }, "`clientSecret` must be a non-empty string."],
-    ["unknown server name", { server: "staging" }, '`server` "staging" is neither "production" or "development" nor a valid absolute URL.'],
+    ["unknown server name", { server: "staging" }, '`server` must be "production" or "development" or an absolute URL, not "staging".'],
     [
       "server name in the wrong case",
       { server: "Production" },
-      '`server` "Production" is neither "production" or "development" nor a valid absolute URL.',
+      '`server` must be "production" or "development" or an absolute URL, not "Production".',
     ],
     [
       "no server",
