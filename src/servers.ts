@@ -4,6 +4,11 @@ import { ConnectConfigError } from "./errors.js";
 /** A server named in the spec: `"development"` or `"production"`. */
 export type ServerName = keyof typeof servers;
 
+/** The server names, as messages list them: `"production" or "development"`. */
+const names = Object.keys(servers)
+  .map((name) => JSON.stringify(name))
+  .join(" or ");
+
 /** `localhost`, `[::1]` and 127.0.0.0/8 (WHATWG URL normalises IPv4 forms such as `127.1` or `0x7f.1` to dotted decimal). */
 const LOOPBACK = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
@@ -20,7 +25,6 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function resolveServer(server: unknown): string {
   if (typeof server === "string" && Object.hasOwn(servers, server)) return servers[server as ServerName];
-  const names = describeNames();
   const refuse = (problem: string): never => {
     throw new ConnectConfigError(`\`server\` ${problem}`);
   };
@@ -43,10 +47,4 @@ export function resolveServer(server: unknown): string {
     refuse("must not contain credentials (pass clientId and clientSecret), a query or a fragment.");
   }
   return url.origin + url.pathname.replace(/\/+$/, "");
-}
-
-function describeNames(): string {
-  return Object.keys(servers)
-    .map((name) => JSON.stringify(name))
-    .join(" or ");
 }

@@ -37,7 +37,7 @@ function applyOperationRules(deps: CallDeps, { target, facts }: OperationPlan, u
     throw refuse("exists only on development servers (Sandbox); this client talks to production");
   }
   if (facts?.grant === "fulfillment_user_assertion" && userId === undefined) {
-    throw refuse("is a front-end operation that needs a user access token: call it through connect.forUser(userId)");
+    throw refuse("needs a user access token (a front-end operation): call it through connect.forUser(userId)");
   }
   if (facts?.deprecated) {
     try {

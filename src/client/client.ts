@@ -132,11 +132,9 @@ function bind(core: ClientCore, userId: string | undefined): ConnectClient | Con
     revokeTokens: async () => (auth ? revokeAll(auth.oauth, auth.cache.drain()) : { revoked: 0, failed: [] }),
     server: baseUrl,
     userId,
-    [Symbol.for("nodejs.util.inspect.custom")]() {
-      const who = core.credentials ? `client credentials (client id ${core.credentials.clientId})` : "accessToken";
-      return `ConnectClient { server: '${baseUrl}', auth: ${who}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
-    },
-    toJSON: () => ({ server: baseUrl, userId }),
+    // What util.inspect shows: where it goes and for whom (never a secret).
+    [Symbol.for("nodejs.util.inspect.custom")]: () =>
+      `ConnectClient { server: '${baseUrl}'${userId === undefined ? "" : `, user: '${userId}'`} }`,
   };
   return client as unknown as ConnectClient | ConnectUserClient;
 }

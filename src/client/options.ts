@@ -146,9 +146,7 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
   }
   const credentials = clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined;
   if ((clientId === undefined) !== (clientSecret === undefined) || (credentials === undefined) === (accessToken === undefined)) {
-    throw new ConnectConfigError(
-      "credentials are required: pass `clientId` and `clientSecret` together, or `accessToken` (one of the two, not both).",
-    );
+    throw new ConnectConfigError("credentials are required: `clientId` and `clientSecret` together, or `accessToken`, not both.");
   }
   return { credentials, accessToken };
 }

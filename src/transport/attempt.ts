@@ -18,7 +18,7 @@ export interface AttemptSettings {
 
 /** An attempt that got no response: it timed out, or the network failed (`code`: the system error code). */
 export class AttemptFailure extends Error {
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
 
   constructor(
     readonly failure: "timeout" | "network",

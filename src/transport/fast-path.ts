@@ -93,8 +93,10 @@ export function createPathSerializer(): (pathname: string, params: Record<string
 }
 
 /** Statuses whose responses have no body (`body` is null). */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 const TEXT = Symbol("instacart-connect.text");
+/** What reading (or cloning) a body that was read already throws, as a TypeError. */
+const USED = "Body has already been read";
 type BodyMember = "body" | "bodyUsed" | "arrayBuffer" | "blob" | "formData" | "json" | "text" | "clone" | "url" | "headers";
 /** `Response`, typed without the body members `Buffered` replaces (the typings declare them as properties). */
 type ResponseBase = new (body: null, init: ResponseInit) => Omit<Response, BodyMember>;
@@ -175,7 +177,7 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
 
     /** The buffer, once: as with any Response, a body read twice fails. */
     #take(): ArrayBuffer {
-      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
+      if (this.#used) throw new TypeError(USED);
       this.#used = true;
       return this.#buffer;
     }
@@ -207,7 +209,7 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
     }
 
     clone(): Response {
-      if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
+      if (this.bodyUsed) throw new TypeError(USED);
       return new Buffered(this.#buffer.slice(0), this, this.#url);
     }
   }

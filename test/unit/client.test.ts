@@ -104,7 +104,7 @@ describe("options", () => {
   const base = { server: "https://connect.example.test", clientId: "id", clientSecret: "secret" };
   it.each([
     [{ ...base, clientId: "" }, /clientId/],
-    [{ ...base, server: "staging" }, /neither/],
+    [{ ...base, server: "staging" }, /or an absolute URL, not "staging"/],
     [{ ...base, timeout: -1 }, /`timeout` must be a whole number from 1/],
     [{ ...base, timeout: 0 }, /`timeout`/],
     [{ ...base, timeout: 1.5 }, /whole number/],
