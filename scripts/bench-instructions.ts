@@ -10,7 +10,8 @@
  *
  *   --mode memory    `fetch` answered in memory: the client's own work only (default);
  *   --mode loopback  the benchmark's node:http server in another process: the client and Node's fetch.
- *   --calls N (default 1000), --warm N (default 3000).
+ *   --calls N (default 1000), --warm N (default 3000);
+ *   --variants a,b (default fetch+timeout,openapi-fetch,instacart-connect).
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -23,12 +24,15 @@ import { formatTable } from "./lib/bench-stats.ts";
 import { root } from "./lib/paths.ts";
 
 const { values: args } = parseArgs({
-  options: { mode: { type: "string" }, calls: { type: "string" }, warm: { type: "string" } },
+  options: { mode: { type: "string" }, calls: { type: "string" }, warm: { type: "string" }, variants: { type: "string" } },
 });
 const mode = args.mode ?? "memory";
 if (mode !== "memory" && mode !== "loopback") throw new Error("--mode is memory or loopback");
 const calls = Number(args.calls ?? 1000);
 const warm = Number(args.warm ?? 3000);
+const VARIANTS = ["fetch+timeout", "openapi-fetch", "instacart-connect"];
+const variants = (args.variants ?? VARIANTS.join(",")).split(",");
+if (variants.some((v) => !VARIANTS.includes(v))) throw new Error(`--variants: some of ${VARIANTS.join(", ")}`);
 
 const dir = join(root, "tmp", "bench");
 mkdirSync(dir, { recursive: true });
@@ -72,19 +76,19 @@ function count(variant: string, method: string, n: number, url: string): Promise
 }
 
 const server = mode === "loopback" ? await startBenchServerProcess() : undefined;
-const rows = [["method", "openapi-fetch", "instacart-connect", "÷ openapi-fetch"]];
+const rows = [["method", ...variants, ...(variants.length === 3 ? ["÷ fetch+timeout", "÷ openapi-fetch"] : [])]];
 try {
   for (const method of ["GET", "POST"]) {
     const perCall: number[] = [];
-    for (const variant of ["openapi-fetch", "instacart-connect"]) {
+    for (const variant of variants) {
       const url = server?.url ?? "";
       const once = await count(variant, method, calls, url);
       const twice = await count(variant, method, 2 * calls, url);
       perCall.push((twice - once) / calls);
       process.stderr.write(`${method} ${variant}: ${Math.round((twice - once) / calls).toLocaleString("en-US")} instructions per call\n`);
     }
-    const [bare, ours] = perCall as [number, number];
-    rows.push([method, Math.round(bare).toLocaleString("en-US"), Math.round(ours).toLocaleString("en-US"), `${(ours / bare).toFixed(3)}×`]);
+    const ratios = perCall.length === 3 ? [perCall[2]! / perCall[0]!, perCall[2]! / perCall[1]!].map((r) => `${r.toFixed(3)}×`) : [];
+    rows.push([method, ...perCall.map((n) => Math.round(n).toLocaleString("en-US")), ...ratios]);
   }
 } finally {
   await server?.close();

@@ -9,7 +9,7 @@
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/schema.ts";
 
-type Variant = "openapi-fetch" | "instacart-connect";
+type Variant = "fetch+timeout" | "openapi-fetch" | "instacart-connect";
 const [entry, variant, method, warmText, callsText, mode, serverUrl] = process.argv.slice(2) as [
   string,
   Variant,
@@ -57,8 +57,29 @@ if (mode === "memory") {
   };
 }
 
+/** The floor: raw fetch with what the client guarantees per attempt (a timeout signal, no redirects, the body read in the timeout). */
+function floorCall(token: string): () => Promise<unknown> {
+  const decoder = new TextDecoder();
+  const headers: Record<string, string> = { Accept: "application/json", Authorization: `Bearer ${token}` };
+  if (method === "POST") headers["Content-Type"] = "application/json";
+  const target = method === "GET" ? `${url}/v2/fulfillment/users/${USER_ID}/orders/${ORDER_ID}` : `${url}${POST_PATH}`;
+  return async () => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    try {
+      const init: RequestInit = { method, headers, signal: controller.signal, redirect: "manual" };
+      if (method === "POST") init.body = JSON.stringify(fixtures.userBody);
+      const response = await fetch(target, init);
+      return { data: JSON.parse(decoder.decode(await response.arrayBuffer())) };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 async function makeCall(): Promise<() => Promise<unknown>> {
   const params = { path: { user_id: USER_ID, order_id: ORDER_ID } };
+  if (variant === "fetch+timeout") return floorCall(await bareToken());
   if (variant === "openapi-fetch") {
     const bare = createClient<paths>({
       baseUrl: url,
