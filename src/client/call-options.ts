@@ -5,7 +5,7 @@
 import { ConnectRequestError, describeTarget, type CallTarget } from "../errors.js";
 import type { SendOptions } from "../transport/call-state.js";
 import { isSafeToRepeat } from "../transport/retry.js";
-import { checkNumber, MAX_RETRIES, MAX_TIMEOUT, unknownKey } from "./options.js";
+import { checkNumber, isHeaderValue, MAX_RETRIES, MAX_TIMEOUT, UNSENDABLE, unknownKey } from "./options.js";
 
 /**
  * What a call may pass besides `timeout`, `maxRetries` and `idempotent`: openapi-fetch's request
@@ -38,6 +38,8 @@ export function splitCallOptions(
   const { timeout, maxRetries, idempotent, ...request } = init ?? {};
   const unknown = unknownKey(request, CALL_KEYS, "call option");
   if (unknown) throw new ConnectRequestError(`${describeTarget(target)}: ${unknown}`, { target });
+  const header = badHeader(request.headers, (request.params as { header?: unknown } | undefined)?.header);
+  if (header !== undefined) throw new ConnectRequestError(`${describeTarget(target)}: header \`${header}\` ${UNSENDABLE}`, { target });
   const options = {
     timeout: checkNumber("timeout", timeout, 1, MAX_TIMEOUT, true, target) ?? defaults.timeout,
     maxRetries: checkNumber("maxRetries", maxRetries, 0, MAX_RETRIES, true, target) ?? defaults.retry.maxRetries,
@@ -45,6 +47,17 @@ export function splitCallOptions(
     json: (request.parseAs ?? "json") === "json",
   };
   return { options, request };
+}
+
+/** The first header a call sets (`headers`, `params.header`) whose value no request can carry, or undefined. (A `Headers` object holds only valid ones.) */
+function badHeader(...sources: unknown[]): string | undefined {
+  for (const source of sources) {
+    if (typeof source !== "object" || source === null || source instanceof Headers) continue;
+    for (const [name, value] of Object.entries(source)) {
+      if ([value].flat().some((v) => v != null && !isHeaderValue(String(v)))) return name;
+    }
+  }
+  return undefined;
 }
 
 /** What is wrong with a path parameter's value, or undefined. */

@@ -34,6 +34,13 @@ export interface ConnectClientOptions {
   retailerId?: string | undefined;
   /** `Accept-Language`: `en-US`, `en-CA` or `fr-CA`. */
   locale?: string | undefined;
+  /**
+   * The most bytes a response body may have, counted as it is read (decoded: a compressed body counts
+   * what it inflates to). A bigger one fails the call with a `ConnectResponseError`, not retried.
+   * Default 16 MiB: the largest Connect answers (an order of 250 items, a week of service options) are
+   * well under 1 MB.
+   */
+  maxResponseBytes?: number | undefined;
   /** Per-attempt timeout in ms. Default 60 000 (creating an order can take seconds). */
   timeout?: number | undefined;
   /** Retries after the first attempt, where retrying is safe. Default 2; 0 turns retries off. */
@@ -80,6 +87,7 @@ const OPTION_KEYS = new Set<string>([
   "retailerId",
   "locale",
   "timeout",
+  "maxResponseBytes",
   "maxRetries",
   "retryDelay",
   "maxRetryDelay",
@@ -121,6 +129,26 @@ export function checkNumber(
     throw invalid(`\`${name}\` must be a ${whole ? "whole " : ""}number from ${min} to ${max}, got ${got}.`, target);
   }
   return value;
+}
+
+/** What an HTTP header value cannot hold: a line break or NUL (it would end or split the header), or a character beyond Latin-1. */
+const NOT_IN_HEADERS = /[\0\r\n]|[^\0-\xff]/;
+
+/** Why a header value is refused. */
+export const UNSENDABLE = "cannot be sent as a header: it holds a line break, a NUL or a character beyond Latin-1.";
+
+/** Whether `value` can be sent as a header value (a bad one throws a plain TypeError when the request is built). */
+export function isHeaderValue(value: string): boolean {
+  return !NOT_IN_HEADERS.test(value);
+}
+
+/** A non-empty string option sent as a header (`retailerId`, `locale`), or undefined. */
+function checkHeaderOption(name: string, value: unknown): string | undefined {
+  const text = checkString(name, value);
+  if (text !== undefined && !isHeaderValue(text)) {
+    throw new ConnectConfigError(`\`${name}\` ${UNSENDABLE}`);
+  }
+  return text;
 }
 
 function checkString(name: string, value: unknown): string | undefined {
@@ -191,8 +219,9 @@ export function resolveOptions(options: ConnectClientOptions): ClientSettings {
     baseUrl,
     ...credentials,
     scope: options.scope,
-    headers: defaultHeaders(checkString("retailerId", options.retailerId), checkString("locale", options.locale)),
+    headers: defaultHeaders(checkHeaderOption("retailerId", options.retailerId), checkHeaderOption("locale", options.locale)),
     timeout: checkNumber("timeout", options.timeout, 1, MAX_TIMEOUT, true) ?? 60_000,
+    maxResponseBytes: checkNumber("maxResponseBytes", options.maxResponseBytes, 1, MAX_TIMEOUT, true) ?? 16 * 1024 * 1024,
     retry: {
       maxRetries: checkNumber("maxRetries", options.maxRetries, 0, MAX_RETRIES, true) ?? 2,
       baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000, false) ?? 500,

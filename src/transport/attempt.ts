@@ -3,7 +3,7 @@
  * with the caller's signal, never following a redirect.
  */
 import type { Clock } from "../clock.js";
-import { ConnectAbortError, ConnectError, systemErrorCode } from "../errors.js";
+import { ConnectAbortError, ConnectError, ConnectResponseError, systemErrorCode } from "../errors.js";
 import type { CallState } from "./call-state.js";
 import { readResponse, type RequestParts } from "./fast-path.js";
 
@@ -14,6 +14,8 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 export interface AttemptSettings {
   readonly fetch: Fetch;
   readonly clock: Clock;
+  /** The most bytes a response body may have (decoded). */
+  readonly maxResponseBytes: number;
 }
 
 /** An attempt that got no response: it timed out, or the network failed (`code`: the system error code). */
@@ -54,7 +56,11 @@ export async function timedAttempt(settings: AttemptSettings, parts: RequestPart
   if (parts.body !== undefined) init.body = parts.body;
   try {
     // The body is read inside the timeout: a server that drips bytes cannot hang the call.
-    return await readResponse(await settings.fetch(parts.url, init));
+    const raw = await settings.fetch(parts.url, init);
+    const response = await readResponse(raw, settings.maxResponseBytes);
+    if (response) return response;
+    // Not retried: the same request would get the same answer.
+    throw new ConnectResponseError(call.target, raw.status, `a body larger than maxResponseBytes (${settings.maxResponseBytes} bytes)`);
   } catch (error) {
     if (signal?.aborted) throw new ConnectAbortError(call.target, signal.reason);
     if (error instanceof ConnectError) throw error;

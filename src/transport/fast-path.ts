@@ -62,11 +62,11 @@ export class CallRequest implements RequestParts {
   }
 }
 
-/** The parts of a request, its body held in memory (a promise only when a body must be read first). */
-export function requestParts(request: OutgoingRequest): RequestParts | Promise<RequestParts> {
+/** The parts of a request sent to `url`, its body held in memory (a promise only when a body must be read first). */
+export function requestParts(request: OutgoingRequest, url: string): RequestParts | Promise<RequestParts> {
   const { body } = request;
-  if (request instanceof CallRequest && !(body instanceof ReadableStream)) return request;
-  const parts = { url: request.url, method: request.method, headers: new Headers(request.headers), signal: request.signal ?? undefined };
+  if (request instanceof CallRequest && !(body instanceof ReadableStream) && url === request.url) return request;
+  const parts = { url, method: request.method, headers: new Headers(request.headers), signal: request.signal ?? undefined };
   return body ? new Response(body).arrayBuffer().then((bytes) => ({ ...parts, body: bytes })) : { ...parts, body: undefined };
 }
 
@@ -116,9 +116,31 @@ export function bufferedResponse(buffer: ArrayBuffer, init: ResponseInit, url = 
   return new BufferedResponse(buffer, init, url);
 }
 
-/** Reads a fetched response's body into memory (inside the attempt's timeout) and returns the buffered response. */
-export async function readResponse(raw: Response): Promise<Response> {
-  return bufferedResponse(await raw.arrayBuffer(), raw, raw.url);
+/**
+ * Reads a fetched response's body into memory (inside the attempt's timeout) and returns the buffered
+ * response; undefined as soon as the body passes `limit` bytes, counted as decoded (a gzip bomb counts
+ * what it inflates to): the rest is never read and the connection is dropped.
+ */
+export async function readResponse(raw: Response, limit: number): Promise<Response | undefined> {
+  const reader = raw.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader?.read(); read?.value; read = await reader?.read()) {
+    size += read.value.byteLength;
+    if (size > limit) {
+      reader?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  // One copy into a buffer of the exact size (faster than `arrayBuffer()`, which reads the same way and copies more).
+  const bytes = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, size);
+    size += chunk.byteLength;
+  }
+  return bufferedResponse(bytes.buffer, raw, raw.url);
 }
 
 /** The body text of a buffered response, without consuming it (decoded once, shared with `text()` and `json()`). */

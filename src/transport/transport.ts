@@ -40,6 +40,27 @@ function failureError(failure: AttemptFailure, call: CallState): ConnectTimeoutE
     : new ConnectNetworkError(target, attempt, attempts, failure.cause);
 }
 
+/** What fetch's URL parser would change in a path: dot segments (also percent-encoded), backslashes, tabs and line breaks. */
+const PARSER_CHANGES = /[\\\t\n\r]|\/(\.|%2e){1,2}(?=[/?#]|$)/i;
+
+/**
+ * The URL a call's request goes to, as fetch will resolve it; refused unless it stays on the server
+ * (origin and path prefix): a per-call option, a middleware or a `..` in a path could point it
+ * elsewhere, and the token goes only to the server. (The URL parser runs only where it would change
+ * something.)
+ */
+function checkedUrl(url: string, baseUrl: string, call: CallState): string {
+  const final = PARSER_CHANGES.test(url) ? new URL(url).href : url;
+  if (final.startsWith(`${baseUrl}/`)) return final;
+  const { origin, pathname } = new URL(final);
+  throw new ConnectRequestError(
+    `${describeTarget(call.target)}: refusing to send a request outside ${baseUrl} (to ${origin}${pathname}).`,
+    {
+      target: call.target,
+    },
+  );
+}
+
 /** Fails the call when its JSON body holds integers a JavaScript number cannot hold exactly (the client never rounds an ID). */
 function checkIntegers(response: Response, call: CallState): void {
   const text = call.json ? peekText(response) : undefined;
@@ -104,14 +125,7 @@ async function waitToRetry(deps: TransportDeps, call: CallState, parts: RequestP
  */
 export async function send(deps: TransportDeps, request: OutgoingRequest, call: CallState): Promise<Response> {
   const { baseUrl, retry, clock } = deps;
-  // A per-call option or a middleware could point a request elsewhere: the token goes only to the server.
-  if (!request.url.startsWith(`${baseUrl}/`)) {
-    const origin = new URL(request.url).origin;
-    throw new ConnectRequestError(`${describeTarget(call.target)}: refusing to send a request outside ${baseUrl} (${origin}).`, {
-      target: call.target,
-    });
-  }
-  const pending = requestParts(request);
+  const pending = requestParts(request, checkedUrl(request.url, baseUrl, call));
   const parts = pending instanceof Promise ? await pending : pending;
   const attempt = (): Promise<Response> => sendAttempt(deps, call, parts);
   for (;;) {

@@ -109,6 +109,7 @@ describe("options", () => {
     [{ ...base, timeout: 0 }, /`timeout`/],
     [{ ...base, timeout: 1.5 }, /whole number/],
     [{ ...base, maxRetries: 11 }, /`maxRetries` must be a whole number from 0 to 10/],
+    [{ ...base, maxResponseBytes: 0 }, /`maxResponseBytes` must be a whole number from 1/],
     [{ ...base, maxRetries: -1 }, /`maxRetries`/],
     [{ ...base, retryDelay: Number.NaN }, /`retryDelay`/],
     [{ ...base, retailerId: " " }, /`retailerId`/],
