@@ -6,6 +6,7 @@ export type { BackEndPaths, CallOptions, ConnectClient, ConnectClientBase, Conne
 export type { RevokeResult } from "./auth/oauth.js";
 export type { AccessToken, AccessTokenContext, AccessTokenOption, Grant, TokenRefreshInfo, TokenRequest } from "./auth/types.js";
 export { userAssertion } from "./auth/oauth.js";
+export type { SharedTokenCache } from "./auth/shared-token-cache.js";
 export type { Clock } from "./clock.js";
 export type { DeprecationHandler, DeprecationInfo } from "./deprecation.js";
 export {

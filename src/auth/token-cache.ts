@@ -19,6 +19,8 @@ export interface TokenCacheOptions {
   refreshMargin: number;
   /** Gets a token (from the token endpoint, or a shared cache in front of it). */
   fetchToken(request: KeyedTokenRequest): Promise<IssuedToken>;
+  /** Told of a token the cache drops because Instacart refused it, or revoked (to drop it from a shared cache too). */
+  forget?: ((request: KeyedTokenRequest, token: IssuedToken) => void) | undefined;
 }
 
 export interface TokenCache extends TokenSource {
@@ -29,6 +31,7 @@ export interface TokenCache extends TokenSource {
 interface CachedToken extends IssuedToken {
   /** Epoch ms after which the token is renewed before use. */
   readonly refreshAt: number;
+  readonly request: KeyedTokenRequest;
 }
 
 /** Cached tokens kept at most (user tokens make one entry per user); beyond it the oldest goes, most likely expired. */
@@ -56,7 +59,7 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       pending = options
         .fetchToken(request)
         .then((issued) => {
-          const entry = { ...issued, refreshAt: refreshAt(issued, options.refreshMargin) };
+          const entry = { ...issued, refreshAt: refreshAt(issued, options.refreshMargin), request };
           if (startedIn === epoch) {
             cache.delete(key);
             cache.set(key, entry);
@@ -86,15 +89,19 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
       }
       return pendingFor(request);
     },
-    invalidate({ key }, token) {
-      if (cache.get(key)?.token === token) cache.delete(key);
+    invalidate(request, token) {
+      const cached = cache.get(request.key);
+      if (cached?.token !== token) return;
+      cache.delete(request.key);
+      options.forget?.(request, cached);
     },
     drain() {
       epoch += 1;
       const now = clock.now();
-      const live = [...cache.values()].filter((entry) => entry.expiresAt > now).map((entry) => entry.token);
+      const live = [...cache.values()].filter((entry) => entry.expiresAt > now);
       cache.clear();
-      return [...new Set(live)];
+      for (const entry of live) options.forget?.(entry.request, entry);
+      return [...new Set(live.map((entry) => entry.token))];
     },
   };
 }

@@ -7,9 +7,10 @@ import type { paths } from "../../generated/schema.js";
 import { createAuthorize } from "../auth/authorize.js";
 import { createOAuth, revokeAll, type OAuth, type OAuthPath } from "../auth/oauth.js";
 import { createRedactor, type Redactor } from "../auth/secrets.js";
-import { createTokenCache, type TokenCache } from "../auth/token-cache.js";
+import { sharedTokens } from "../auth/shared-token-cache.js";
+import { createTokenCache, type IssuedToken, type TokenCache } from "../auth/token-cache.js";
 import { accessTokenSource } from "../auth/token-source.js";
-import type { AccessToken, AccessTokenOption } from "../auth/types.js";
+import type { AccessToken, AccessTokenOption, KeyedTokenRequest } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
 import { newCallState } from "../transport/call-state.js";
 import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
@@ -39,7 +40,24 @@ function checkUserId(userId: unknown, what: string): string {
   return userId;
 }
 
-/** The OAuth calls and the token cache of a client with credentials (`onTokenRefresh` told of each token fetched). */
+/** Tokens from the token endpoint, timed from their request (`onTokenRefresh` told of each). */
+function endpointTokens(settings: ClientSettings, oauth: OAuth, onHookError: HookErrorReporter) {
+  const { clock } = settings;
+  return async (request: KeyedTokenRequest): Promise<IssuedToken> => {
+    // `expires_in` counts from when Instacart issued the token, somewhere between sending the request and
+    // reading the answer: count from the request, so a slow answer never stretches the token's life.
+    const issuedAt = clock.now();
+    const data = await oauth.requestToken(request);
+    const seconds = data.expires_in;
+    const expiresIn = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+    const { onTokenRefresh } = settings.hooks;
+    const { grant, scope, userId } = request;
+    if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
+    return { token: data.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
+  };
+}
+
+/** The OAuth calls and the token cache of a client with credentials: in memory, in front of the shared `tokenCache` if there is one. */
 function credentialTokens(
   settings: ClientSettings,
   credentials: { clientId: string; clientSecret: string },
@@ -47,24 +65,21 @@ function credentialTokens(
   sendOAuth: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
   onHookError: HookErrorReporter,
 ): Credentials {
-  const { clock } = settings;
+  const { clock, refreshMargin, tokenCache } = settings;
   const oauth = createOAuth(settings, credentials, redactor, sendOAuth);
-  const cache = createTokenCache({
-    clock,
-    refreshMargin: settings.refreshMargin,
-    async fetchToken(request) {
-      // `expires_in` counts from when Instacart issued the token, somewhere between sending the request and
-      // reading the answer: count from the request, so a slow answer never stretches the token's life.
-      const issuedAt = clock.now();
-      const data = await oauth.requestToken(request);
-      const seconds = data.expires_in;
-      const expiresIn = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
-      const { onTokenRefresh } = settings.hooks;
-      const { grant, scope, userId } = request;
-      if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
-      return { token: data.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
-    },
-  });
+  const fetchToken = endpointTokens(settings, oauth, onHookError);
+  const shared =
+    tokenCache &&
+    sharedTokens({
+      cache: tokenCache,
+      owner: [settings.baseUrl, credentials.clientId],
+      clock,
+      refreshMargin,
+      fetchToken,
+      remember: redactor.remember,
+      onError: (error) => onHookError("tokenCache", error),
+    });
+  const cache = createTokenCache({ clock, refreshMargin, fetchToken: shared ? shared.fetchToken : fetchToken, forget: shared?.forget });
   return { oauth, cache };
 }
 
@@ -102,13 +117,16 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
   return bind(core, undefined) as ConnectClient;
 }
 
-/** `createUserToken(userId, scope)`: a fresh user token to hand to a browser (not cached). */
-function mintUserToken({ auth }: ClientCore, userId: string, scope: string): Promise<AccessToken> {
-  const what = "createUserToken(userId, scope)";
-  checkUserId(userId, what);
-  if (typeof scope !== "string") throw new ConnectConfigError(`${what} needs a scope, e.g. "connect:post_checkout".`);
-  if (auth === undefined) throw new ConnectConfigError("createUserToken needs clientId and clientSecret.");
-  return auth.oauth.requestToken({ grant: "fulfillment_user_assertion", scope, userId });
+/**
+ * A fresh token from the token endpoint, not cached: `createUserToken(userId, scope)` (a user token
+ * to hand to a browser) and `createClientToken(scope)` (a client-credentials token, e.g. for a cache
+ * of your own).
+ */
+async function mintToken({ auth }: ClientCore, what: string, scope: unknown, userId?: string): Promise<AccessToken> {
+  if (typeof scope !== "string") throw new ConnectConfigError(`${what} needs a scope, e.g. "connect:fulfillment".`);
+  if (auth === undefined) throw new ConnectConfigError(`${what} needs clientId and clientSecret.`);
+  const grant = userId === undefined ? "client_credentials" : "fulfillment_user_assertion";
+  return auth.oauth.requestToken({ grant, scope, userId });
 }
 
 /** The client object for one user (undefined: the back-end client). */
@@ -127,7 +145,11 @@ function bind(core: ClientCore, userId: string | undefined): ConnectClient | Con
     },
     eject: inner.eject,
     forUser: (id: string) => bind(core, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
-    createUserToken: async (id: string, scope: string) => mintUserToken(core, id, scope),
+    createUserToken: async (id: string, scope: string) => {
+      const what = "createUserToken(userId, scope)";
+      return mintToken(core, what, scope, checkUserId(id, what));
+    },
+    createClientToken: async (scope: string) => mintToken(core, "createClientToken(scope)", scope),
     // Expired tokens need no revoking.
     revokeTokens: async () => (auth ? revokeAll(auth.oauth, auth.cache.drain()) : { revoked: 0, failed: [] }),
     server: baseUrl,

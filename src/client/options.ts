@@ -3,6 +3,7 @@
  * credential rules) and turned into the settings the client runs on, defaults filled in.
  */
 import { isSendableToken } from "../auth/bearer.js";
+import type { SharedTokenCache } from "../auth/shared-token-cache.js";
 import type { AccessTokenOption, TokenRefreshInfo } from "../auth/types.js";
 import { systemClock, type Clock } from "../clock.js";
 import { emitDeprecationWarning, type DeprecationHandler } from "../deprecation.js";
@@ -28,6 +29,13 @@ export interface ConnectClientOptions {
   clientSecret?: string | undefined;
   /** Instead of credentials: a token, or a function returning one per call (you then manage tokens). */
   accessToken?: AccessTokenOption | undefined;
+  /**
+   * A token cache the processes of your application share (Redis: `createRedisTokenCache` from
+   * `instacart-connect/stores/redis`), behind the client's own in-memory one: one token per grant,
+   * scope and user for all of them, and one token request at a time when it supports `lock`. Needs
+   * `clientId` and `clientSecret`.
+   */
+  tokenCache?: SharedTokenCache | undefined;
   /** Scope for every token, instead of the scope each operation declares in the spec. */
   scope?: string | undefined;
   /** `X-Retailer-Id`, required for multi-banner retailers. */
@@ -70,6 +78,7 @@ export interface ClientSettings extends TransportSettings {
   /** Client credentials, or undefined when the caller manages tokens (`accessToken`). */
   readonly credentials: { readonly clientId: string; readonly clientSecret: string } | undefined;
   readonly accessToken: AccessTokenOption | undefined;
+  readonly tokenCache: SharedTokenCache | undefined;
   readonly scope: string | undefined;
   /** Sent on every request: Accept, User-Agent (Node.js), X-Retailer-Id, Accept-Language. */
   readonly headers: Readonly<Record<string, string>>;
@@ -83,6 +92,7 @@ const OPTION_KEYS = new Set<string>([
   "clientId",
   "clientSecret",
   "accessToken",
+  "tokenCache",
   "scope",
   "retailerId",
   "locale",
@@ -179,6 +189,18 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
   return { credentials, accessToken };
 }
 
+/** A shared token cache (get, set, delete and an optional lock), or undefined; only with client credentials. */
+function checkTokenCache(value: unknown, credentials: boolean): SharedTokenCache | undefined {
+  if (value === undefined) return undefined;
+  const cache = (value ?? {}) as Partial<SharedTokenCache>;
+  if (![cache.get, cache.set, cache.delete, cache.lock ?? Function].every((f) => typeof f === "function") || !credentials) {
+    throw new ConnectConfigError(
+      "`tokenCache` needs `get`, `set` and `delete` functions (`lock` optional), and `clientId` and `clientSecret`.",
+    );
+  }
+  return cache as SharedTokenCache;
+}
+
 function checkHooks(value: unknown): ConnectHooks {
   const hooks = value ?? {};
   if (typeof hooks !== "object" || hooks === null) throw new ConnectConfigError("`hooks` must be an object.");
@@ -218,6 +240,7 @@ export function resolveOptions(options: ConnectClientOptions): ClientSettings {
   return {
     baseUrl,
     ...credentials,
+    tokenCache: checkTokenCache(options.tokenCache, credentials.credentials !== undefined),
     scope: options.scope,
     headers: defaultHeaders(checkHeaderOption("retailerId", options.retailerId), checkHeaderOption("locale", options.locale)),
     timeout: checkNumber("timeout", options.timeout, 1, MAX_TIMEOUT, true) ?? 60_000,

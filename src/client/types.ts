@@ -78,6 +78,8 @@ export interface ConnectClientBase<Paths extends {}> {
   forUser(userId: string): ConnectUserClient;
   /** Mints a user access token to hand to a browser (not cached). */
   createUserToken(userId: string, scope: string): Promise<AccessToken>;
+  /** Mints a client-credentials token for `scope` ("" for a token without one), not cached: for a token store of your own. */
+  createClientToken(scope: string): Promise<AccessToken>;
   /** Revokes every cached token (`POST /v2/oauth/token/revoke`) and empties the cache. */
   revokeTokens(): Promise<RevokeResult>;
   /** The origin (and path prefix) calls go to. */

@@ -288,7 +288,7 @@ describe("bad options fail at construction with clear messages", () => {
     [
       "misspelt option",
       { clientSecrett: "x" },
-      "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxResponseBytes, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock).",
+      "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, tokenCache, scope, retailerId, locale, timeout, maxResponseBytes, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock).",
     ],
   ])("%s", (_name, override, message) => {
     const fetch = vi.fn(async () => new Response("{}"));
