@@ -11,7 +11,7 @@
  *   --mode memory    `fetch` answered in memory: the client's own work only (default);
  *   --mode loopback  the benchmark's node:http server in another process: the client and Node's fetch.
  *   --calls N (default 1000), --warm N (default 3000);
- *   --variants a,b (default fetch+timeout,openapi-fetch,instacart-connect).
+ *   --variants a,b (default fetch+timeout,openapi-fetch,instacart-connect); --methods GET,POST.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -24,7 +24,13 @@ import { formatTable } from "./lib/bench-stats.ts";
 import { root } from "./lib/paths.ts";
 
 const { values: args } = parseArgs({
-  options: { mode: { type: "string" }, calls: { type: "string" }, warm: { type: "string" }, variants: { type: "string" } },
+  options: {
+    mode: { type: "string" },
+    calls: { type: "string" },
+    warm: { type: "string" },
+    variants: { type: "string" },
+    methods: { type: "string" },
+  },
 });
 const mode = args.mode ?? "memory";
 if (mode !== "memory" && mode !== "loopback") throw new Error("--mode is memory or loopback");
@@ -78,7 +84,7 @@ function count(variant: string, method: string, n: number, url: string): Promise
 const server = mode === "loopback" ? await startBenchServerProcess() : undefined;
 const rows = [["method", ...variants, ...(variants.length === 3 ? ["÷ fetch+timeout", "÷ openapi-fetch"] : [])]];
 try {
-  for (const method of ["GET", "POST"]) {
+  for (const method of (args.methods ?? "GET,POST").split(",")) {
     const perCall: number[] = [];
     for (const variant of variants) {
       const url = server?.url ?? "";

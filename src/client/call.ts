@@ -79,6 +79,7 @@ export async function call(
   const { middleware } = request;
   request.Request = deps.usesMiddleware || (Array.isArray(middleware) && middleware.length > 0) ? Request : CallRequest;
   request.fetch = (outgoing: OutgoingRequest) => send(deps, outgoing, state);
+  request.pathSerializer = plan.serialize;
   let result: CallResult;
   try {
     result = await (deps.inner.request as unknown as RequestFn)(method, path, request);

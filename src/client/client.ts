@@ -13,7 +13,7 @@ import { accessTokenSource } from "../auth/token-source.js";
 import type { AccessToken, AccessTokenOption, KeyedTokenRequest } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
 import { newCallState } from "../transport/call-state.js";
-import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
+import type { OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
 import { send } from "../transport/transport.js";
 import { call, type CallDeps } from "./call.js";
@@ -87,7 +87,7 @@ function credentialTokens(
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const settings = resolveOptions(options);
   const { credentials } = settings;
-  const lookup = createOperationLookup();
+  const lookup = createOperationLookup(settings.baseUrl);
   const redactor = createRedactor(credentials?.clientSecret);
   const { redact } = redactor;
   const onHookError = warnHookError(redact);
@@ -109,7 +109,6 @@ export function createConnectClient(options: ConnectClientOptions): ConnectClien
     inner: createClient<paths, "application/json">({
       baseUrl: settings.baseUrl,
       headers: settings.headers,
-      pathSerializer: createPathSerializer(),
     }),
     usesMiddleware: false,
     auth,

@@ -80,7 +80,7 @@ async function sendAttempt(deps: TransportDeps, call: CallState, parts: RequestP
   // Hook info is built only when there is a hook.
   const info = (hooks.onRequest || hooks.onResponse) && { ...target, url: parts.url, attempt, headers: redactHeaders(parts.headers) };
   if (hooks.onRequest && info) callHook("onRequest", hooks.onRequest, info, onHookError);
-  const started = performance.now();
+  const started = hooks.onResponse ? performance.now() : 0;
   const response = await timedAttempt(deps, parts, call);
   call.status = response.status;
   if (hooks.onResponse && info) {
