@@ -9,7 +9,9 @@
  * out start-up, imports and warm-up.
  *
  *   --mode memory    `fetch` answered in memory: the client's own work only (default);
- *   --mode loopback  the benchmark's node:http server in another process: the client and Node's fetch.
+ *   --mode loopback  the benchmark's node:http server in another process: the client and Node's fetch
+ *                    (these counts vary from run to run by 10–30%: the network's timing decides how
+ *                    many event-loop turns a call takes; compare memory counts).
  *   --calls N (default 1000), --warm N (default 3000);
  *   --variants a,b (default fetch+timeout,openapi-fetch,instacart-connect); --methods GET,POST.
  */
