@@ -1,6 +1,6 @@
 /**
  * Deprecation warnings: once per deprecated operation (from the spec's table), and once per
- * `Deprecation`/`Sunset` response header value, per handler and process.
+ * `Deprecation`/`Sunset` response header values, per handler and process; at most 5 per operation.
  */
 import { describeTarget, type CallTarget } from "./errors.js";
 import { emitWarning } from "./warnings.js";
@@ -28,40 +28,54 @@ export const emitDeprecationWarning: DeprecationHandler = (info) => {
   emitWarning(info.message, { type: "DeprecationWarning", code: "INSTACART_CONNECT_DEPRECATED" });
 };
 
-/**
- * What has been reported, per handler. "Once per operation per process" is the contract, so this is
- * the one piece of process-wide state; a WeakMap keyed by the handler lets tests and different
- * handlers each see their own first warning.
- */
-const reported = new WeakMap<DeprecationHandler, Set<string>>();
+/** Deprecations reported per operation at most: a server that changes its header values on every call floods no log. */
+const MAX_REPORTS_PER_OPERATION = 5;
+/** Operations remembered per handler (the oldest is forgotten first); header values are remembered up to this length. */
+const MAX_OPERATIONS = 1000;
+const MAX_VALUE_LENGTH = 200;
 
-function once(handler: DeprecationHandler, key: string): boolean {
-  let seen = reported.get(handler);
-  if (!seen) {
-    seen = new Set();
-    reported.set(handler, seen);
+/**
+ * What has been reported, per handler, then per operation. "Once per operation per process" is the
+ * contract, so this is the one piece of process-wide state; a WeakMap keyed by the handler lets tests
+ * and different handlers each see their own first warning. Both levels are bounded.
+ */
+const reported = new WeakMap<DeprecationHandler, Map<string, Set<string>>>();
+
+/** Whether `what` (of the operation `target`) is new to `handler` and may still be reported; remembers it if so. */
+function firstReport(handler: DeprecationHandler, target: CallTarget, what: string): boolean {
+  let operations = reported.get(handler);
+  if (!operations) {
+    operations = new Map();
+    reported.set(handler, operations);
   }
-  if (seen.has(key)) return false;
+  const operation = `${target.method} ${target.path}`;
+  let seen = operations.get(operation);
+  if (!seen) {
+    if (operations.size >= MAX_OPERATIONS) operations.delete(operations.keys().next().value as string);
+    seen = new Set();
+    operations.set(operation, seen);
+  }
+  const key = what.slice(0, MAX_VALUE_LENGTH);
+  if (seen.has(key) || seen.size >= MAX_REPORTS_PER_OPERATION) return false;
   seen.add(key);
   return true;
 }
 
 /** Reports a deprecated operation of the spec, the first time it is used. */
 export function warnDeprecatedOperation(handler: DeprecationHandler, target: CallTarget, replacedBy: string | undefined): void {
-  if (!once(handler, `op ${target.method} ${target.path}`)) return;
+  if (!firstReport(handler, target, "spec")) return;
+  const instead = replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)";
   handler({
     source: "spec",
-    operationId: target.operationId,
-    method: target.method,
-    path: target.path,
+    ...target,
     replacedBy,
     deprecation: undefined,
     sunset: undefined,
-    message: `Instacart Connect: ${describeTarget(target)} is deprecated${replacedBy ? `; use ${replacedBy} instead` : " (the docs name no replacement)"}. Deprecated operations stay supported for at least six months after the announcement.`,
+    message: `Instacart Connect: ${describeTarget(target)} is deprecated${instead}. Deprecated operations stay supported for at least six months after the announcement.`,
   });
 }
 
-/** Reports `Deprecation`/`Sunset` response headers, once per operation and header values. */
+/** Reports `Deprecation`/`Sunset` response headers, once per operation and header values (at most 5 per operation). */
 export function warnDeprecationHeaders(
   handler: DeprecationHandler,
   target: CallTarget,
@@ -71,18 +85,14 @@ export function warnDeprecationHeaders(
   const deprecation = headers.get("deprecation") ?? undefined;
   const sunset = headers.get("sunset") ?? undefined;
   if (deprecation === undefined && sunset === undefined) return;
-  if (!once(handler, `header ${target.method} ${target.path} ${deprecation ?? ""} ${sunset ?? ""}`)) return;
-  const parts = [deprecation !== undefined ? `Deprecation: ${deprecation}` : "", sunset !== undefined ? `Sunset: ${sunset}` : ""].filter(
-    Boolean,
-  );
+  if (!firstReport(handler, target, `${deprecation} ${sunset}`)) return;
+  const said = [deprecation && `Deprecation: ${deprecation}`, sunset && `Sunset: ${sunset}`].filter(Boolean).join(", ");
   handler({
     source: "header",
-    operationId: target.operationId,
-    method: target.method,
-    path: target.path,
+    ...target,
     replacedBy,
     deprecation,
     sunset,
-    message: `Instacart Connect: the response of ${describeTarget(target)} says it is deprecated (${parts.join(", ")})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
+    message: `Instacart Connect: the response of ${describeTarget(target)} says it is deprecated (${said})${replacedBy ? `; use ${replacedBy} instead` : ""}.`,
   });
 }

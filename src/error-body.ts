@@ -38,24 +38,24 @@ function toItem(envelope: unknown): ConnectErrorItem | undefined {
 }
 
 /**
- * Reads Instacart's error envelope: `{ error: { message, code, errors? }, meta: { key } }`, where
- * `errors` (multiple-errors form, code 9999) holds one single-error envelope per problem. Also reads
- * the OAuth form `{ error: "name", error_description }`. Returns undefined for anything else.
+ * The problem an error body names: Instacart's envelope `{ error: { message, code }, meta: { key } }`,
+ * or the OAuth form `{ error: "name", error_description }`. Undefined for anything else.
+ */
+export function parseErrorItem(body: unknown): ConnectErrorItem | undefined {
+  if (!isRecord(body) || typeof body.error !== "string") return toItem(body);
+  const description = typeof body.error_description === "string" ? body.error_description : undefined;
+  return { message: description ? `${body.error}: ${description}` : body.error, code: undefined, key: body.error, meta: undefined };
+}
+
+/**
+ * Reads an error body (see `parseErrorItem`) and, in Instacart's multiple-errors form (code 9999),
+ * the single-error envelope of each problem in `error.errors`. Returns undefined for anything else.
  */
 export function parseErrorBody(body: unknown): { item: ConnectErrorItem; errors: ConnectErrorItem[] } | undefined {
-  const item = toItem(body);
-  if (item) {
-    const nested = isRecord(body) && isRecord(body.error) && Array.isArray(body.error.errors) ? body.error.errors : [];
-    return { item, errors: nested.map(toItem).filter((e): e is ConnectErrorItem => e !== undefined) };
-  }
-  if (isRecord(body) && typeof body.error === "string") {
-    const description = typeof body.error_description === "string" ? body.error_description : undefined;
-    return {
-      item: { message: description ? `${body.error}: ${description}` : body.error, code: undefined, key: body.error, meta: undefined },
-      errors: [],
-    };
-  }
-  return undefined;
+  const item = parseErrorItem(body);
+  if (item === undefined) return undefined;
+  const nested = isRecord(body) && isRecord(body.error) && Array.isArray(body.error.errors) ? body.error.errors : [];
+  return { item, errors: nested.map(toItem).filter((e): e is ConnectErrorItem => e !== undefined) };
 }
 
 /** `Request body property order_id must be string` → `must be string` (the field is named separately). */

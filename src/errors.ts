@@ -22,6 +22,11 @@ export function describeTarget(target: CallTarget): string {
   return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
 }
 
+/** An error's message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The base of every error this package throws. */
 export class ConnectError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -36,17 +41,18 @@ export class ConnectConfigError extends ConnectError {}
 /** The base of the errors of one call: names the operation, the method and the path template. */
 export class ConnectCallError extends ConnectError {
   /** The spec's operationId (undefined for a path the spec does not know, or an error of no single call). */
-  readonly operationId: string | undefined;
+  declare readonly operationId: string | undefined;
   /** The HTTP method (undefined for an error of no single call, e.g. a shared token request). */
-  readonly method: string | undefined;
+  declare readonly method: string | undefined;
   /** The spec's path template. */
-  readonly path: string | undefined;
+  declare readonly path: string | undefined;
 
   constructor(message: string, options: { target?: Partial<CallTarget> | undefined; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.operationId = options.target?.operationId;
-    this.method = options.target?.method;
-    this.path = options.target?.path;
+    const { target, cause } = options;
+    super(message, cause === undefined ? undefined : { cause });
+    this.operationId = target?.operationId;
+    this.method = target?.method;
+    this.path = target?.path;
   }
 }
 
@@ -91,21 +97,21 @@ function apiErrorDetail(body: unknown, violations: readonly SpecViolation[]): st
 export class ConnectApiError extends ConnectCallError {
   declare readonly method: string;
   declare readonly path: string;
-  readonly status: number;
+  declare readonly status: number;
   /** Instacart's error code (`error.code`), `null` when Instacart sends null, undefined when absent. */
-  readonly code: number | null | undefined;
+  declare readonly code: number | null | undefined;
   /** `meta.key`: the request field the error is about (for the OAuth endpoints: the OAuth error name). */
-  readonly key: string | undefined;
+  declare readonly key: string | undefined;
   /** The whole `meta` object. */
-  readonly meta: Readonly<Record<string, unknown>> | undefined;
+  declare readonly meta: Readonly<Record<string, unknown>> | undefined;
   /** The problems of the multiple-errors form (code 9999); empty for a single error. */
-  readonly errors: readonly ConnectErrorItem[];
+  declare readonly errors: readonly ConnectErrorItem[];
   /** What a Prism mock found wrong with the request (its `sl-violations` header); empty otherwise. */
-  readonly violations: readonly SpecViolation[];
+  declare readonly violations: readonly SpecViolation[];
   /** The request id response header, when the server sent one. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
   /** The parsed error body as Instacart sent it. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The response headers (not enumerable: kept out of logs and JSON). */
   declare readonly headers: Headers;
 
@@ -138,9 +144,9 @@ export class ConnectApiError extends ConnectCallError {
  */
 export class ConnectAuthError extends ConnectCallError {
   /** HTTP status of the refusal, when there was one. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** Instacart's error code or OAuth error name, when given. */
-  readonly code: number | string | null | undefined;
+  declare readonly code: number | string | null | undefined;
 
   constructor(
     message: string,
@@ -164,9 +170,9 @@ export class ConnectTimeoutError extends ConnectCallError {
   declare readonly method: string;
   declare readonly path: string;
   /** 1-based attempt number that timed out. */
-  readonly attempt: number;
+  declare readonly attempt: number;
   /** The per-attempt timeout, in milliseconds. */
-  readonly timeout: number;
+  declare readonly timeout: number;
 
   constructor(target: CallTarget, attempt: number, attempts: number, timeout: number) {
     super(`${describeTarget(target)} timed out after ${timeout} ms (attempt ${attempt} of ${attempts})`, { target });
@@ -198,9 +204,9 @@ function errorMessageChain(error: Error): string {
 export class ConnectNetworkError extends ConnectCallError {
   declare readonly method: string;
   declare readonly path: string;
-  readonly attempt: number;
+  declare readonly attempt: number;
   /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, `UND_ERR_SOCKET`…). */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
 
   constructor(target: CallTarget, attempt: number, attempts: number, cause: unknown) {
     const reason = (cause instanceof Error && errorMessageChain(cause)) || "network error";
@@ -226,11 +232,11 @@ export class ConnectAbortError extends ConnectCallError {
 export class ConnectResponseError extends ConnectCallError {
   declare readonly method: string;
   declare readonly path: string;
-  readonly status: number;
+  declare readonly status: number;
   /** The body field the problem is in, e.g. `service_options[0].id` (an inexact integer). */
-  readonly field: string | undefined;
+  declare readonly field: string | undefined;
   /** That field's value exactly as the server sent it, e.g. `9007199254740993`. */
-  readonly exactValue: string | undefined;
+  declare readonly exactValue: string | undefined;
 
   constructor(
     target: CallTarget,

@@ -3,9 +3,10 @@ export { createConnectClient } from "./client/client.js";
 export { unwrap } from "./client/result.js";
 export type { ConnectClientOptions, ConnectHooks } from "./client/options.js";
 export type { BackEndPaths, CallOptions, ConnectClient, ConnectClientBase, ConnectMethod, ConnectUserClient } from "./client/types.js";
-export type { RevokeResult } from "./auth/token-source.js";
+export type { RevokeResult } from "./auth/oauth.js";
 export type { AccessToken, AccessTokenContext, AccessTokenOption, Grant, TokenRefreshInfo, TokenRequest } from "./auth/types.js";
 export { userAssertion } from "./auth/oauth.js";
+export type { SharedTokenCache } from "./auth/shared-token-cache.js";
 export type { Clock } from "./clock.js";
 export type { DeprecationHandler, DeprecationInfo } from "./deprecation.js";
 export {

@@ -49,20 +49,12 @@ function isInexact(digits: string): boolean {
   return BigInt(Number(digits)) !== BigInt(digits);
 }
 
-/** Where the scan is: the path of each open container, and the current key or index in it. */
-interface Frame {
-  readonly path: string;
-  /** Arrays: the index of the current element; objects: undefined. */
-  index: number | undefined;
-  /** Objects: the key of the current member (undefined while the key is read). */
-  key: string | undefined;
-}
+/** Where the scan is, per open container: the index of the current element (arrays) or the key of the current member (objects; undefined until the key is read). */
+type Path = (number | string | undefined)[];
 
-/** The path of the value at the current position of `frame` (`a.b`, `a[0]`). */
-function pathIn(frame: Frame | undefined): string {
-  if (frame === undefined) return "";
-  if (frame.index !== undefined) return `${frame.path}[${frame.index}]`;
-  return frame.path ? `${frame.path}.${frame.key}` : (frame.key ?? "");
+/** The field at `path`: `a.b`, `a[0]`. */
+function fieldAt(path: Path): string {
+  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${part}` : `${part}`), "");
 }
 
 /**
@@ -72,23 +64,22 @@ function pathIn(frame: Frame | undefined): string {
 export function findInexactIntegers(text: string): InexactInteger[] {
   if (!hasLongDigitRun(text)) return [];
   const found: InexactInteger[] = [];
-  const stack: Frame[] = [];
+  const path: Path = [];
   for (const [token, fraction, exponent] of text.matchAll(TOKEN)) {
-    const top = stack[stack.length - 1];
+    const last = path.length - 1;
+    const top = path[last];
     const first = token[0];
-    if (first === '"') {
-      // A string: an object's key when none is set yet (values come after a key).
-      if (top && top.index === undefined && top.key === undefined) top.key = JSON.parse(token) as string;
-    } else if (first === "{" || first === "[") {
-      stack.push({ path: pathIn(top), index: first === "[" ? 0 : undefined, key: undefined });
-    } else if (first === "}" || first === "]") {
-      stack.pop();
+    if (first === "{") path.push(undefined);
+    else if (first === "[") path.push(0);
+    else if (first === "}" || first === "]") path.pop();
+    else if (first === '"') {
+      // A string is an object's key when none is set yet (values come after a key).
+      if (last >= 0 && top === undefined) path[last] = JSON.parse(token) as string;
     } else if (first === ",") {
-      if (top?.index !== undefined) top.index += 1;
-      else if (top) top.key = undefined;
-    } else if (fraction === undefined && exponent === undefined && token.length >= LONG_RUN && isInexact(token)) {
+      if (last >= 0) path[last] = typeof top === "number" ? top + 1 : undefined;
+    } else if (!fraction && !exponent && token.length >= LONG_RUN && isInexact(token)) {
       // Only integer literals: a fraction or an exponent is a decimal number, which may round by nature.
-      if (found.push({ field: pathIn(top), digits: token }) === MAX_FOUND) break;
+      if (found.push({ field: fieldAt(path), digits: token }) === MAX_FOUND) break;
     }
   }
   return found;

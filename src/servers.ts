@@ -4,14 +4,17 @@ import { ConnectConfigError } from "./errors.js";
 /** A server named in the spec: `"development"` or `"production"`. */
 export type ServerName = keyof typeof servers;
 
-const LOOPBACK_NAMES = new Set(["localhost", "[::1]"]);
+/** The server names, as messages list them: `"production" or "development"`. */
+const names = Object.keys(servers)
+  .map((name) => JSON.stringify(name))
+  .join(" or ");
+
+/** `localhost`, `[::1]` and 127.0.0.0/8 (WHATWG URL normalises IPv4 forms such as `127.1` or `0x7f.1` to dotted decimal). */
+const LOOPBACK = /^(localhost|\[::1\]|127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 
 /** Whether a URL hostname is a loopback address (127.0.0.0/8, `localhost`, `::1`). */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (LOOPBACK_NAMES.has(host)) return true;
-  // WHATWG URL normalises IPv4 forms (e.g. `127.1`, `0x7f.1`) to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return LOOPBACK.test(hostname);
 }
 
 /**
@@ -21,43 +24,27 @@ export function isLoopbackHost(hostname: string): boolean {
  * unknown name or a malformed URL throws.
  */
 export function resolveServer(server: unknown): string {
+  if (typeof server === "string" && Object.hasOwn(servers, server)) return servers[server as ServerName];
+  const refuse = (problem: string): never => {
+    throw new ConnectConfigError(`\`server\` ${problem}`);
+  };
   if (server === undefined || server === null || server === "") {
-    throw new ConnectConfigError(
-      `\`server\` is required: ${describeNames()}, or an https:// URL (the client never falls back to production).`,
-    );
+    refuse(`is required: ${names}, or an https:// URL (the client never falls back to production).`);
   }
-  if (typeof server === "string" && Object.hasOwn(servers, server)) {
-    return servers[server as ServerName];
-  }
-  if (typeof server !== "string" && !(server instanceof URL)) {
-    throw new ConnectConfigError(`\`server\` must be ${describeNames()} or a URL, not ${typeof server}.`);
-  }
-  let url: URL;
+  let url: URL | undefined;
   try {
-    url = new URL(String(server));
+    url = typeof server === "string" || server instanceof URL ? new URL(server) : undefined;
   } catch {
-    throw new ConnectConfigError(`\`server\` ${JSON.stringify(String(server))} is neither ${describeNames()} nor a valid absolute URL.`);
+    // Not a URL: refused below.
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConnectConfigError(`\`server\` must use https:, not ${url.protocol} (${url.origin}).`);
+  if (url === undefined) {
+    return refuse(`must be ${names} or an absolute URL, not ${typeof server === "string" ? JSON.stringify(server) : typeof server}.`);
   }
-  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    throw new ConnectConfigError(
-      `\`server\` ${url.origin} uses plain HTTP: Instacart Connect requires HTTPS; http:// is allowed only for loopback hosts (localhost, 127.0.0.0/8, ::1).`,
-    );
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    refuse(`must use https: (plain HTTP only for loopback hosts: localhost, 127.0.0.0/8, ::1), not ${url.protocol}//${url.host}.`);
   }
-  if (url.username || url.password) {
-    throw new ConnectConfigError("`server` must not contain credentials (user:password@); pass clientId and clientSecret instead.");
+  if (url.username || url.password || url.search || url.hash) {
+    refuse("must not contain credentials (pass clientId and clientSecret), a query or a fragment.");
   }
-  if (url.search || url.hash) {
-    throw new ConnectConfigError(`\`server\` must not contain a query or a fragment: ${url.origin}${url.pathname}`);
-  }
-  const path = url.pathname.replace(/\/+$/, "");
-  return url.origin + path;
-}
-
-function describeNames(): string {
-  return Object.keys(servers)
-    .map((name) => JSON.stringify(name))
-    .join(" or ");
+  return url.origin + url.pathname.replace(/\/+$/, "");
 }

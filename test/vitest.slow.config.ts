@@ -14,6 +14,7 @@ export const slowTests = [
   "test/stores/redis.test.ts",
   "test/stores/postgres.test.ts",
   "test/stores/multi-process.test.ts",
+  "test/stores/redis-token-cache.test.ts",
   // A Next.js app built and started around the route handlers.
   "test/adapters/next-server.test.ts",
 ];

@@ -5,8 +5,8 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
-import { parseErrorBody } from "../error-body.js";
-import { ConnectAuthError } from "../errors.js";
+import { parseErrorItem } from "../error-body.js";
+import { ConnectAuthError, messageOf } from "../errors.js";
 import { CallRequest, type OutgoingRequest } from "../transport/fast-path.js";
 import { isSendableToken } from "./bearer.js";
 import type { Redactor } from "./secrets.js";
@@ -15,14 +15,10 @@ import type { AccessToken, TokenRequest } from "./types.js";
 /** The two OAuth paths. */
 export type OAuthPath = "/v2/oauth/token" | "/v2/oauth/token/revoke";
 
-export interface OAuthOptions {
-  baseUrl: string;
-  headers: Record<string, string>;
-  clientId: string;
-  clientSecret: string;
-  /** Sends openapi-fetch's request for an OAuth path through the transport. */
-  send(request: OutgoingRequest, path: OAuthPath): Promise<Response>;
-  redactor: Redactor;
+/** Where the OAuth calls go, with which headers. */
+export interface OAuthSettings {
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface OAuth {
@@ -32,104 +28,96 @@ export interface OAuth {
   revokeToken(token: string): Promise<ConnectAuthError | undefined>;
 }
 
+export interface RevokeResult {
+  /** Tokens revoked. */
+  revoked: number;
+  /** Revocations that failed (the cache is emptied anyway). */
+  failed: ConnectAuthError[];
+}
+
 /** Base64 of `{"user_id": "<id>"}`: the assertion of `fulfillment_user_assertion`. */
 export function userAssertion(userId: string): string {
-  const bytes = new TextEncoder().encode(JSON.stringify({ user_id: userId }));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  // btoa takes one character per byte: the UTF-8 bytes of the JSON, as such characters.
+  return btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify({ user_id: userId }))));
 }
 
-/** The message of an error response of the token endpoints, and its code (OAuth error name or Instacart code). */
-function refusal(error: unknown, statusText: string): { message: string; code: number | string | null | undefined } {
-  const parsed = parseErrorBody(error);
-  const text = typeof error === "string" && error.length <= 200 ? error : "";
-  return { message: parsed?.item.message || text || statusText, code: parsed?.item.code ?? parsed?.item.key };
-}
-
-/** openapi-fetch's client for the OAuth paths (its requests are CallRequests: this client has no middleware). */
-type OAuthClient = ReturnType<typeof createClient<paths>>;
-
-/** `POST /v2/oauth/token` for `request`; a failure to get any answer is a ConnectAuthError without secrets. */
-async function postTokenRequest(
-  client: OAuthClient,
-  options: OAuthOptions,
-  send: (request: Request) => Promise<Response>,
-  request: TokenRequest,
-  what: string,
-) {
-  const { clientId, clientSecret, redactor } = options;
-  try {
-    return await client.POST("/v2/oauth/token", {
-      fetch: send,
-      body: {
-        client_id: clientId,
-        client_secret: clientSecret,
-        grant_type: request.grant,
-        ...(request.scope ? { scope: request.scope } : {}),
-        ...(request.userId !== undefined ? { assertion: userAssertion(request.userId) } : {}),
-      },
-    });
-  } catch (error) {
-    if (error instanceof ConnectAuthError) throw error;
-    // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
-    if (error instanceof SyntaxError) throw new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
-    const message = redactor.redact(error instanceof Error ? error.message : String(error));
-    throw new ConnectAuthError(`${what} failed: ${message}`, { cause: error });
-  }
-}
-
-export function createOAuth(options: OAuthOptions): OAuth {
-  const { clientId, clientSecret, redactor } = options;
-  const client = createClient<paths>({
-    baseUrl: options.baseUrl,
-    headers: options.headers,
-    Request: CallRequest as unknown as typeof Request,
+/** `what` failed with an error status: Instacart's (or the OAuth) message and code, scrubbed of secrets. */
+function refused(what: string, response: Response, error: unknown, redact: (text: string) => string): ConnectAuthError {
+  const item = parseErrorItem(error);
+  const message = item?.message || (typeof error === "string" && error.length <= 200 ? error : "") || response.statusText;
+  const code = item?.code ?? item?.key;
+  return new ConnectAuthError(`${what} failed with HTTP ${response.status}${message ? `: ${redact(message)}` : ""}`, {
+    status: response.status,
+    code: typeof code === "string" ? redact(code) : code,
   });
-  const via = (path: OAuthPath) => (request: Request) => options.send(request as unknown as OutgoingRequest, path);
+}
+
+/** `what` got no usable answer (the transport's error, or a body that is not JSON), scrubbed of secrets. */
+function unanswered(what: string, error: unknown, redact: (text: string) => string): ConnectAuthError {
+  if (error instanceof ConnectAuthError) return error;
+  // A JSON parse error quotes the body, which may hold the token: keep neither as the cause.
+  if (error instanceof SyntaxError) return new ConnectAuthError(`${what} failed: the token endpoint answered with invalid JSON`);
+  return new ConnectAuthError(`${what} failed: ${redact(messageOf(error))}`, { cause: error });
+}
+
+/** The OAuth calls of one client; `send` puts openapi-fetch's request for an OAuth path through the transport. */
+export function createOAuth(
+  { baseUrl, headers }: OAuthSettings,
+  credentials: { readonly clientId: string; readonly clientSecret: string },
+  redactor: Redactor,
+  send: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
+): OAuth {
+  // Its requests are CallRequests: this client has no middleware.
+  const client = createClient<paths>({ baseUrl, headers, Request: CallRequest as unknown as typeof Request });
+  const via = (path: OAuthPath) => (request: Request) => send(request as unknown as OutgoingRequest, path);
   const sendToken = via("/v2/oauth/token");
   const sendRevoke = via("/v2/oauth/token/revoke");
-  const redactCode = (code: number | string | null | undefined) => (typeof code === "string" ? redactor.redact(code) : code);
-
-  const post = (request: TokenRequest, what: string) => postTokenRequest(client, options, sendToken, request, what);
+  const secrets = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  const { redact } = redactor;
 
   return {
-    async requestToken(request) {
-      const what = `${request.grant === "client_credentials" ? "client-credentials" : "user"} token request${request.scope ? ` (scope ${request.scope})` : ""}`;
-      const { data, error, response } = await post(request, what);
-      const status = response.status;
-      if (!response.ok) {
-        const { message, code } = refusal(error, response.statusText);
-        throw new ConnectAuthError(`${what} failed with HTTP ${status}${message ? `: ${redactor.redact(message)}` : ""}`, {
-          status,
-          code: redactCode(code),
+    async requestToken({ grant, scope, userId }) {
+      const what = `${grant === "client_credentials" ? "client-credentials" : "user"} token request${scope ? ` (scope ${scope})` : ""}`;
+      // JSON leaves out the members that are undefined.
+      const body = {
+        ...secrets,
+        grant_type: grant,
+        scope: scope || undefined,
+        assertion: userId === undefined ? undefined : userAssertion(userId),
+      };
+      const { data, error, response } = await client.POST("/v2/oauth/token", { fetch: sendToken, body }).catch((thrown: unknown) => {
+        throw unanswered(what, thrown, redact);
+      });
+      if (!response.ok) throw refused(what, response, error, redact);
+      const token = data?.access_token;
+      if (!data || !isSendableToken(token)) {
+        const problem = token ? "with an access_token holding characters an Authorization header cannot carry" : "without an access_token";
+        throw new ConnectAuthError(`${what} failed: the token endpoint answered HTTP ${response.status} ${problem}`, {
+          status: response.status,
         });
       }
-      if (!data || typeof data.access_token !== "string" || data.access_token === "") {
-        throw new ConnectAuthError(`${what} failed: the token endpoint answered HTTP ${status} without an access_token`, { status });
-      }
-      if (!isSendableToken(data.access_token)) {
-        throw new ConnectAuthError(`${what} failed: the access_token holds characters an Authorization header cannot carry`, { status });
-      }
-      redactor.remember(data.access_token);
+      redactor.remember(token);
       return data;
     },
 
     async revokeToken(token) {
+      const what = "token revocation";
       try {
-        const { response, error } = await client.POST("/v2/oauth/token/revoke", {
-          fetch: sendRevoke,
-          body: { client_id: clientId, client_secret: clientSecret, token },
-        });
-        if (response.ok) return undefined;
-        const parsed = parseErrorBody(error);
-        return new ConnectAuthError(
-          `token revocation failed with HTTP ${response.status}${parsed?.item.message ? `: ${redactor.redact(parsed.item.message)}` : ""}`,
-          { status: response.status, code: redactCode(parsed?.item.code ?? parsed?.item.key) },
-        );
+        const { response, error } = await client.POST("/v2/oauth/token/revoke", { fetch: sendRevoke, body: { ...secrets, token } });
+        return response.ok ? undefined : refused(what, response, error, redact);
       } catch (error) {
-        return new ConnectAuthError(`token revocation failed: ${redactor.redact(error instanceof Error ? error.message : String(error))}`);
+        return unanswered(what, error, redact);
       }
     },
   };
+}
+
+/** Revokes `tokens`, 8 at a time. */
+export async function revokeAll(oauth: OAuth, tokens: readonly string[]): Promise<RevokeResult> {
+  const failed: ConnectAuthError[] = [];
+  for (let i = 0; i < tokens.length; i += 8) {
+    const failures = await Promise.all(tokens.slice(i, i + 8).map((token) => oauth.revokeToken(token)));
+    for (const failure of failures) if (failure) failed.push(failure);
+  }
+  return { revoked: tokens.length - failed.length, failed };
 }

@@ -4,17 +4,16 @@
  */
 
 export interface Redactor {
-  /** Adds a token to the secrets to scrub (the most recent 1,000 are kept). */
+  /** Adds a token to the secrets to scrub (the most recent 11,000 are kept). */
   remember(token: string): void;
   /** `text` with every known secret replaced by `[redacted]`. */
   redact(text: string): string;
 }
 
-/** Recent tokens remembered beyond the cached ones. */
-const MAX_REMEMBERED = 1000;
+/** Tokens remembered at most: more than the token cache holds, so that every token in use is among them. */
+const MAX_REMEMBERED = 11_000;
 
-/** `live()`: tokens in use that must be scrubbed too (the token cache's). */
-export function createRedactor(clientSecret: string | undefined, live: () => Iterable<string>): Redactor {
+export function createRedactor(clientSecret: string | undefined): Redactor {
   const known = new Set<string>();
   return {
     remember(token) {
@@ -26,11 +25,10 @@ export function createRedactor(clientSecret: string | undefined, live: () => Ite
       let out = text;
       const scrub = (secret: string | undefined): void => {
         // Shorter values are too likely to occur in ordinary text; tokens and secrets are long.
-        if (secret && secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("[redacted]");
+        if (secret && secret.length >= 4) out = out.replaceAll(secret, "[redacted]");
       };
       scrub(clientSecret);
       for (const token of known) scrub(token);
-      for (const token of live()) scrub(token);
       return out;
     },
   };

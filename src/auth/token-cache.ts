@@ -3,95 +3,78 @@
  * key, renewal in the background once a token is inside its refresh margin, and a bound on entries.
  */
 import type { Clock } from "../clock.js";
-import type { AccessToken, KeyedTokenRequest } from "./types.js";
+import type { TokenSource } from "./token-source.js";
+import type { KeyedTokenRequest } from "./types.js";
+
+/** A token as the token endpoint issued it: epoch ms of the request that got it, and of its expiry. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
 
 export interface TokenCacheOptions {
   clock: Clock;
   /** Renew this many ms before expiry (never earlier than half-way through a token's life). */
   refreshMargin: number;
-  /** Requests a token from the token endpoint. */
-  fetchToken(request: KeyedTokenRequest): Promise<AccessToken>;
-  /** Told about every token fetched, with its lifetime in seconds. */
-  onFetched(request: KeyedTokenRequest, expiresIn: number): void;
+  /** Gets a token (from the token endpoint, or a shared cache in front of it). */
+  fetchToken(request: KeyedTokenRequest): Promise<IssuedToken>;
+  /** Told of a token the cache drops because Instacart refused it, or revoked (to drop it from a shared cache too). */
+  forget?: ((request: KeyedTokenRequest, token: IssuedToken) => void) | undefined;
 }
 
-export interface TokenCache {
-  /** The token for `request`: the cached one as is (no promise, so a call does not wait a turn), or the one being fetched. */
-  get(request: KeyedTokenRequest): string | Promise<string>;
-  /** Forgets `token` for this key after Instacart refused it (only if it is still the cached one). */
-  invalidate(request: KeyedTokenRequest, token: string): void;
+export interface TokenCache extends TokenSource {
   /** Empties the cache and returns the tokens that had not expired; requests in flight will not fill it. */
   drain(): string[];
-  /** The cached tokens (for scrubbing them from text). */
-  tokens(): Iterable<string>;
 }
 
-interface CachedToken {
-  readonly token: string;
+interface CachedToken extends IssuedToken {
   /** Epoch ms after which the token is renewed before use. */
   readonly refreshAt: number;
-  /** Epoch ms at which the token expires. */
-  readonly expiresAt: number;
+  readonly request: KeyedTokenRequest;
 }
 
-/** Cached tokens kept at most (expired ones are swept first); user tokens make one entry per user. */
+/** Cached tokens kept at most (user tokens make one entry per user); beyond it the oldest goes, most likely expired. */
 const MAX_CACHED_TOKENS = 10_000;
 
-/** Caches a token, sweeping expired entries (and then the oldest ones) to keep the cache bounded. */
-function store(cache: Map<string, CachedToken>, key: string, entry: CachedToken, now: number): void {
-  cache.delete(key);
-  cache.set(key, entry);
-  if (cache.size <= MAX_CACHED_TOKENS) return;
-  for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
-  for (const k of cache.keys()) {
-    if (cache.size <= MAX_CACHED_TOKENS) break;
-    cache.delete(k);
-  }
+/** When to renew `issued`: `margin` before it expires, but never earlier than half-way (a long margin would cache nothing). */
+export function refreshAt({ issuedAt, expiresAt }: IssuedToken, margin: number): number {
+  return expiresAt - Math.min(margin, (expiresAt - issuedAt) / 2);
 }
 
-/** The lifetime of a token in ms, from the token endpoint's `expires_in` (0 when it is not a positive number). */
-function lifetimeOf(data: AccessToken): number {
-  const seconds = data.expires_in;
-  return typeof seconds === "number" && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
-
-/** One closure holds the cache, the requests in flight and the epoch, shared by its four operations. */
+/** One closure holds the cache, the requests in flight and the epoch, shared by its operations. */
 export function createTokenCache(options: TokenCacheOptions): TokenCache {
-  const { clock, refreshMargin } = options;
+  const { clock } = options;
   const cache = new Map<string, CachedToken>();
-  const inFlight = new Map<string, Promise<CachedToken>>();
+  const inFlight = new Map<string, Promise<string>>();
   /** Bumped by `drain`: a token request that started before it does not fill the emptied cache. */
   let epoch = 0;
 
-  async function fetchAndCache(request: KeyedTokenRequest): Promise<CachedToken> {
-    // `expires_in` counts from when Instacart issued the token, somewhere between sending the request
-    // and reading the answer: count from the request, so a slow answer never stretches the token's life.
-    const requestedAt = clock.now();
-    const startedIn = epoch;
-    const data = await options.fetchToken(request);
-    const lifetime = lifetimeOf(data);
-    const entry: CachedToken = {
-      token: data.access_token,
-      expiresAt: requestedAt + lifetime,
-      // Never renew earlier than half-way: a margin longer than the lifetime would cache nothing.
-      refreshAt: requestedAt + lifetime - Math.min(refreshMargin, lifetime / 2),
-    };
-    if (startedIn === epoch) store(cache, request.key, entry, clock.now());
-    options.onFetched(request, lifetime / 1000);
-    return entry;
-  }
-
   /** The token request of this key, shared by every call that needs it meanwhile. */
-  function pendingFor(request: KeyedTokenRequest): Promise<CachedToken> {
-    let pending = inFlight.get(request.key);
-    if (!pending) {
-      pending = fetchAndCache(request).finally(() => inFlight.delete(request.key));
-      inFlight.set(request.key, pending);
+  function pendingFor(request: KeyedTokenRequest): Promise<string> {
+    const { key } = request;
+    let pending = inFlight.get(key);
+    if (pending === undefined) {
+      const startedIn = epoch;
+      pending = options
+        .fetchToken(request)
+        .then((issued) => {
+          const entry = { ...issued, refreshAt: refreshAt(issued, options.refreshMargin), request };
+          if (startedIn === epoch) {
+            cache.delete(key);
+            cache.set(key, entry);
+            if (cache.size > MAX_CACHED_TOKENS) cache.delete(cache.keys().next().value as string);
+          }
+          return issued.token;
+        })
+        .finally(() => inFlight.delete(key));
+      inFlight.set(key, pending);
     }
     return pending;
   }
 
   return {
+    fixed: false,
     get(request) {
       const cached = cache.get(request.key);
       if (cached) {
@@ -104,19 +87,21 @@ export function createTokenCache(options: TokenCacheOptions): TokenCache {
           return cached.token;
         }
       }
-      return pendingFor(request).then((entry) => entry.token);
+      return pendingFor(request);
     },
     invalidate(request, token) {
-      if (cache.get(request.key)?.token === token) cache.delete(request.key);
+      const cached = cache.get(request.key);
+      if (cached?.token !== token) return;
+      cache.delete(request.key);
+      options.forget?.(request, cached);
     },
     drain() {
       epoch += 1;
       const now = clock.now();
-      const live = new Set<string>();
-      for (const entry of cache.values()) if (entry.expiresAt > now) live.add(entry.token);
+      const live = [...cache.values()].filter((entry) => entry.expiresAt > now);
       cache.clear();
-      return [...live];
+      for (const entry of live) options.forget?.(entry.request, entry);
+      return [...new Set(live.map((entry) => entry.token))];
     },
-    tokens: () => [...cache.values()].map((entry) => entry.token),
   };
 }

@@ -43,6 +43,5 @@ export interface KeyedTokenRequest extends TokenRequest {
 
 /** A token request with its cache key. */
 export function keyed(grant: Grant, scope: string, userId?: string): KeyedTokenRequest {
-  const key = `${grant}\u0000${scope}\u0000${userId ?? ""}`;
-  return userId === undefined ? { grant, scope, key } : { grant, scope, userId, key };
+  return { grant, scope, userId, key: `${grant}\u0000${scope}\u0000${userId ?? ""}` };
 }

@@ -3,122 +3,93 @@
  * applied (development-only, front-end, deprecated), openapi-fetch run with the transport as its
  * `fetch`, and the result shaped (an error status always has an `error`; a documented body is there).
  */
-import type { Client, Middleware } from "openapi-fetch";
+import type { Client } from "openapi-fetch";
 import { servers } from "../../generated/operations.js";
 import type { paths } from "../../generated/schema.js";
 import { warnDeprecatedOperation } from "../deprecation.js";
-import { ConnectError, ConnectRequestError, ConnectResponseError, describeTarget } from "../errors.js";
-import { requestClass, type OutgoingRequest } from "../transport/fast-path.js";
-import type { HookErrorReporter } from "../transport/hooks.js";
-import type { CallContext, Transport } from "../transport/transport.js";
+import { ConnectRequestError, ConnectResponseError, describeTarget } from "../errors.js";
+import { newCallState, type CallState } from "../transport/call-state.js";
+import { CallRequest, type OutgoingRequest } from "../transport/fast-path.js";
+import { send, type TransportDeps } from "../transport/transport.js";
 import { checkPathParams, splitCallOptions } from "./call-options.js";
 import type { OperationPlan } from "./operations.js";
 import type { ClientSettings } from "./options.js";
 import { tagResult, type CallResult } from "./result.js";
 
-export interface CallDeps {
-  readonly settings: ClientSettings;
+/** What a call works with: the client's settings and parts. */
+export interface CallDeps extends ClientSettings, TransportDeps {
+  readonly hooks: ClientSettings["hooks"];
   /** The openapi-fetch client every call goes through. */
   readonly inner: Client<paths, "application/json">;
   readonly lookup: (method: string, path: string) => OperationPlan;
-  readonly transport: Transport;
-  /** Middleware registered through `use` (a call with none can use the fast path). */
-  readonly middlewares: readonly Middleware[];
+  /** Whether middleware was ever registered through `use` (openapi-fetch's list cannot be read back). */
+  readonly usesMiddleware: boolean;
   readonly redact: (text: string) => string;
-  readonly onHookError: HookErrorReporter;
 }
-
-/** Makes one call of `method path` for the client of `userId`. */
-export type Call = (
-  method: string,
-  path: string,
-  init: Record<string, unknown> | undefined,
-  userId: string | undefined,
-) => Promise<CallResult>;
 
 /** openapi-fetch's `request(method, path, init)`, untyped: the typed surface is `ConnectMethod`. */
 type RequestFn = (method: string, path: string, init: Record<string, unknown>) => Promise<CallResult>;
 
 /** Applies what the spec says of the operation: where it may run, who may call it, whether it is deprecated. */
-function applyOperationRules(deps: CallDeps, plan: OperationPlan, userId: string | undefined): void {
-  const { target, facts } = plan;
-  if (facts?.developmentOnly && deps.settings.baseUrl === servers.production) {
-    throw new ConnectRequestError(
-      `${describeTarget(target)} exists only on development servers (Sandbox); this client talks to production.`,
-      {
-        target,
-      },
-    );
+function applyOperationRules(deps: CallDeps, { target, facts }: OperationPlan, userId: string | undefined): void {
+  const refuse = (problem: string) => new ConnectRequestError(`${describeTarget(target)} ${problem}.`, { target });
+  if (facts?.developmentOnly && deps.baseUrl === servers.production) {
+    throw refuse("exists only on development servers (Sandbox); this client talks to production");
   }
   if (facts?.grant === "fulfillment_user_assertion" && userId === undefined) {
-    const how = "needs a user access token: call it through connect.forUser(userId)";
-    throw new ConnectRequestError(`${describeTarget(target)} is a front-end operation that ${how}.`, { target });
+    throw refuse("needs a user access token (a front-end operation): call it through connect.forUser(userId)");
   }
   if (facts?.deprecated) {
     try {
-      warnDeprecatedOperation(deps.settings.onDeprecation, target, facts.replacedBy);
+      warnDeprecatedOperation(deps.onDeprecation, target, facts.replacedBy);
     } catch (error) {
       deps.onHookError("onDeprecation", error);
     }
   }
 }
 
-/** Checks a call before anything is sent; returns its context and openapi-fetch's options (the call's own copy). */
-function prepare(deps: CallDeps, method: string, path: string, init: Record<string, unknown> | undefined, userId: string | undefined) {
-  const plan = deps.lookup(method, path);
-  const { target, facts: operation } = plan;
-  const { settings } = deps;
-  const options = splitCallOptions(target, init, { timeout: settings.timeout, maxRetries: settings.retry.maxRetries });
-  checkPathParams(target, plan.pathParams, options.request.params);
-  applyOperationRules(deps, plan, userId);
-  const { timeout, maxRetries, idempotent, request } = options;
-  const json = (request.parseAs ?? "json") === "json";
-  const context: CallContext = { target, operation, userId, timeout, maxRetries, idempotent, json };
-  return { context, init: request };
-}
-
-/** An error status always has an `error`; a success the spec documents a body for has one. */
-function shape(result: CallResult, context: CallContext): CallResult {
+/** An error status always has an `error` (Instacart's envelope shape for an empty body); a success the spec documents a body for has one. */
+function shape(result: CallResult, call: CallState): CallResult {
   const { response } = result;
   if (!response.ok && (result.error === undefined || result.error === "")) {
-    // An error status with an empty body is still an error: give `error` Instacart's envelope shape.
     const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} with an empty body`;
     return { error: { error: { message } }, response };
   }
-  if (response.ok && result.data === undefined && context.operation?.bodyRequired && context.json) {
-    throw new ConnectResponseError(context.target, response.status, "an empty body, where the spec documents one");
+  if (response.ok && result.data === undefined && call.operation?.bodyRequired && call.json) {
+    throw new ConnectResponseError(call.target, response.status, "an empty body, where the spec documents one");
   }
   return result;
 }
 
-/** Runs one call through openapi-fetch, with the transport as its `fetch`. */
-async function call(
+/** Makes one call of `method path` (for the client of `userId`) through openapi-fetch, with the transport as its `fetch`. */
+export async function call(
   deps: CallDeps,
   method: string,
   path: string,
-  callInit: Record<string, unknown> | undefined,
+  init: Record<string, unknown> | undefined,
   userId: string | undefined,
-) {
-  const { context, init } = prepare(deps, method, path, callInit, userId);
-  const withMiddleware = deps.middlewares.length > 0 || (Array.isArray(init.middleware) && init.middleware.length > 0);
+): Promise<CallResult> {
+  const plan = deps.lookup(method, path);
+  const { target } = plan;
+  const { options, request } = splitCallOptions(target, init, deps);
+  checkPathParams(target, plan.pathParams, request.params);
+  applyOperationRules(deps, plan, userId);
+  const state = newCallState(target, plan.facts, userId, options);
   // Real Requests when middleware will see them; otherwise the fast path (see transport/fast-path.ts).
-  init.Request = requestClass(withMiddleware);
-  init.fetch = (outgoing: OutgoingRequest) => deps.transport(outgoing, context);
+  const { middleware } = request;
+  request.Request = deps.usesMiddleware || (Array.isArray(middleware) && middleware.length > 0) ? Request : CallRequest;
+  request.fetch = (outgoing: OutgoingRequest) => send(deps, outgoing, state);
+  request.pathSerializer = plan.serialize;
   let result: CallResult;
   try {
-    result = await (deps.inner.request as unknown as RequestFn)(method, path, init);
+    result = await (deps.inner.request as unknown as RequestFn)(method, path, request);
   } catch (error) {
-    if (error instanceof ConnectError) throw error;
-    if (error instanceof SyntaxError && context.status !== undefined) {
-      throw new ConnectResponseError(context.target, context.status, "a body that is not valid JSON", { cause: error });
+    if (error instanceof SyntaxError && state.status !== undefined) {
+      throw new ConnectResponseError(target, state.status, "a body that is not valid JSON", { cause: error });
     }
     throw error;
   }
-  const shaped = shape(result, context);
-  tagResult(shaped, context.target, deps.redact);
+  const shaped = shape(result, state);
+  tagResult(shaped, target, deps.redact);
   return shaped;
-}
-
-export function createCall(deps: CallDeps): Call {
-  return (method, path, init, userId) => call(deps, method, path, init, userId);
 }

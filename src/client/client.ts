@@ -5,20 +5,34 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../../generated/schema.js";
 import { createAuthorize } from "../auth/authorize.js";
-import { createOAuth, type OAuthPath } from "../auth/oauth.js";
+import { createOAuth, revokeAll, type OAuth, type OAuthPath } from "../auth/oauth.js";
 import { createRedactor, type Redactor } from "../auth/secrets.js";
-import { createTokenCache, type TokenCache } from "../auth/token-cache.js";
-import { accessTokenSource, credentialsTokenSource, type TokenSource } from "../auth/token-source.js";
-import type { AccessToken, AccessTokenOption } from "../auth/types.js";
+import { sharedTokens } from "../auth/shared-token-cache.js";
+import { createTokenCache, type IssuedToken, type TokenCache } from "../auth/token-cache.js";
+import { accessTokenSource } from "../auth/token-source.js";
+import type { AccessToken, AccessTokenOption, KeyedTokenRequest } from "../auth/types.js";
 import { ConnectConfigError } from "../errors.js";
-import { fetchOf } from "../transport/attempt.js";
-import { createPathSerializer, type OutgoingRequest } from "../transport/fast-path.js";
+import { newCallState } from "../transport/call-state.js";
+import type { OutgoingRequest } from "../transport/fast-path.js";
 import { callHook, warnHookError, type HookErrorReporter } from "../transport/hooks.js";
-import { createTransport, type CallContext } from "../transport/transport.js";
-import { createCall, type Call } from "./call.js";
+import { send } from "../transport/transport.js";
+import { call, type CallDeps } from "./call.js";
 import { createOperationLookup } from "./operations.js";
 import { resolveOptions, type ClientSettings, type ConnectClientOptions } from "./options.js";
 import type { ConnectClient, ConnectUserClient } from "./types.js";
+
+/** The client-credentials side of a client: the OAuth calls and the token cache in front of them. */
+interface Credentials {
+  readonly oauth: OAuth;
+  readonly cache: TokenCache;
+}
+
+/** One client's settings and parts, shared by the clients `forUser` makes. */
+interface ClientCore extends CallDeps {
+  /** Set by the first `use`: calls then build real Requests for the middleware (never unset: an eject cannot tell whether it was the last). */
+  usesMiddleware: boolean;
+  readonly auth: Credentials | undefined;
+}
 
 /** A non-empty Connect user ID, or a ConnectConfigError naming `what` needs it. */
 function checkUserId(userId: unknown, what: string): string {
@@ -26,86 +40,98 @@ function checkUserId(userId: unknown, what: string): string {
   return userId;
 }
 
-/** Where tokens come from: client credentials (cached, through the OAuth calls) or the `accessToken` option. */
-function createTokens(
+/** Tokens from the token endpoint, timed from their request (`onTokenRefresh` told of each). */
+function endpointTokens(settings: ClientSettings, oauth: OAuth, onHookError: HookErrorReporter) {
+  const { clock } = settings;
+  return async (request: KeyedTokenRequest): Promise<IssuedToken> => {
+    // `expires_in` counts from when Instacart issued the token, somewhere between sending the request and
+    // reading the answer: count from the request, so a slow answer never stretches the token's life.
+    const issuedAt = clock.now();
+    const data = await oauth.requestToken(request);
+    const seconds = data.expires_in;
+    const expiresIn = Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+    const { onTokenRefresh } = settings.hooks;
+    const { grant, scope, userId } = request;
+    if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
+    return { token: data.access_token, issuedAt, expiresAt: issuedAt + expiresIn * 1000 };
+  };
+}
+
+/** The OAuth calls and the token cache of a client with credentials: in memory, in front of the shared `tokenCache` if there is one. */
+function credentialTokens(
   settings: ClientSettings,
+  credentials: { clientId: string; clientSecret: string },
   redactor: Redactor,
-  send: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
+  sendOAuth: (request: OutgoingRequest, path: OAuthPath) => Promise<Response>,
   onHookError: HookErrorReporter,
-): { tokens: TokenSource; cache: TokenCache | undefined } {
-  const { credentials, accessToken } = settings;
-  // The options allow exactly one of the two.
-  if (credentials === undefined) return { tokens: accessTokenSource(accessToken as AccessTokenOption, redactor), cache: undefined };
-  const oauth = createOAuth({ baseUrl: settings.baseUrl, headers: settings.headers, ...credentials, send, redactor });
-  const cache = createTokenCache({
-    clock: settings.clock,
-    refreshMargin: settings.refreshMargin,
-    fetchToken: (request) => oauth.requestToken(request),
-    onFetched({ grant, scope, userId }, expiresIn) {
-      const { onTokenRefresh } = settings.hooks;
-      if (onTokenRefresh) callHook("onTokenRefresh", onTokenRefresh, { grant, scope, userId, expiresIn }, onHookError);
-    },
-  });
-  return { tokens: credentialsTokenSource(cache, oauth), cache };
+): Credentials {
+  const { clock, refreshMargin, tokenCache } = settings;
+  const oauth = createOAuth(settings, credentials, redactor, sendOAuth);
+  const fetchToken = endpointTokens(settings, oauth, onHookError);
+  const shared =
+    tokenCache &&
+    sharedTokens({
+      cache: tokenCache,
+      owner: [settings.baseUrl, credentials.clientId],
+      clock,
+      refreshMargin,
+      fetchToken,
+      remember: redactor.remember,
+      onError: (error) => onHookError("tokenCache", error),
+    });
+  const cache = createTokenCache({ clock, refreshMargin, fetchToken: shared ? shared.fetchToken : fetchToken, forget: shared?.forget });
+  return { oauth, cache };
 }
 
 /** Creates a typed client for the Connect APIs. Invalid options throw `ConnectConfigError` at once. */
 export function createConnectClient(options: ConnectClientOptions): ConnectClient {
   const settings = resolveOptions(options);
-  const { baseUrl } = settings;
-  const lookup = createOperationLookup();
-  let cache: TokenCache | undefined;
-  const redactor = createRedactor(settings.credentials?.clientSecret, () => cache?.tokens() ?? []);
+  const { credentials } = settings;
+  const lookup = createOperationLookup(settings.baseUrl);
+  const redactor = createRedactor(credentials?.clientSecret);
   const { redact } = redactor;
   const onHookError = warnHookError(redact);
-  /** The context of an OAuth call (safe to repeat: it creates nothing). */
-  const oauthContext = (path: OAuthPath): CallContext => {
+  /** An OAuth call goes through the transport like any call (timeouts, retries), with no token. */
+  const sendOAuth = (request: OutgoingRequest, path: OAuthPath): Promise<Response> => {
     const { target, facts } = lookup("POST", path);
-    const { timeout, retry } = settings;
-    return { target, operation: facts, userId: undefined, timeout, maxRetries: retry.maxRetries, idempotent: true, json: true };
+    const options = { timeout: settings.timeout, maxRetries: settings.retry.maxRetries, safe: true, json: true };
+    return send(core, request, newCallState(target, facts, undefined, options));
   };
-  const made = createTokens(settings, redactor, (request, path) => transport(request, oauthContext(path)), onHookError);
-  const { tokens } = made;
-  cache = made.cache;
-  const transport = createTransport({
-    baseUrl,
-    fetch: fetchOf(settings.fetch),
-    authorize: createAuthorize({ tokens, scope: settings.scope, redact }),
-    retry: settings.retry,
-    clock: settings.clock,
-    hooks: settings.hooks,
-    onDeprecation: settings.onDeprecation,
+  const auth = credentials && credentialTokens(settings, credentials, redactor, sendOAuth, onHookError);
+  // The options allow exactly one of the two.
+  const tokens = auth ? auth.cache : accessTokenSource(settings.accessToken as AccessTokenOption, redactor);
+  const core: ClientCore = {
+    ...settings,
+    lookup,
+    redact,
     onHookError,
-  });
-  const inner = createClient<paths, "application/json">({ baseUrl, headers: settings.headers, pathSerializer: createPathSerializer() });
-  /** Middleware registered through `use` (mirrors openapi-fetch's list). */
-  const middlewares: Middleware[] = [];
-  const call = createCall({ settings, inner, lookup, transport, middlewares, redact, onHookError });
-  const mintUserToken = async (userId: string, scope: string): Promise<AccessToken> => {
-    checkUserId(userId, "createUserToken(userId, scope)");
-    if (typeof scope !== "string")
-      throw new ConnectConfigError('createUserToken(userId, scope) needs a scope, e.g. "connect:post_checkout".');
-    if (settings.credentials === undefined) throw new ConnectConfigError("createUserToken needs clientId and clientSecret.");
-    return tokens.mint({ grant: "fulfillment_user_assertion", scope, userId });
+    authorize: createAuthorize(tokens, settings.scope, redact),
+    inner: createClient<paths, "application/json">({
+      baseUrl: settings.baseUrl,
+      headers: settings.headers,
+    }),
+    usesMiddleware: false,
+    auth,
   };
-  const shared: Shared = { settings, call, inner, middlewares, mintUserToken, revokeTokens: () => tokens.revokeAll() };
-  return bind(shared, undefined) as ConnectClient;
+  return bind(core, undefined) as ConnectClient;
 }
 
-/** What every client made from one `createConnectClient` shares. */
-interface Shared {
-  readonly settings: ClientSettings;
-  readonly call: Call;
-  readonly inner: ReturnType<typeof createClient<paths, "application/json">>;
-  readonly middlewares: Middleware[];
-  mintUserToken(userId: string, scope: string): Promise<AccessToken>;
-  revokeTokens: ConnectClient["revokeTokens"];
+/**
+ * A fresh token from the token endpoint, not cached: `createUserToken(userId, scope)` (a user token
+ * to hand to a browser) and `createClientToken(scope)` (a client-credentials token, e.g. for a cache
+ * of your own).
+ */
+async function mintToken({ auth }: ClientCore, what: string, scope: unknown, userId?: string): Promise<AccessToken> {
+  if (typeof scope !== "string") throw new ConnectConfigError(`${what} needs a scope, e.g. "connect:fulfillment".`);
+  if (auth === undefined) throw new ConnectConfigError(`${what} needs clientId and clientSecret.`);
+  const grant = userId === undefined ? "client_credentials" : "fulfillment_user_assertion";
+  return auth.oauth.requestToken({ grant, scope, userId });
 }
 
 /** The client object for one user (undefined: the back-end client). */
-function bind(shared: Shared, userId: string | undefined): ConnectClient | ConnectUserClient {
-  const { settings, call, inner, middlewares } = shared;
-  const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(name, path, init, userId);
+function bind(core: ClientCore, userId: string | undefined): ConnectClient | ConnectUserClient {
+  const { inner, auth, baseUrl } = core;
+  const method = (name: string) => (path: string, init?: Record<string, unknown>) => call(core, name, path, init, userId);
   const client = {
     GET: method("GET"),
     PUT: method("PUT"),
@@ -114,25 +140,22 @@ function bind(shared: Shared, userId: string | undefined): ConnectClient | Conne
     PATCH: method("PATCH"),
     use(...middleware: Middleware[]) {
       inner.use(...middleware);
-      for (const m of middleware) if (m) middlewares.push(m);
+      core.usesMiddleware = true;
     },
-    eject(...middleware: Middleware[]) {
-      inner.eject(...middleware);
-      for (const m of middleware) {
-        const i = middlewares.indexOf(m);
-        if (i !== -1) middlewares.splice(i, 1);
-      }
+    eject: inner.eject,
+    forUser: (id: string) => bind(core, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
+    createUserToken: async (id: string, scope: string) => {
+      const what = "createUserToken(userId, scope)";
+      return mintToken(core, what, scope, checkUserId(id, what));
     },
-    forUser: (id: string) => bind(shared, checkUserId(id, "forUser(userId)")) as ConnectUserClient,
-    createUserToken: shared.mintUserToken,
-    revokeTokens: shared.revokeTokens,
-    server: settings.baseUrl,
+    createClientToken: async (scope: string) => mintToken(core, "createClientToken(scope)", scope),
+    // Expired tokens need no revoking.
+    revokeTokens: async () => (auth ? revokeAll(auth.oauth, auth.cache.drain()) : { revoked: 0, failed: [] }),
+    server: baseUrl,
     userId,
-    [Symbol.for("nodejs.util.inspect.custom")]() {
-      const auth = settings.credentials ? `client credentials (client id ${settings.credentials.clientId})` : "accessToken";
-      return `ConnectClient { server: '${settings.baseUrl}', auth: ${auth}${userId !== undefined ? `, user: '${userId}'` : ""} }`;
-    },
-    toJSON: () => ({ server: settings.baseUrl, userId }),
+    // What util.inspect shows: where it goes and for whom (never a secret).
+    [Symbol.for("nodejs.util.inspect.custom")]: () =>
+      `ConnectClient { server: '${baseUrl}'${userId === undefined ? "" : `, user: '${userId}'`} }`,
   };
   return client as unknown as ConnectClient | ConnectUserClient;
 }

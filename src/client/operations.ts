@@ -4,6 +4,7 @@
  */
 import { operations, type OperationFacts } from "../../generated/operations.js";
 import type { CallTarget } from "../errors.js";
+import { PATH_PARAM, templateSerializer, type PathSerializer } from "../transport/fast-path.js";
 
 /** One operation, ready for calls. */
 export interface OperationPlan {
@@ -12,23 +13,16 @@ export interface OperationPlan {
   readonly facts: OperationFacts | undefined;
   /** The names of the path template's parameters (`{user_id}` → `user_id`). */
   readonly pathParams: readonly string[];
+  /** Fills the parameters into the server's URL of the path. */
+  readonly serialize: PathSerializer;
 }
 
-/** `{name}` in a path template. */
-export const PATH_PARAM = /\{([^{}]+)\}/g;
-
-function planOf(method: string, path: string): OperationPlan {
-  const facts = operations[`${method} ${path}`];
-  return {
-    target: { operationId: facts?.operationId, method, path },
-    facts,
-    pathParams: [...path.matchAll(PATH_PARAM)].map((match) => match[1] as string),
-  };
-}
-
-/** A lookup that remembers the plans of the spec's operations (bounded by the spec); other paths are planned per call. */
-export function createOperationLookup(): (method: string, path: string) => OperationPlan {
-  /** Plans by method, then by path template. */
+/**
+ * A lookup (for the client of `baseUrl`) that remembers the plans of the spec's operations (bounded
+ * by the spec); other paths are planned per call. Keyed by method, then path: a call's path is a
+ * literal whose hash is known, where a `METHOD path` key would be a new string to hash per call.
+ */
+export function createOperationLookup(baseUrl: string): (method: string, path: string) => OperationPlan {
   const plans = new Map<string, Map<string, OperationPlan>>();
   return (method, path) => {
     let byPath = plans.get(method);
@@ -38,8 +32,15 @@ export function createOperationLookup(): (method: string, path: string) => Opera
     }
     let plan = byPath.get(path);
     if (plan === undefined) {
-      plan = planOf(method, path);
-      if (plan.facts !== undefined) byPath.set(path, plan);
+      const facts = operations[`${method} ${path}`];
+      const pathParams = [...path.matchAll(PATH_PARAM)].map((match) => match[1] as string);
+      plan = {
+        target: { operationId: facts?.operationId, method, path },
+        facts,
+        pathParams,
+        serialize: templateSerializer(baseUrl + path),
+      };
+      if (facts !== undefined) byPath.set(path, plan);
     }
     return plan;
   };

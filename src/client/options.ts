@@ -3,13 +3,15 @@
  * credential rules) and turned into the settings the client runs on, defaults filled in.
  */
 import { isSendableToken } from "../auth/bearer.js";
+import type { SharedTokenCache } from "../auth/shared-token-cache.js";
 import type { AccessTokenOption, TokenRefreshInfo } from "../auth/types.js";
 import { systemClock, type Clock } from "../clock.js";
 import { emitDeprecationWarning, type DeprecationHandler } from "../deprecation.js";
 import { ConnectConfigError, ConnectRequestError, type CallTarget } from "../errors.js";
 import { resolveServer, type ServerName } from "../servers.js";
+import { fetchOf } from "../transport/attempt.js";
 import type { TransportHooks } from "../transport/hooks.js";
-import type { RetryPolicy } from "../transport/retry.js";
+import type { TransportSettings } from "../transport/transport.js";
 import { VERSION } from "../version.js";
 
 /** Hooks for logging and metrics. They receive no secret: `Authorization` is redacted. */
@@ -27,12 +29,26 @@ export interface ConnectClientOptions {
   clientSecret?: string | undefined;
   /** Instead of credentials: a token, or a function returning one per call (you then manage tokens). */
   accessToken?: AccessTokenOption | undefined;
+  /**
+   * A token cache the processes of your application share (Redis: `createRedisTokenCache` from
+   * `instacart-connect/stores/redis`), behind the client's own in-memory one: one token per grant,
+   * scope and user for all of them, and one token request at a time when it supports `lock`. Needs
+   * `clientId` and `clientSecret`.
+   */
+  tokenCache?: SharedTokenCache | undefined;
   /** Scope for every token, instead of the scope each operation declares in the spec. */
   scope?: string | undefined;
   /** `X-Retailer-Id`, required for multi-banner retailers. */
   retailerId?: string | undefined;
   /** `Accept-Language`: `en-US`, `en-CA` or `fr-CA`. */
   locale?: string | undefined;
+  /**
+   * The most bytes a response body may have, counted as it is read (decoded: a compressed body counts
+   * what it inflates to). A bigger one fails the call with a `ConnectResponseError`, not retried.
+   * Default 16 MiB: the largest Connect answers (an order of 250 items, a week of service options) are
+   * well under 1 MB.
+   */
+  maxResponseBytes?: number | undefined;
   /** Per-attempt timeout in ms. Default 60 000 (creating an order can take seconds). */
   timeout?: number | undefined;
   /** Retries after the first attempt, where retrying is safe. Default 2; 0 turns retries off. */
@@ -58,22 +74,17 @@ export interface ConnectClientOptions {
 }
 
 /** The settings a client runs on. */
-export interface ClientSettings {
-  /** Origin (and path prefix) calls go to. */
-  readonly baseUrl: string;
+export interface ClientSettings extends TransportSettings {
   /** Client credentials, or undefined when the caller manages tokens (`accessToken`). */
   readonly credentials: { readonly clientId: string; readonly clientSecret: string } | undefined;
   readonly accessToken: AccessTokenOption | undefined;
+  readonly tokenCache: SharedTokenCache | undefined;
   readonly scope: string | undefined;
   /** Sent on every request: Accept, User-Agent (Node.js), X-Retailer-Id, Accept-Language. */
   readonly headers: Readonly<Record<string, string>>;
   readonly timeout: number;
-  readonly retry: RetryPolicy;
   readonly refreshMargin: number;
-  readonly onDeprecation: DeprecationHandler;
   readonly hooks: ConnectHooks;
-  readonly fetch: ((request: Request) => Promise<Response>) | undefined;
-  readonly clock: Clock;
 }
 
 const OPTION_KEYS = new Set<string>([
@@ -81,10 +92,12 @@ const OPTION_KEYS = new Set<string>([
   "clientId",
   "clientSecret",
   "accessToken",
+  "tokenCache",
   "scope",
   "retailerId",
   "locale",
   "timeout",
+  "maxResponseBytes",
   "maxRetries",
   "retryDelay",
   "maxRetryDelay",
@@ -104,18 +117,48 @@ function invalid(message: string, target?: CallTarget): Error {
   return target ? new ConnectRequestError(message, { target }) : new ConnectConfigError(message);
 }
 
-export function checkNumber(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
+/** The message for the first key of `value` that `known` lacks (`what`: "option", "hook", …), or undefined. */
+export function unknownKey(value: object, known: ReadonlySet<string>, what: string): string | undefined {
+  for (const key in value) if (!known.has(key)) return `unknown ${what} \`${key}\` (known: ${[...known].join(", ")}).`;
+  return undefined;
+}
+
+/** A number in [min, max] (`whole`: an integer), or undefined when not given. */
+export function checkNumber(
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+  whole: boolean,
+  target?: CallTarget,
+): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw invalid(`\`${name}\` must be a number from ${min} to ${max}, got ${typeof value === "number" ? value : typeof value}.`, target);
+  // NaN and infinities fail the range check.
+  if (typeof value !== "number" || !(value >= min && value <= max) || (whole && !Number.isInteger(value))) {
+    const got = typeof value === "number" ? value : typeof value;
+    throw invalid(`\`${name}\` must be a ${whole ? "whole " : ""}number from ${min} to ${max}, got ${got}.`, target);
   }
   return value;
 }
 
-export function checkInteger(name: string, value: unknown, min: number, max: number, target?: CallTarget): number | undefined {
-  const n = checkNumber(name, value, min, max, target);
-  if (n !== undefined && !Number.isInteger(n)) throw invalid(`\`${name}\` must be a whole number, got ${n}.`, target);
-  return n;
+/** What an HTTP header value cannot hold: a line break or NUL (it would end or split the header), or a character beyond Latin-1. */
+const NOT_IN_HEADERS = /[\0\r\n]|[^\0-\xff]/;
+
+/** Why a header value is refused. */
+export const UNSENDABLE = "cannot be sent as a header: it holds a line break, a NUL or a character beyond Latin-1.";
+
+/** Whether `value` can be sent as a header value (a bad one throws a plain TypeError when the request is built). */
+export function isHeaderValue(value: string): boolean {
+  return !NOT_IN_HEADERS.test(value);
+}
+
+/** A non-empty string option sent as a header (`retailerId`, `locale`), or undefined. */
+function checkHeaderOption(name: string, value: unknown): string | undefined {
+  const text = checkString(name, value);
+  if (text !== undefined && !isHeaderValue(text)) {
+    throw new ConnectConfigError(`\`${name}\` ${UNSENDABLE}`);
+  }
+  return text;
 }
 
 function checkString(name: string, value: unknown): string | undefined {
@@ -134,31 +177,36 @@ function checkCredentials(options: ConnectClientOptions): Pick<ClientSettings, "
   const clientId = checkString("clientId", options.clientId);
   const clientSecret = checkString("clientSecret", options.clientSecret);
   const { accessToken } = options;
-  if (accessToken !== undefined && typeof accessToken !== "function" && (typeof accessToken !== "string" || accessToken.trim() === "")) {
-    throw new ConnectConfigError("`accessToken` must be a non-empty string or a function returning one.");
+  if (accessToken !== undefined && typeof accessToken !== "function" && !isSendableToken(accessToken)) {
+    throw new ConnectConfigError(
+      "`accessToken` must be a function, or a token an Authorization header can carry (visible ASCII, no spaces).",
+    );
   }
-  if ((clientId === undefined) !== (clientSecret === undefined)) {
-    throw new ConnectConfigError("`clientId` and `clientSecret` go together: pass both, or pass `accessToken`.");
+  const credentials = clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined;
+  if ((clientId === undefined) !== (clientSecret === undefined) || (credentials === undefined) === (accessToken === undefined)) {
+    throw new ConnectConfigError("credentials are required: `clientId` and `clientSecret` together, or `accessToken`, not both.");
   }
-  if (clientId === undefined && accessToken === undefined) {
-    throw new ConnectConfigError("credentials are required: pass `clientId` and `clientSecret`, or `accessToken`.");
+  return { credentials, accessToken };
+}
+
+/** A shared token cache (get, set, delete and an optional lock), or undefined; only with client credentials. */
+function checkTokenCache(value: unknown, credentials: boolean): SharedTokenCache | undefined {
+  if (value === undefined) return undefined;
+  const cache = (value ?? {}) as Partial<SharedTokenCache>;
+  if (![cache.get, cache.set, cache.delete, cache.lock ?? Function].every((f) => typeof f === "function") || !credentials) {
+    throw new ConnectConfigError(
+      "`tokenCache` needs `get`, `set` and `delete` functions (`lock` optional), and `clientId` and `clientSecret`.",
+    );
   }
-  if (clientId !== undefined && accessToken !== undefined) {
-    throw new ConnectConfigError("pass either `clientId`/`clientSecret` or `accessToken`, not both.");
-  }
-  if (typeof accessToken === "string" && !isSendableToken(accessToken)) {
-    throw new ConnectConfigError("`accessToken` holds characters an Authorization header cannot carry.");
-  }
-  return { credentials: clientId !== undefined && clientSecret !== undefined ? { clientId, clientSecret } : undefined, accessToken };
+  return cache as SharedTokenCache;
 }
 
 function checkHooks(value: unknown): ConnectHooks {
   const hooks = value ?? {};
   if (typeof hooks !== "object" || hooks === null) throw new ConnectConfigError("`hooks` must be an object.");
-  for (const [key, hook] of Object.entries(hooks)) {
-    if (!HOOK_KEYS.has(key)) throw new ConnectConfigError(`unknown hook \`${key}\` (known: ${[...HOOK_KEYS].join(", ")}).`);
-    checkFunction(`hooks.${key}`, hook);
-  }
+  const unknown = unknownKey(hooks, HOOK_KEYS, "hook");
+  if (unknown) throw new ConnectConfigError(unknown);
+  for (const [key, hook] of Object.entries(hooks)) checkFunction(`hooks.${key}`, hook);
   return hooks as ConnectHooks;
 }
 
@@ -184,28 +232,29 @@ function defaultHeaders(retailerId: string | undefined, locale: string | undefin
 /** Checks every option and fills in the defaults. Throws ConnectConfigError. */
 export function resolveOptions(options: ConnectClientOptions): ClientSettings {
   if (typeof options !== "object" || options === null) throw new ConnectConfigError("createConnectClient needs an options object.");
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConnectConfigError(`unknown option \`${key}\` (known: ${[...OPTION_KEYS].join(", ")}).`);
-  }
+  const unknown = unknownKey(options, OPTION_KEYS, "option");
+  if (unknown) throw new ConnectConfigError(unknown);
   const baseUrl = resolveServer(options.server);
   const credentials = checkCredentials(options);
   if (options.scope !== undefined && typeof options.scope !== "string") throw new ConnectConfigError("`scope` must be a string.");
   return {
     baseUrl,
     ...credentials,
+    tokenCache: checkTokenCache(options.tokenCache, credentials.credentials !== undefined),
     scope: options.scope,
-    headers: defaultHeaders(checkString("retailerId", options.retailerId), checkString("locale", options.locale)),
-    timeout: checkInteger("timeout", options.timeout, 1, MAX_TIMEOUT) ?? 60_000,
+    headers: defaultHeaders(checkHeaderOption("retailerId", options.retailerId), checkHeaderOption("locale", options.locale)),
+    timeout: checkNumber("timeout", options.timeout, 1, MAX_TIMEOUT, true) ?? 60_000,
+    maxResponseBytes: checkNumber("maxResponseBytes", options.maxResponseBytes, 1, MAX_TIMEOUT, true) ?? 16 * 1024 * 1024,
     retry: {
-      maxRetries: checkInteger("maxRetries", options.maxRetries, 0, MAX_RETRIES) ?? 2,
-      baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000) ?? 500,
-      maxDelay: checkNumber("maxRetryDelay", options.maxRetryDelay, 0, 300_000) ?? 8_000,
-      maxRetryAfter: checkNumber("maxRetryAfter", options.maxRetryAfter, 0, 3_600_000) ?? 60_000,
+      maxRetries: checkNumber("maxRetries", options.maxRetries, 0, MAX_RETRIES, true) ?? 2,
+      baseDelay: checkNumber("retryDelay", options.retryDelay, 0, 60_000, false) ?? 500,
+      maxDelay: checkNumber("maxRetryDelay", options.maxRetryDelay, 0, 300_000, false) ?? 8_000,
+      maxRetryAfter: checkNumber("maxRetryAfter", options.maxRetryAfter, 0, 3_600_000, false) ?? 60_000,
     },
-    refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000) ?? 60_000,
+    refreshMargin: checkNumber("tokenRefreshMargin", options.tokenRefreshMargin, 0, 3_600_000, false) ?? 60_000,
     onDeprecation: checkFunction<DeprecationHandler>("onDeprecation", options.onDeprecation) ?? emitDeprecationWarning,
     hooks: checkHooks(options.hooks),
-    fetch: checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch),
+    fetch: fetchOf(checkFunction<(request: Request) => Promise<Response>>("fetch", options.fetch)),
     clock: checkClock(options.clock),
   };
 }

@@ -3,7 +3,7 @@ import type { FetchResponse, MaybeOptionalInit, Middleware } from "openapi-fetch
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from "openapi-typescript-helpers";
 import type { UserOnlyPath } from "../../generated/operations.js";
 import type { paths } from "../../generated/schema.js";
-import type { RevokeResult } from "../auth/token-source.js";
+import type { RevokeResult } from "../auth/oauth.js";
 import type { AccessToken } from "../auth/types.js";
 import type { CALL_OPTION_KEYS } from "./call-options.js";
 
@@ -78,6 +78,8 @@ export interface ConnectClientBase<Paths extends {}> {
   forUser(userId: string): ConnectUserClient;
   /** Mints a user access token to hand to a browser (not cached). */
   createUserToken(userId: string, scope: string): Promise<AccessToken>;
+  /** Mints a client-credentials token for `scope` ("" for a token without one), not cached: for a token store of your own. */
+  createClientToken(scope: string): Promise<AccessToken>;
   /** Revokes every cached token (`POST /v2/oauth/token/revoke`) and empties the cache. */
   revokeTokens(): Promise<RevokeResult>;
   /** The origin (and path prefix) calls go to. */

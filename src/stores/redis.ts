@@ -1,7 +1,8 @@
 /**
  * `instacart-connect/stores/redis`: a `CallbackEventStore` on Redis or Valkey, shared by every
- * receiver instance. Each operation is one Lua script, so it is atomic: a key holds
- * `claimed:<lease token>` with the lease as its expiry, then `processed` for `processedTtlMs`.
+ * receiver instance (and, from redis-token-cache.ts, the client's shared token cache). Each
+ * operation is one Lua script, so it is atomic: a key holds `claimed:<lease token>` with the lease
+ * as its expiry, then `processed` for `processedTtlMs`.
  * Bring your own connected client (node-redis, ioredis or iovalkey: optional peer dependencies
  * this module never imports).
  */
@@ -16,6 +17,7 @@ import {
 import { checkRedisClient, type RedisClient, runScript } from "./redis-client.js";
 
 export type { IoRedisClient, NodeRedisClient, RedisClient } from "./redis-client.js";
+export { createRedisTokenCache, type RedisTokenCacheOptions } from "./redis-token-cache.js";
 
 export interface RedisEventStoreOptions {
   /** Prefix of the store's keys. Default `instacart-connect:event:`. */

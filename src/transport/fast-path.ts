@@ -12,88 +12,76 @@
  *     `text()` and `arrayBuffer()` instead of a second stream, and keeps the fetched headers instead
  *     of copying them. Buys about 20 µs of client CPU per call (a response served 5× faster), and
  *     lets the large-integer check and the parse share one decoding of the text.
- *   - `createPathSerializer`: each path template is split once, not matched by a regular expression
- *     per call. Buys 1–2 µs per call.
+ *   - `templateSerializer`: each path template is split once (in its operation's plan), not matched
+ *     by a regular expression per call. Buys 1–2 µs per call.
  *
  * Together they are 35–45 µs of some 300 µs of client CPU per call over the network: without them the
  * client would be 10–15% above bare openapi-fetch, where the goal is to be at or below it (`npm run
  * bench`, "client CPU per call"; the µs above measured with `fetch` answered in memory, which
- * isolates the client's own work). Middleware see real `Request` objects (`requestClass`); every
+ * isolates the client's own work). Middleware see real `Request` objects (call.ts picks the class); every
  * response is a real `Response`.
  */
 
-import { PATH_PARAM } from "../client/operations.js";
-
 /** A request as openapi-fetch hands it to the transport: a real `Request`, or a `CallRequest`. */
 export type OutgoingRequest = Request | CallRequest;
-
-/**
- * What openapi-fetch builds for a call when no middleware is registered (given to it as its `Request`
- * class): the URL, method, headers, serialized body and signal, as given.
- */
-export class CallRequest {
-  readonly url: string;
-  readonly method: string;
-  readonly headers: Headers;
-  readonly body: NonNullable<RequestInit["body"]> | null;
-  readonly signal: AbortSignal | null;
-
-  constructor(url: string, init: RequestInit = {}) {
-    this.url = url;
-    this.method = init.method ?? "GET";
-    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
-    this.body = init.body ?? null;
-    this.signal = init.signal ?? null;
-    // The check `new Request` makes, so that such a call fails the same way with or without middleware.
-    if (this.body !== null && (this.method === "GET" || this.method === "HEAD")) {
-      throw new TypeError("Request with GET/HEAD method cannot have body.");
-    }
-  }
-}
-
-/** The `Request` class openapi-fetch should build: a real one when middleware will see it. */
-export function requestClass(withMiddleware: boolean): typeof Request {
-  return (withMiddleware ? Request : CallRequest) as typeof Request;
-}
-
 /** The parts of an outgoing request every attempt re-sends. */
 export interface RequestParts {
   readonly url: string;
   readonly method: string;
-  /** The attempt's headers (the caller's own copy: the transport sets `Authorization` on it). */
+  /** The attempt's headers (the call's own copy: the auth hook sets `Authorization` on it). */
   readonly headers: Headers;
   /** The body in memory (a stream is read once, so that every attempt sends the same bytes). */
   readonly body: NonNullable<RequestInit["body"]> | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
-/** The parts of a request, its body held in memory (a promise only when a body must be read first). */
-export function requestParts(request: OutgoingRequest): RequestParts | Promise<RequestParts> {
-  const { url, method } = request;
-  const signal = request.signal ?? undefined;
-  if (request instanceof CallRequest && !(request.body instanceof ReadableStream)) {
+/**
+ * What openapi-fetch builds for a call when no middleware is registered (given to it as its `Request`
+ * class): the URL, method, headers, serialized body and signal, as given. Unless its body is a
+ * stream, it is the parts the attempts send.
+ */
+export class CallRequest implements RequestParts {
+  declare readonly url: string;
+  declare readonly method: string;
+  declare readonly headers: Headers;
+  declare readonly body: NonNullable<RequestInit["body"]> | undefined;
+  declare readonly signal: AbortSignal | undefined;
+
+  constructor(url: string, init: RequestInit = {}) {
+    const { method = "GET", body } = init;
+    // The check `new Request` makes, so that such a call fails the same way with or without middleware.
+    if (body != null && (method === "GET" || method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
+    this.url = url;
+    this.method = method;
     // openapi-fetch made these headers for this call alone: no need to copy them.
-    return { url, method, headers: request.headers, body: request.body ?? undefined, signal };
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = body ?? undefined;
+    this.signal = init.signal ?? undefined;
   }
-  const headers = request instanceof CallRequest ? request.headers : new Headers(request.headers);
-  if (request.body === null) return { url, method, headers, body: undefined, signal };
-  const read = request instanceof CallRequest ? new Response(request.body).arrayBuffer() : request.arrayBuffer();
-  return read.then((body) => ({ url, method, headers, body, signal }));
 }
 
-/** Path templates split once (`/users/{user_id}` → `["/users/", "user_id", ""]`); at most this many kept. */
-const MAX_TEMPLATES = 512;
+/** The parts of a request sent to `url`, its body held in memory (a promise only when a body must be read first). */
+export function requestParts(request: OutgoingRequest, url: string): RequestParts | Promise<RequestParts> {
+  const { body } = request;
+  if (request instanceof CallRequest && !(body instanceof ReadableStream) && url === request.url) return request;
+  const parts = { url, method: request.method, headers: new Headers(request.headers), signal: request.signal ?? undefined };
+  return body ? new Response(body).arrayBuffer().then((bytes) => ({ ...parts, body: bytes })) : { ...parts, body: undefined };
+}
 
-/** The path serializer openapi-fetch is given: percent-encodes every path parameter as one segment (`/`, `?`, `#`, `%`, spaces, non-ASCII). */
-export function createPathSerializer(): (pathname: string, params: Record<string, unknown>) => string {
-  const templates = new Map<string, readonly string[]>();
-  return (pathname, params) => {
-    let parts = templates.get(pathname);
-    if (parts === undefined) {
-      parts = pathname.split(PATH_PARAM);
-      if (templates.size < MAX_TEMPLATES) templates.set(pathname, parts);
-    }
-    // Even indexes hold the text between parameters, odd ones the parameter names.
+/** `{name}` in a path template. */
+export const PATH_PARAM = /\{([^{}]+)\}/g;
+
+/** What openapi-fetch calls to fill a URL's path parameters (with the URL and the call's `params.path`). */
+export type PathSerializer = (url: string, params: Record<string, unknown>) => string;
+
+/**
+ * The path serializer of one URL template (the server and a path of the spec), split once: each
+ * parameter percent-encoded as one segment (`/`, `?`, `#`, `%`, spaces, non-ASCII).
+ */
+export function templateSerializer(template: string): PathSerializer {
+  // Even indexes hold the text between parameters, odd ones the parameter names.
+  const parts = template.split(PATH_PARAM);
+  return (_url, params) => {
     let out = "";
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] ?? "";
@@ -103,8 +91,11 @@ export function createPathSerializer(): (pathname: string, params: Record<string
   };
 }
 
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** Statuses whose responses have no body (`body` is null). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 const TEXT = Symbol("instacart-connect.text");
+/** What reading (or cloning) a body that was read already throws, as a TypeError. */
+const USED = "Body has already been read";
 type BodyMember = "body" | "bodyUsed" | "arrayBuffer" | "blob" | "formData" | "json" | "text" | "clone" | "url" | "headers";
 /** `Response`, typed without the body members `Buffered` replaces (the typings declare them as properties). */
 type ResponseBase = new (body: null, init: ResponseInit) => Omit<Response, BodyMember>;
@@ -124,13 +115,31 @@ export function bufferedResponse(buffer: ArrayBuffer, init: ResponseInit, url = 
   return new BufferedResponse(buffer, init, url);
 }
 
-/** Reads a fetched response's body into memory (inside the attempt's timeout) and returns the buffered response. */
-export async function readResponse(raw: Response): Promise<Response> {
-  const init = { status: raw.status, statusText: raw.statusText, headers: raw.headers };
-  if (!NULL_BODY_STATUSES.has(raw.status)) return bufferedResponse(await raw.arrayBuffer(), init, raw.url);
-  const response = new Response(null, init);
-  if (raw.url) Object.defineProperty(response, "url", { value: raw.url });
-  return response;
+/**
+ * Reads a fetched response's body into memory (inside the attempt's timeout) and returns the buffered
+ * response; undefined as soon as the body passes `limit` bytes, counted as decoded (a gzip bomb counts
+ * what it inflates to): the rest is never read and the connection is dropped.
+ */
+export async function readResponse(raw: Response, limit: number): Promise<Response | undefined> {
+  const reader = raw.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader?.read(); read?.value; read = await reader?.read()) {
+    size += read.value.byteLength;
+    if (size > limit) {
+      reader?.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  // One copy into a buffer of the exact size (faster than `arrayBuffer()`, which reads the same way and copies more).
+  const bytes = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, size);
+    size += chunk.byteLength;
+  }
+  return bufferedResponse(bytes.buffer, raw, raw.url);
 }
 
 /** The body text of a buffered response, without consuming it (decoded once, shared with `text()` and `json()`). */
@@ -142,9 +151,9 @@ export function peekText(response: Response): string | undefined {
 function defineBufferedResponse(Base: ResponseBase): BufferedClass {
   class Buffered extends Base {
     #buffer: ArrayBuffer;
-    #text: string | undefined;
     #url: string;
     #headers: Headers;
+    #text: string | undefined;
     #used = false;
     #streamed: Response | undefined;
 
@@ -164,38 +173,38 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
       return this.#headers;
     }
 
-    [TEXT](): string {
-      this.#text ??= decoder.decode(this.#buffer);
-      return this.#text;
-    }
-
-    /** The same response backed by a stream, for the members that need one. */
-    #stream(): Response {
-      if (this.#streamed === undefined) {
-        this.#streamed = new Response(this.#buffer, { status: this.status, statusText: this.statusText, headers: this.headers });
-        // Already read through the buffer: the stream is consumed too.
-        if (this.#used) void this.#streamed.body?.cancel();
-      }
-      return this.#streamed;
-    }
-
-    #take(): void {
-      if (this.#used) throw new TypeError("Body is unusable: Body has already been read");
-      this.#used = true;
-    }
-
     get body(): ReadableStream<Uint8Array> | null {
       return this.#stream().body;
     }
 
     get bodyUsed(): boolean {
-      return this.#streamed ? this.#streamed.bodyUsed : this.#used;
+      return this.#streamed?.bodyUsed ?? this.#used;
+    }
+
+    [TEXT](): string {
+      this.#text ??= decoder.decode(this.#buffer);
+      return this.#text;
+    }
+
+    /** The same response backed by a stream (made once), for the members that need one; consumed too if the buffer was read. */
+    #stream(): Response {
+      if (this.#streamed === undefined) {
+        const body = NULL_BODY_STATUSES.has(this.status) ? null : this.#buffer;
+        this.#streamed = new Response(body, { status: this.status, statusText: this.statusText, headers: this.#headers });
+        if (this.#used) void this.#streamed.body?.cancel();
+      }
+      return this.#streamed;
+    }
+
+    /** The buffer, once: as with any Response, a body read twice fails. */
+    #take(): ArrayBuffer {
+      if (this.#used) throw new TypeError(USED);
+      this.#used = true;
+      return this.#buffer;
     }
 
     async arrayBuffer(): Promise<ArrayBuffer> {
-      if (this.#streamed) return this.#streamed.arrayBuffer();
-      this.#take();
-      return this.#buffer;
+      return this.#streamed ? this.#streamed.arrayBuffer() : this.#take();
     }
 
     async bytes(): Promise<Uint8Array> {
@@ -209,9 +218,7 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
     }
 
     async json(): Promise<unknown> {
-      if (this.#streamed) return this.#streamed.json();
-      this.#take();
-      return JSON.parse(this[TEXT]());
+      return JSON.parse(await this.text());
     }
 
     async blob(): Promise<Blob> {
@@ -223,9 +230,8 @@ function defineBufferedResponse(Base: ResponseBase): BufferedClass {
     }
 
     clone(): Response {
-      if (this.bodyUsed) throw new TypeError("Response.clone: Body has already been consumed.");
-      if (this.#streamed) return this.#streamed.clone();
-      return new Buffered(this.#buffer.slice(0), { status: this.status, statusText: this.statusText, headers: this.headers }, this.#url);
+      if (this.bodyUsed) throw new TypeError(USED);
+      return new Buffered(this.#buffer.slice(0), this, this.#url);
     }
   }
   return Buffered as unknown as BufferedClass;

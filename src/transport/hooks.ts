@@ -39,8 +39,8 @@ export interface TransportHooks {
 export function redactHeaders(headers: Headers): RedactedHeaders {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
-    if (name !== "authorization" && name !== "proxy-authorization") out[name] = value;
-    else out[name] = /^\w+\s/.test(value) ? `${value.split(/\s/, 1)[0]} [redacted]` : "[redacted]";
+    // The scheme (`Bearer`) stays; the credentials go.
+    out[name] = name === "authorization" || name === "proxy-authorization" ? value.replace(/^(\w+\s)?.*/s, "$1[redacted]") : value;
   });
   return out;
 }

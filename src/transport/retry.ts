@@ -56,7 +56,7 @@ export function backoffDelay(retry: number, policy: RetryPolicy, random: () => n
   return Math.round(random() * Math.min(policy.maxDelay, policy.baseDelay * 2 ** (retry - 1)));
 }
 
-/** What the decision needs besides the outcome. */
+/** Where the call stands. */
 export interface RetryState {
   /** Retries made so far in this call. */
   readonly retries: number;
@@ -64,18 +64,21 @@ export interface RetryState {
   readonly maxRetries: number;
   /** Whether the request is safe to repeat (`isSafeToRepeat`). */
   readonly safe: boolean;
-  /** Epoch ms now (for a `Retry-After` date). */
-  readonly now: number;
-  /** A random number in [0, 1) (for the jitter). */
-  readonly random: () => number;
 }
 
-/** The delay in ms before retrying after `outcome`, or undefined to stop (return the response, or throw the failure). */
-export function shouldRetry(outcome: AttemptOutcome, state: RetryState, policy: RetryPolicy): number | undefined {
+/**
+ * The delay in ms before retrying after `outcome`, or undefined to stop (return the response, or
+ * throw the failure). `now`: epoch ms (for a `Retry-After` date); `random`: [0, 1) for the jitter.
+ */
+export function shouldRetry(
+  outcome: AttemptOutcome,
+  state: RetryState,
+  policy: RetryPolicy,
+  now: number,
+  random: () => number,
+): number | undefined {
   if (state.retries >= state.maxRetries || !canRetry(outcome, state.safe)) return undefined;
-  const backoff = (): number => backoffDelay(state.retries + 1, policy, state.random);
-  if (!("status" in outcome)) return backoff();
-  const retryAfter = parseRetryAfter(outcome.headers.get("retry-after"), state.now);
-  if (retryAfter === undefined) return backoff();
+  const retryAfter = "status" in outcome ? parseRetryAfter(outcome.headers.get("retry-after"), now) : undefined;
+  if (retryAfter === undefined) return backoffDelay(state.retries + 1, policy, random);
   return retryAfter <= policy.maxRetryAfter ? retryAfter : undefined;
 }

@@ -129,7 +129,7 @@ describe("path parameters are encoded as one segment", () => {
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectRequestError);
     expect((settled.error as Error).message).toMatch(
-      /^getOrder: path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/,
+      /^getOrder \(GET \/v2\/fulfillment\/users\/\{user_id\}\/orders\/\{order_id\}\): path parameter `user_id` (cannot be "\.{1,2}": it would change the path|must not be empty)\.$/,
     );
     expect(raw.received.length).toBe(before);
     table.add({
@@ -164,7 +164,7 @@ describe("plain HTTP", () => {
     leaks.error(error);
     expect(error).toBeInstanceOf(ConnectConfigError);
     expect((error as Error).message).toMatch(
-      /^`server` http:\/\/\S+ uses plain HTTP: Instacart Connect requires HTTPS; http:\/\/ is allowed only for loopback hosts \(localhost, 127\.0\.0\.0\/8, ::1\)\.$/,
+      /^`server` must use https: \(plain HTTP only for loopback hosts: localhost, 127\.0\.0\.0\/8, ::1\), not http:\/\/\S+\.$/,
     );
     expect(fetch).not.toHaveBeenCalled();
     table.add({
@@ -265,30 +265,30 @@ describe("bad options fail at construction with clear messages", () => {
     ["empty client id", { clientId: "" }, "`clientId` must be a non-empty string."],
     ["blank client id", { clientId: "   " }, "`clientId` must be a non-empty string."],
     ["empty client secret", { clientSecret: "" }, "`clientSecret` must be a non-empty string."],
-    ["unknown server name", { server: "staging" }, '`server` "staging" is neither "production" or "development" nor a valid absolute URL.'],
+    ["unknown server name", { server: "staging" }, '`server` must be "production" or "development" or an absolute URL, not "staging".'],
     [
       "server name in the wrong case",
       { server: "Production" },
-      '`server` "Production" is neither "production" or "development" nor a valid absolute URL.',
+      '`server` must be "production" or "development" or an absolute URL, not "Production".',
     ],
     [
       "no server",
       { server: undefined },
       '`server` is required: "production" or "development", or an https:// URL (the client never falls back to production).',
     ],
-    ["negative timeout", { timeout: -1 }, "`timeout` must be a number from 1 to 2147483647, got -1."],
-    ["zero timeout", { timeout: 0 }, "`timeout` must be a number from 1 to 2147483647, got 0."],
-    ["infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "`timeout` must be a number from 1 to 2147483647, got Infinity."],
-    ["timeout as a string", { timeout: "5000" }, "`timeout` must be a number from 1 to 2147483647, got string."],
-    ["retries over the cap", { maxRetries: 11 }, "`maxRetries` must be a number from 0 to 10, got 11."],
-    ["retries far over the cap", { maxRetries: 1_000 }, "`maxRetries` must be a number from 0 to 10, got 1000."],
-    ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a number from 0 to 10, got -1."],
-    ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number, got 1.5."],
+    ["negative timeout", { timeout: -1 }, "`timeout` must be a whole number from 1 to 2147483647, got -1."],
+    ["zero timeout", { timeout: 0 }, "`timeout` must be a whole number from 1 to 2147483647, got 0."],
+    ["infinite timeout", { timeout: Number.POSITIVE_INFINITY }, "`timeout` must be a whole number from 1 to 2147483647, got Infinity."],
+    ["timeout as a string", { timeout: "5000" }, "`timeout` must be a whole number from 1 to 2147483647, got string."],
+    ["retries over the cap", { maxRetries: 11 }, "`maxRetries` must be a whole number from 0 to 10, got 11."],
+    ["retries far over the cap", { maxRetries: 1_000 }, "`maxRetries` must be a whole number from 0 to 10, got 1000."],
+    ["negative retries", { maxRetries: -1 }, "`maxRetries` must be a whole number from 0 to 10, got -1."],
+    ["fractional retries", { maxRetries: 1.5 }, "`maxRetries` must be a whole number from 0 to 10, got 1.5."],
     ["negative retry delay", { retryDelay: -5 }, "`retryDelay` must be a number from 0 to 60000, got -5."],
     [
       "misspelt option",
       { clientSecrett: "x" },
-      "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, scope, retailerId, locale, timeout, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock).",
+      "unknown option `clientSecrett` (known: server, clientId, clientSecret, accessToken, tokenCache, scope, retailerId, locale, timeout, maxResponseBytes, maxRetries, retryDelay, maxRetryDelay, maxRetryAfter, tokenRefreshMargin, onDeprecation, hooks, fetch, clock).",
     ],
   ])("%s", (_name, override, message) => {
     const fetch = vi.fn(async () => new Response("{}"));
@@ -309,8 +309,8 @@ describe("bad options fail at construction with clear messages", () => {
     const connect = client(api.url);
     const before = api.received.length;
     for (const [init, message] of [
-      [{ timeout: -1 }, "`timeout` must be a number from 1 to 2147483647, got -1."],
-      [{ maxRetries: 50 }, "`maxRetries` must be a number from 0 to 10, got 50."],
+      [{ timeout: -1 }, "`timeout` must be a whole number from 1 to 2147483647, got -1."],
+      [{ maxRetries: 50 }, "`maxRetries` must be a whole number from 0 to 10, got 50."],
     ] as const) {
       const settled = await within(1_000, () => getOrder(connect, { user_id: "u", order_id: "o" }, init));
       leaks.error(settled.error);

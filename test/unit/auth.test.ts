@@ -163,7 +163,7 @@ describe("accessToken option", () => {
   it("refuses both credentials and accessToken, or neither", () => {
     expect(() => createConnectClient({ server: fake.url, clientId: "a", clientSecret: "b", accessToken: "t" })).toThrow(ConnectConfigError);
     expect(() => createConnectClient({ server: fake.url })).toThrow(/credentials are required/);
-    expect(() => createConnectClient({ server: fake.url, clientId: "a" })).toThrow(/go together/);
+    expect(() => createConnectClient({ server: fake.url, clientId: "a" })).toThrow(/`clientId` and `clientSecret` together/);
   });
 });
 

@@ -74,7 +74,9 @@ describe("path parameters", () => {
 
   it("refuses a missing path parameter instead of sending the template", async () => {
     const call = client().POST(ADDRESSES, { body: { address_line_1: "1", postal_code: "2" } } as never);
-    await expect(call).rejects.toThrow(/createUserAddress: path parameter `user_id` is missing/);
+    await expect(call).rejects.toThrow(
+      /createUserAddress \(POST \/v2\/fulfillment\/users\/\{user_id\}\/addresses\): path parameter `user_id` is missing/,
+    );
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -102,11 +104,12 @@ describe("options", () => {
   const base = { server: "https://connect.example.test", clientId: "id", clientSecret: "secret" };
   it.each([
     [{ ...base, clientId: "" }, /clientId/],
-    [{ ...base, server: "staging" }, /neither/],
-    [{ ...base, timeout: -1 }, /`timeout` must be a number from 1/],
+    [{ ...base, server: "staging" }, /or an absolute URL, not "staging"/],
+    [{ ...base, timeout: -1 }, /`timeout` must be a whole number from 1/],
     [{ ...base, timeout: 0 }, /`timeout`/],
     [{ ...base, timeout: 1.5 }, /whole number/],
-    [{ ...base, maxRetries: 11 }, /`maxRetries` must be a number from 0 to 10/],
+    [{ ...base, maxRetries: 11 }, /`maxRetries` must be a whole number from 0 to 10/],
+    [{ ...base, maxResponseBytes: 0 }, /`maxResponseBytes` must be a whole number from 1/],
     [{ ...base, maxRetries: -1 }, /`maxRetries`/],
     [{ ...base, retryDelay: Number.NaN }, /`retryDelay`/],
     [{ ...base, retailerId: " " }, /`retailerId`/],

@@ -200,6 +200,19 @@ describe("integers a JavaScript number cannot hold exactly (64-bit IDs)", () => 
     expect(error).toMatchObject({ name: "ConnectResponseError", status: 400, field: "meta.service_option_hold_id", exactValue: `-${BIG}` });
   });
 
+  it("names the place of one in nested arrays and objects, and a body that is the integer itself", async () => {
+    const cases: [string, string][] = [
+      [`[[{"x":"a,b"}],[{"y":{"z":[1,2]},"id":${BIG}}]]`, "[1][0].id"],
+      [`{"a":{"":[{"b":1}]},"c":[0,[${BIG}]]}`, "c[1][0]"],
+      [BIG, ""],
+    ];
+    for (const [body, field] of cases) {
+      const error = await call(answering(200, body), "POST", "/v2/fulfillment/users").catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: "ConnectResponseError", field, exactValue: BIG });
+      expect((error as Error).message).toContain(`${field || "the body"} = ${BIG}`);
+    }
+  });
+
   it("lets exact values through: the largest safe integer, 2^53 itself, long digit strings, decimals", async () => {
     const body = `{"service_options":[{"id":9007199254740991},{"id":9007199254740992}],"upc":"12345678901234567890","total":12345678901234567.5}`;
     const { data } = (await call(answering(200, body), "POST", "/v2/fulfillment/service_options/delivery")) as {

@@ -86,7 +86,7 @@ describe("forUser", () => {
     // @ts-expect-error front-end paths are not on the base client's type: they need forUser
     const call = client().POST("/v2/recommendations/replacement_items", { body: { location_code: "3012", items } });
     await expect(call).rejects.toThrow(ConnectRequestError);
-    await expect(call).rejects.toThrow(/front-end operation that needs a user access token: call it through connect.forUser/);
+    await expect(call).rejects.toThrow(/needs a user access token \(a front-end operation\): call it through connect.forUser/);
     expect(fake.requests).toHaveLength(0);
   });
 

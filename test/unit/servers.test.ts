@@ -28,8 +28,8 @@ describe("resolveServer", () => {
     ["http://localhost.evil.test", /plain HTTP/],
     ["http://attacker.localhost:8080", /plain HTTP/],
     ["ftp://connect.instacart.com", /https:/],
-    ["staging", /neither "production" or "development"/],
-    ["connect.instacart.com", /neither/],
+    ["staging", /must be "production" or "development" or an absolute URL, not "staging"/],
+    ["connect.instacart.com", /or an absolute URL/],
     ["https://user:pass@connect.instacart.com", /credentials/],
     ["https://connect.instacart.com/?x=1", /query/],
   ])("refuses %s", (url, message) => {

@@ -163,7 +163,8 @@ describe("Retry-After and backoff", () => {
 
 describe("the retry decision (a pure function)", () => {
   const policy = { maxRetries: 2, baseDelay: 500, maxDelay: 8000, maxRetryAfter: 60_000 };
-  const state = { retries: 0, maxRetries: 2, safe: true, now: Date.parse("Wed, 21 Oct 2015 07:28:00 GMT"), random: () => 1 };
+  const state = { retries: 0, maxRetries: 2, safe: true };
+  const now = Date.parse("Wed, 21 Oct 2015 07:28:00 GMT");
   const status = (code: number, headers: Record<string, string> = {}): AttemptOutcome => ({ status: code, headers: new Headers(headers) });
   it.each<[string, AttemptOutcome, Partial<typeof state>, number | undefined]>([
     ["a 503 of a safe request: backoff", status(503), {}, 500],
@@ -180,7 +181,7 @@ describe("the retry decision (a pure function)", () => {
     ["a refused connection of a POST: nothing was sent", { failure: "network", code: "ECONNREFUSED" }, { safe: false }, 500],
     ["a reset connection of a POST: it may have been processed", { failure: "network", code: "ECONNRESET" }, { safe: false }, undefined],
   ])("%s", (_name, outcome, extra, delay) => {
-    expect(shouldRetry(outcome, { ...state, ...extra }, policy)).toBe(delay);
+    expect(shouldRetry(outcome, { ...state, ...extra }, policy, now, () => 1)).toBe(delay);
   });
 });
 
