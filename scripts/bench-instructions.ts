@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench-instructions.ts`: the client's work per call in CPU
+ * `npm run bench:instructions`: the client's work per call in CPU
  * instructions, counted by valgrind's callgrind, against bare openapi-fetch. Unlike time, an
  * instruction count does not change with the load of a shared machine, so small differences show.
  *
