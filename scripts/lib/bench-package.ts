@@ -1,10 +1,10 @@
 /**
- * The package as users run it: `dist/index.js` when a build exists; otherwise the sources bundled by
- * esbuild (in-process) into one ES module, dependencies left as imports as a published package would
- * have them. The benchmarks measure this, not the sources as tsx runs them (tsx adds a `__name`
- * call to every function it creates, which a build does not).
+ * The package as users run it: the sources bundled by esbuild (in-process) into one ES module,
+ * dependencies left as imports as a published package would have them. The benchmarks measure this,
+ * not the sources as tsx runs them (tsx adds a `__name` call to every function it creates, which a
+ * build does not), and not a `dist/` that may be older than the sources.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -21,8 +21,6 @@ let entry: Promise<PackageEntry> | undefined;
 
 export function packageEntry(): Promise<PackageEntry> {
   entry ??= (async () => {
-    const built = join(root, "dist", "index.js");
-    if (existsSync(built)) return { file: built, target: "dist/index.js (the built package)" };
     const dir = join(root, "tmp", "bench");
     mkdirSync(dir, { recursive: true });
     const file = join(dir, "instacart-connect.mjs");
@@ -36,7 +34,7 @@ export function packageEntry(): Promise<PackageEntry> {
       packages: "external",
       logLevel: "silent",
     });
-    return { file, target: "src/index.ts bundled by esbuild (no build on this branch)" };
+    return { file, target: "src/index.ts bundled by esbuild" };
   })();
   return entry;
 }

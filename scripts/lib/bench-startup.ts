@@ -12,7 +12,7 @@ import { median } from "./bench-stats.ts";
 import { root } from "./paths.ts";
 
 export interface StartupResults {
-  /** What was imported: `dist/index.js` or an esbuild bundle of `src/index.ts`. */
+  /** What was imported: an esbuild bundle of `src/index.ts`. */
   target: string;
   runs: number;
   /** Median ms of `await import()` of the package in a fresh process. */

@@ -10,7 +10,7 @@
  * `tsc --extendedDiagnostics` also reports counts that do not depend on the machine's load.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { operations } from "../../generated/operations.ts";
@@ -112,12 +112,8 @@ export function consumerCalls(spec: OpenApiDocument, count = 20): { lines: strin
   return { lines, operationIds: chosen.map(({ operation }) => operation.operationId ?? "?") };
 }
 
-/** Declaration files of the package for the consumer: from a build if one exists, else emitted here. */
+/** Declaration files of the package for the consumer, emitted here from the sources (a `dist/` may be older). */
 async function declarations(dir: string): Promise<{ entry: string; schema: string; what: string }> {
-  const built = join(root, "dist", "index.d.ts");
-  const builtSchema = join(root, "dist", "generated", "schema.d.ts");
-  if (existsSync(built) && existsSync(builtSchema))
-    return { entry: built, schema: builtSchema, what: "dist/index.d.ts (the built package)" };
   const out = join(dir, "dts");
   rmSync(out, { recursive: true, force: true });
   const config = join(dir, "tsconfig.emit.json");
