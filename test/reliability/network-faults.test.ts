@@ -69,9 +69,17 @@ const FAULTS: Fault[] = [
   },
 ];
 
-/** Three attempts of TIMEOUT ms (no backoff), the token request, and a second of slack. */
-const GET_BUDGET = 3 * TIMEOUT + 1_000;
-const POST_BUDGET = TIMEOUT + 1_000;
+/**
+ * Per-attempt timeout of the faults that end in a network error: they never need the timer, so a
+ * generous one keeps a slow, loaded machine from turning them into timeouts.
+ */
+const NETWORK_FAULT_TIMEOUT = 5_000;
+
+/** The per-attempt timeout of a fault, and its budgets: three attempts (no backoff), the token request, a second of slack. */
+function timing(type: Fault["error"]): { timeout: number; getBudget: number; postBudget: number } {
+  const timeout = type === ConnectTimeoutError ? TIMEOUT : NETWORK_FAULT_TIMEOUT;
+  return { timeout, getBudget: 3 * timeout + 1_000, postBudget: timeout + 1_000 };
+}
 
 /**
  * `expect` is the test's own (these tests run concurrently). "attempt n of m": m is what this kind of
@@ -96,13 +104,14 @@ function expectTyped(expect: ExpectStatic, error: unknown, type: Fault["error"],
 
 // Each fault has its own routes and clients: the matrix runs concurrently (5 at a time) to keep the file short.
 describe.concurrent.each(FAULTS)("$name", ({ name, action, error: type }) => {
+  const { timeout, getBudget, postBudget } = timing(type);
   it("GET: retried up to maxRetries, then a typed error, within its budget", async ({ expect }) => {
     const path = ids("net");
     const route = routes.getOrder(path);
     raw.on(route, action);
     const retries: RetryHookInfo[] = [];
-    const settled = await within(GET_BUDGET, () =>
-      getOrder(client({ hooks: { ...leaks.hooks(), onRetry: (info) => void retries.push(info) } }), path),
+    const settled = await within(getBudget, () =>
+      getOrder(client({ timeout, hooks: { ...leaks.hooks(), onRetry: (info) => void retries.push(info) } }), path),
     );
     leaks.error(settled.error);
     expect(settled.ok).toBe(false);
@@ -120,7 +129,7 @@ describe.concurrent.each(FAULTS)("$name", ({ name, action, error: type }) => {
     const path = ids("net");
     const route = routes.getOrder(path);
     raw.on(route, action, { kind: "respond" });
-    const settled = await within(GET_BUDGET, () => getOrder(client(), path));
+    const settled = await within(getBudget, () => getOrder(client({ timeout }), path));
     expect(settled.ok).toBe(true);
     expect(settled.value!.response.status).toBe(200);
     expect(settled.value!.data).toEqual({ id: `/v2/fulfillment/users/${path.user_id}/orders/${path.order_id}` });
@@ -136,7 +145,7 @@ describe.concurrent.each(FAULTS)("$name", ({ name, action, error: type }) => {
     const path = ids("net");
     const route = routes.createOrder(path);
     raw.on(route, action, { kind: "respond" });
-    const settled = await within(POST_BUDGET, () => createOrder(client(), path));
+    const settled = await within(postBudget, () => createOrder(client({ timeout }), path));
     leaks.error(settled.error);
     expect(settled.ok).toBe(false);
     expectTyped(expect, settled.error, type, "createDeliveryOrder", 1);
@@ -232,16 +241,17 @@ describe("TLS failure", () => {
 });
 
 describe("token endpoint faults below HTTP", () => {
-  it.each<[string, RawAction, RegExp]>([
-    ["reset before the response", { kind: "reset-before-response" }, /failed on attempt 3 of 3/],
-    ["never answers", { kind: "silent" }, new RegExp(`timed out after ${TIMEOUT} ms \\(attempt 3 of 3\\)`)],
-  ])("%s: a ConnectAuthError within the budget, and the next call recovers", async (name, action, message) => {
+  it.each<[string, RawAction, Fault["error"], RegExp]>([
+    ["reset before the response", { kind: "reset-before-response" }, ConnectNetworkError, /failed on attempt 3 of 3/],
+    ["never answers", { kind: "silent" }, ConnectTimeoutError, new RegExp(`timed out after ${TIMEOUT} ms \\(attempt 3 of 3\\)`)],
+  ])("%s: a ConnectAuthError within the budget, and the next call recovers", async (name, action, cause, message) => {
+    const { timeout, getBudget } = timing(cause);
     raw.on("POST /v2/oauth/token", action);
-    const connect = client();
+    const connect = client({ timeout });
     const path = ids("net");
     const route = routes.createOrder(path);
     const before = raw.count("POST /v2/oauth/token");
-    const settled = await within(GET_BUDGET, () => createOrder(connect, path));
+    const settled = await within(getBudget, () => createOrder(connect, path));
     leaks.error(settled.error);
     expect(settled.error).toBeInstanceOf(ConnectAuthError);
     expect((settled.error as Error).message).toMatch(message);
