@@ -433,9 +433,13 @@ describe("servers that echo credentials back", () => {
   it("the default deprecation warning (a process warning) is collected by the scan, and holds no secret", async () => {
     const connect = createConnectClient({ server: api.url, clientId: CLIENT_ID, clientSecret: leaks.clientSecret, hooks: leaks.hooks() });
     const before = leaks.captured.length;
+    // The collector sees the emitWarning call; --no-deprecation's flag keeps Node from printing it.
+    process.noDeprecation = true;
     const settled = await within(2_000, () =>
       connect.GET("/v2/fulfillment/users/{user_id}/orders", { params: { path: { user_id: "u-1" } } }),
-    );
+    ).finally(() => {
+      process.noDeprecation = false;
+    });
     expect(settled.value!.response.status).toBe(200);
     const warnings = leaks.captured.slice(before).filter((c) => c.source === "process.emitWarning");
     expect(warnings.map((w) => w.text)).toEqual([
