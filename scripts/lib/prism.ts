@@ -1,6 +1,6 @@
 /**
  * Starts a Prism mock server from the bundled spec on a free loopback port and stops it by its own
- * PID. Used by `npm start`, `npm run mock` and the test suite's global setup.
+ * PID. Used by `npm run mock`, the test suite's global setup and the package test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";

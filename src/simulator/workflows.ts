@@ -4,7 +4,7 @@
  * actions and the callbacks they cause" in corrections.md (A for the actions, **inferred** for the
  * callback each state sends: the docs give no mapping, it follows the matching names).
  *
- * Inferred parts are marked `inferred: true` and listed in the README's simulator section.
+ * Inferred parts are marked `inferred: true` and listed in docs/testing-offline.md.
  */
 import type { BatchType, FulfillmentKind, SimOrder } from "./state.js";
 

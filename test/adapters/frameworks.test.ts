@@ -1,5 +1,5 @@
 /**
- * The README's mounting examples, run in Node against the real frameworks: Fastify (toNodeListener
+ * The mounting examples of docs/callbacks-and-stores.md, run in Node against the real frameworks: Fastify (toNodeListener
  * in an onRequest hook, before Fastify parses the body), Hono on @hono/node-server (the Fetch handler
  * as is), and a Next.js App Router route handler (called with Next's own NextRequest). Express is in
  * node-attacks.test.ts. Each serves the token endpoint and the callback URL.

@@ -1,5 +1,5 @@
 /**
- * The README's Next.js route handlers in a real Next.js app: `next build`, then `next start` on
+ * The Next.js route handlers of docs/callbacks-and-stores.md in a real Next.js app: `next build`, then `next start` on
  * 127.0.0.1 and a free port (stopped by PID). The app's `instacart-connect/events` is the events
  * entry bundled by esbuild into its own node_modules (not dist/, which the package test rebuilds at
  * the same time). Instacart's side gets a token from one route and posts events to the other. Slow suite.

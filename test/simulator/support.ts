@@ -36,7 +36,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** The retailer's side, as the README shows it: token endpoint + callback handler (+ its default memory store). */
+/** The retailer's side, as docs/callbacks-and-stores.md shows it: token endpoint + callback handler (+ its default memory store). */
 export async function startReceiver(transport: Transport, extra: Partial<CallbackOptions> = {}): Promise<Receiver> {
   const clientId = "instacart";
   const clientSecret = randomUUID();
