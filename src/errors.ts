@@ -22,9 +22,13 @@ export function describeTarget(target: CallTarget): string {
   return target.operationId ? `${target.operationId} (${target.method} ${target.path})` : `${target.method} ${target.path}`;
 }
 
-/** An error's message, or the thrown value as text. */
+/** An error's message, or the thrown value as text (also a value `String()` cannot convert, such as an object without a prototype). */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return `a value that cannot be converted to a string (${typeof error})`;
+  }
 }
 
 /** The base of every error this package throws. */

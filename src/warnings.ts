@@ -20,12 +20,3 @@ export function emitWarning(message: string, options: { type?: string; code: str
     // No console to show it on: nothing else can.
   }
 }
-
-/** What a thrown value says, for a warning: also for values `String()` cannot convert (an object without a prototype). */
-export function describeThrown(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return `a value that cannot be converted to a string (${typeof error})`;
-  }
-}

@@ -1,6 +1,6 @@
 /** The hooks of a client (for logging and metrics), what they are told, and how they are called. */
-import type { CallTarget, ConnectError } from "../errors.js";
-import { describeThrown, emitWarning } from "../warnings.js";
+import { messageOf, type CallTarget, type ConnectError } from "../errors.js";
+import { emitWarning } from "../warnings.js";
 
 /** Headers as a hook sees them: `Authorization` redacted. */
 export type RedactedHeaders = Readonly<Record<string, string>>;
@@ -51,7 +51,7 @@ export type HookErrorReporter = (hook: string, error: unknown) => void;
 /** A reporter that prints a process warning. */
 export function warnHookError(redact: (text: string) => string): HookErrorReporter {
   return (hook, error) => {
-    emitWarning(`instacart-connect: the ${hook} hook threw: ${redact(describeThrown(error))}`, { code: "INSTACART_CONNECT_HOOK_ERROR" });
+    emitWarning(`instacart-connect: the ${hook} hook threw: ${redact(messageOf(error))}`, { code: "INSTACART_CONNECT_HOOK_ERROR" });
   };
 }
 

@@ -1,10 +1,13 @@
 /**
  * A warning never breaks the call it is about: whatever a hook throws, and however the runtime's
- * warning channel behaves (`--throw-deprecation`, a console that throws).
+ * warning channel behaves (`--throw-deprecation`, a console that throws). A value `String()` cannot
+ * convert, thrown by the caller's own code, still ends as the typed error.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createConnectClient, type ConnectClientOptions } from "../../src/index.ts";
-import { describeThrown, emitWarning } from "../../src/warnings.ts";
+import { ConnectAuthError } from "../../src/index.ts";
+import { messageOf } from "../../src/errors.ts";
+import { emitWarning } from "../../src/warnings.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 
 let fake: FakeConnect;
@@ -37,9 +40,33 @@ describe("a hook that throws something String() cannot convert", () => {
   });
 
   it("describes errors, strings and values with a throwing toString", () => {
-    expect(describeThrown(new Error("down"))).toBe("down");
-    expect(describeThrown("down")).toBe("down");
-    expect(describeThrown({ toString: () => Symbol("x") })).toBe("a value that cannot be converted to a string (object)");
+    expect(messageOf(new Error("down"))).toBe("down");
+    expect(messageOf("down")).toBe("down");
+    expect(messageOf({ toString: () => Symbol("x") })).toBe("a value that cannot be converted to a string (object)");
+  });
+});
+
+describe("the caller's code throwing something String() cannot convert", () => {
+  const odd = (): never => {
+    throw Object.create(null);
+  };
+  const path = "/v2/fulfillment/users/{user_id}/link" as const;
+  const params = { path: { user_id: "u-1" } };
+
+  it("an accessToken function: a ConnectAuthError, nothing sent", async () => {
+    const connect = createConnectClient({ server: fake.url, accessToken: odd, maxRetries: 0 });
+    const error = await connect.GET(path, { params }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConnectAuthError);
+    expect((error as Error).message).toBe("the accessToken function failed: a value that cannot be converted to a string (object)");
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it("a fetch that fails the token request: a ConnectAuthError naming the token request", async () => {
+    const error = await client({ fetch: async () => odd() })
+      .GET(path, { params })
+      .catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(ConnectAuthError);
+    expect((error as Error).message).toMatch(/^client-credentials token request \(scope [^)]+\) failed: /);
   });
 });
 
