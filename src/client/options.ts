@@ -80,7 +80,7 @@ export interface ClientSettings extends TransportSettings {
   readonly accessToken: AccessTokenOption | undefined;
   readonly tokenCache: SharedTokenCache | undefined;
   readonly scope: string | undefined;
-  /** Sent on every request: Accept, User-Agent (Node.js), X-Retailer-Id, Accept-Language. */
+  /** Sent on every request: Accept, User-Agent (Node.js, Bun, Deno), X-Retailer-Id, Accept-Language. */
   readonly headers: Readonly<Record<string, string>>;
   readonly timeout: number;
   readonly refreshMargin: number;
@@ -222,8 +222,10 @@ function checkClock(value: unknown): Clock {
 /** The headers of every request. */
 function defaultHeaders(retailerId: string | undefined, locale: string | undefined): Record<string, string> {
   const headers: Record<string, string> = { Accept: "application/json" };
-  const node = (globalThis as { process?: { version?: string; versions?: { node?: string } } }).process;
-  if (node?.versions?.node) headers["User-Agent"] = `instacart-connect/${VERSION} node/${node.version}`;
+  // Bun and Deno report a Node.js version too: name the runtime that really runs.
+  const versions = (globalThis as { process?: { versions?: Record<string, string | undefined> } }).process?.versions ?? {};
+  const runtime = ["bun", "deno", "node"].find((name) => versions[name]);
+  if (runtime) headers["User-Agent"] = `instacart-connect/${VERSION} ${runtime}/${versions[runtime]}`;
   if (retailerId !== undefined) headers["X-Retailer-Id"] = retailerId;
   if (locale !== undefined) headers["Accept-Language"] = locale;
   return headers;

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { VERSION } from "../../src/version.ts";
 import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
 import { matrix, type Runtime, type SmokeRun } from "./runtimes.ts";
 import { CREDENTIALS, EVENT_ID, type Observation, USER_ID } from "./smoke.ts";
@@ -43,8 +44,12 @@ function checksOf(runtime: Runtime, context: () => { run: SmokeRun; fake: FakeCo
     expect(first?.json).toEqual({ ...wire(CREDENTIALS), grant_type: "client_credentials", scope: "connect:fulfillment" });
     expect(fake.calls(ORDER_ROUTE)[0]?.headers.authorization).toBe("Bearer tok-1");
   });
-  check("calls an operation and reads its JSON answer", "call", (observed) => {
+  check("calls an operation and reads its JSON answer, naming the runtime in its User-Agent", "call", (observed, _run, fake) => {
     expect(observed).toEqual({ status: 200, data: LINK });
+    const userAgent = fake.calls("GET /v2/fulfillment/users/u-2/link")[0]?.headers["user-agent"];
+    // Without a `process` the client sets none, and the runtime's fetch may send its own.
+    if (runtime.userAgent) expect(userAgent).toBe(`instacart-connect/${VERSION} ${runtime.userAgent}`);
+    else expect(userAgent ?? "").not.toMatch(/^instacart-connect\//);
   });
   check("reuses the cached token for the next calls", "cachedToken", (observed, _run, fake) => {
     expect(observed.status).toBe(200);

@@ -22,6 +22,8 @@ export interface Runtime {
   readonly name: string;
   /** Whether it has `node:http`, so the `instacart-connect/node` adapter runs there too (node-main.ts). */
   readonly nodeHttp: boolean;
+  /** The runtime's part of the client's User-Agent (`node/22.23.5`), or undefined where there is no `process`. */
+  readonly userAgent: string | undefined;
   /** Runs the smoke suite against `api`, with `dir` for its files. */
   smoke(api: string, dir: string): Promise<SmokeRun>;
 }
@@ -38,10 +40,11 @@ async function runScript(command: string[]): Promise<SmokeRun> {
 }
 
 /** A runtime that runs the smoke suite's IIFE bundle as a script (and, with `node:http`, node-main.ts's bundle after it). */
-function scriptRuntime(name: string, command: (file: string) => string[], nodeHttp = true): Runtime {
+function scriptRuntime(name: string, userAgent: string | undefined, command: (file: string) => string[], nodeHttp = true): Runtime {
   return {
     name,
     nodeHttp,
+    userAgent,
     async smoke(api, dir) {
       const define = { SMOKE_API: api };
       const smoke = await bundle({
@@ -89,6 +92,7 @@ const worker :Workerd.Worker = (
 
 const workerd: Runtime = {
   nodeHttp: false,
+  userAgent: undefined,
   name: `workerd ${pinned("@cloudflare/workerd-linux-64")} (compatibility date ${WORKERD_COMPATIBILITY_DATE}, no flags)`,
   async smoke(api, dir) {
     await bundle({
@@ -110,19 +114,30 @@ const workerd: Runtime = {
   },
 };
 
+/** A Node.js binary running the smoke script (`note` after its name). */
+const nodeRuntime = (version: string, binary: string, note = ""): Runtime =>
+  scriptRuntime(`Node.js ${version}${note}`, `node/${version}`, (file) => [binary, file]);
+
 /** Every runtime of the matrix. */
 export function matrix(): Runtime[] {
   return [
-    scriptRuntime(`Node.js ${pinned("node20")} (the oldest engines allows)`, (file) => [binaries.node20, file]),
-    scriptRuntime(`Node.js ${process.versions.node} (this machine)`, (file) => [process.execPath, file]),
-    scriptRuntime(`Node.js ${pinned("node22")}`, (file) => [binaries.node22, file]),
-    scriptRuntime(`Node.js ${pinned("node24")}`, (file) => [binaries.node24, file]),
-    scriptRuntime(`Node.js ${pinned("node26")}`, (file) => [binaries.node26, file]),
-    scriptRuntime(`Bun ${pinned("@oven/bun-linux-x64")}`, (file) => [binaries.bun, file]),
-    scriptRuntime(`Deno ${pinned("@deno/linux-x64-glibc")}`, (file) => [binaries.deno, "run", "--allow-net=127.0.0.1", file]),
+    nodeRuntime(pinned("node20"), binaries.node20, " (the oldest engines allows)"),
+    nodeRuntime(process.versions.node, process.execPath, " (this machine)"),
+    nodeRuntime(pinned("node22"), binaries.node22),
+    nodeRuntime(pinned("node24"), binaries.node24),
+    nodeRuntime(pinned("node26"), binaries.node26),
+    scriptRuntime(`Bun ${pinned("@oven/bun-linux-x64")}`, `bun/${pinned("@oven/bun-linux-x64")}`, (file) => [binaries.bun, file]),
+    scriptRuntime(`Deno ${pinned("@deno/linux-x64-glibc")}`, `deno/${pinned("@deno/linux-x64-glibc")}`, (file) => [
+      binaries.deno,
+      "run",
+      "--allow-net=127.0.0.1",
+      file,
+    ]),
     workerd,
+    // Vercel's edge VM has no `process`, so no User-Agent.
     scriptRuntime(
       `edge-runtime ${pinned("edge-runtime")} (on this Node.js)`,
+      undefined,
       (file) => [process.execPath, binaries.edgeRuntime, file],
       false,
     ),

@@ -29,7 +29,7 @@ describe("headers", () => {
     await client({ retailerId: "banner-7", locale: "fr-CA" }).POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
     for (const request of fake.requests) {
       expect(request.headers.accept).toBe("application/json");
-      expect(request.headers["user-agent"]).toBe(`instacart-connect/${VERSION} node/${process.version}`);
+      expect(request.headers["user-agent"]).toBe(`instacart-connect/${VERSION} node/${process.versions.node}`);
       expect(request.headers["x-retailer-id"]).toBe("banner-7");
       expect(request.headers["accept-language"]).toBe("fr-CA");
     }
