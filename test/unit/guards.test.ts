@@ -3,7 +3,7 @@
  * elsewhere, hooks that throw, tokens that cannot be sent, and the token cache's bounds.
  */
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ConnectAuthError,
   ConnectConfigError,
@@ -14,19 +14,13 @@ import {
 import { redactHeaders } from "../../src/transport/hooks.ts";
 import { parseRetryAfter } from "../../src/transport/retry.ts";
 import { createTestClock } from "../support/clock.ts";
-import { issueToken, startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { issueToken } from "../support/fake-connect.ts";
 import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
 const SECRET = "guard-secret-8f3a9c1e";
 const setup = fakeConnectPerTest(SECRET);
 /** A second server, where nothing may arrive. */
-let other: FakeConnect;
-beforeEach(async () => {
-  other = await startFakeConnect();
-});
-afterEach(async () => {
-  await other.close();
-});
+const other = fakeConnectPerTest();
 /** A client on the real clock (the test that lets a token expire brings a test clock). Backoff is 0 ms. */
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
   createConnectClient({ server: setup.fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 0, ...extra });
@@ -34,13 +28,13 @@ const body = { user_id: "u", first_name: "A" };
 
 describe("requests go only to the configured server", () => {
   it("refuses a per-call baseUrl, fetch or pathSerializer before anything is sent", async () => {
-    for (const init of [{ baseUrl: other.url }, { fetch: globalThis.fetch }, { pathSerializer: () => "/x" }]) {
+    for (const init of [{ baseUrl: other.fake.url }, { fetch: globalThis.fetch }, { pathSerializer: () => "/x" }]) {
       const call = client().POST("/v2/fulfillment/users", { body, ...(init as object) } as never);
       await expect(call).rejects.toThrow(ConnectRequestError);
       await expect(call).rejects.toThrow(/unknown call option/);
     }
     expect(setup.fake.requests).toHaveLength(0);
-    expect(other.requests).toHaveLength(0);
+    expect(other.fake.requests).toHaveLength(0);
   });
 
   it("refuses a misspelled call option instead of ignoring it", async () => {
@@ -50,9 +44,9 @@ describe("requests go only to the configured server", () => {
 
   it("refuses a request a middleware pointed at another host, without fetching a token for it", async () => {
     const connect = client();
-    connect.use({ onRequest: ({ request }) => new Request(request.url.replace(setup.fake.url, other.url), request) });
+    connect.use({ onRequest: ({ request }) => new Request(request.url.replace(setup.fake.url, other.fake.url), request) });
     await expect(connect.POST("/v2/fulfillment/users", { body })).rejects.toThrow(/refusing to send a request outside/);
-    expect(other.requests).toHaveLength(0);
+    expect(other.fake.requests).toHaveLength(0);
     expect(setup.fake.tokenRequests).toHaveLength(0);
   });
 });

@@ -1,12 +1,6 @@
 import { createServer as createNetServer } from "node:net";
 import { describe, expect, it, vi } from "vitest";
-import {
-  ConnectAbortError,
-  ConnectNetworkError,
-  ConnectTimeoutError,
-  createConnectClient,
-  type RetryHookInfo,
-} from "../../src/index.ts";
+import { ConnectAbortError, ConnectNetworkError, ConnectTimeoutError, createConnectClient, type RetryHookInfo } from "../../src/index.ts";
 import { backoffDelay, parseRetryAfter, shouldRetry, type AttemptOutcome } from "../../src/transport/retry.ts";
 import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
