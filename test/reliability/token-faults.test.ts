@@ -123,36 +123,38 @@ describe.each(FAULTS)("token endpoint: $name", ({ name, replies, tokenRequests, 
 });
 
 describe("token endpoint recovering inside one call", () => {
-  it("500 then a token: the token request is retried and the call succeeds", async () => {
-    suite.server.on(TOKEN_ROUTE, { status: 500, body: { error: { message: "Internal error" } } }, { issueToken: true });
+  /** One call while the token endpoint answers `failure` once and then a token; the endpoint's script is cleared after. */
+  async function callThroughTokenFailure(failure: HttpReply, budget: number) {
+    suite.server.on(TOKEN_ROUTE, failure, { issueToken: true });
     const before = suite.server.count(TOKEN_ROUTE);
-    const settled = await within(2_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
-    expect(settled.value!.response.status).toBe(200);
-    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
+    const settled = await within(budget, () => createUser(client(), `tok-user-${randomSecret(6)}`));
+    const tokenRequests = suite.server.count(TOKEN_ROUTE) - before;
     suite.server.on(TOKEN_ROUTE);
+    return { settled, tokenRequests };
+  }
+
+  it("500 then a token: the token request is retried and the call succeeds", async () => {
+    const serverError = { status: 500, body: { error: { message: "Internal error" } } };
+    const { settled, tokenRequests } = await callThroughTokenFailure(serverError, 2_000);
+    expect(settled.value!.response.status).toBe(200);
+    expect(tokenRequests).toBe(2);
     table.add({
       fault: "token endpoint: 500 then a token",
       expected: "token request retried, call succeeds",
-      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+      observed: `${outcome(settled)}; ${tokenRequests} token requests`,
     });
   });
 
   it("429 with Retry-After: 1 then a token: waits, retries, succeeds", async () => {
-    suite.server.on(
-      TOKEN_ROUTE,
-      { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } },
-      { issueToken: true },
-    );
-    const before = suite.server.count(TOKEN_ROUTE);
-    const settled = await within(3_000, () => createUser(client(), `tok-user-${randomSecret(6)}`));
+    const tooMany = { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } };
+    const { settled, tokenRequests } = await callThroughTokenFailure(tooMany, 3_000);
     expect(settled.value!.response.status).toBe(200);
     expect(settled.elapsed).toBeGreaterThanOrEqual(950);
-    expect(suite.server.count(TOKEN_ROUTE) - before).toBe(2);
-    suite.server.on(TOKEN_ROUTE);
+    expect(tokenRequests).toBe(2);
     table.add({
       fault: "token endpoint: 429 Retry-After: 1, then a token",
       expected: "waits 1 s, retried, call succeeds",
-      observed: `${outcome(settled)}; ${suite.server.count(TOKEN_ROUTE) - before} token requests`,
+      observed: `${outcome(settled)}; ${tokenRequests} token requests`,
     });
   });
 

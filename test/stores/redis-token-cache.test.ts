@@ -6,41 +6,28 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
 import { createConnectClient } from "../../src/index.ts";
 import { createRedisTokenCache, type RedisClient } from "../../src/stores/redis.ts";
 import { issueToken, startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
-import { type RedisServer, startRedisServer } from "../support/redis-server.ts";
+import { redisPerFile } from "./redis-fixture.ts";
 
-let server: RedisServer;
-let nodeRedis: ReturnType<typeof createClient>;
-let ioredis: Redis;
+const setup = redisPerFile();
 let fake: FakeConnect;
-
 beforeAll(async () => {
-  server = await startRedisServer();
-  nodeRedis = createClient({ url: server.url });
-  await nodeRedis.connect();
-  ioredis = new Redis(server.url, { lazyConnect: true });
-  await ioredis.connect();
   fake = await startFakeConnect();
 });
 afterAll(async () => {
-  await nodeRedis?.close();
-  ioredis?.disconnect();
   await fake?.close();
-  await server?.stop();
 });
 
 let prefixes = 0;
 const freshPrefix = () => `test:token:${Date.now()}:${prefixes++}:`;
 
 describe.each([
-  ["node-redis", () => nodeRedis as RedisClient],
-  ["ioredis", () => ioredis as RedisClient],
+  ["node-redis", () => setup.nodeRedis as RedisClient],
+  ["ioredis", () => setup.ioredis as RedisClient],
 ])("createRedisTokenCache with %s", (_name, redis) => {
   it("stores a value for its lifetime, and gives it back", async () => {
     const keyPrefix = freshPrefix();
@@ -48,7 +35,7 @@ describe.each([
     expect(await cache.get("k")).toBeUndefined();
     await cache.set("k", "1 2 tok-a", 60_000);
     expect(await cache.get("k")).toBe("1 2 tok-a");
-    const ttl = await ioredis.pttl(`${keyPrefix}k`);
+    const ttl = await setup.ioredis.pttl(`${keyPrefix}k`);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
@@ -73,7 +60,7 @@ describe.each([
     const next = await lock("k", 60_000);
     expect(next).toBeTypeOf("function");
     // A holder whose lock expired and was taken by another cannot release the new holder's lock.
-    await ioredis.del(`${keyPrefix}lock:k`);
+    await setup.ioredis.del(`${keyPrefix}lock:k`);
     const third = await lock("k", 60_000);
     await next!();
     expect(await lock("k", 60_000)).toBeUndefined();
@@ -117,7 +104,7 @@ describe("8 worker processes on one Redis token cache", () => {
     // A token endpoint slow enough (200 ms) that every worker asks while the first request is out.
     fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), delay: 200 }));
     const workers = Array.from({ length: 8 }, (_, i) =>
-      startWorker({ REDIS_URL: server.url, SERVER: fake.url, KEY_PREFIX: keyPrefix, CLIENT: i % 2 === 0 ? "node-redis" : "ioredis" }),
+      startWorker({ REDIS_URL: setup.server.url, SERVER: fake.url, KEY_PREFIX: keyPrefix, CLIENT: i % 2 === 0 ? "node-redis" : "ioredis" }),
     );
     try {
       await Promise.all(workers.map((worker) => waitForLine(worker, "READY")));
@@ -146,7 +133,7 @@ describe("a token refused with 401", () => {
         clientId: "refused",
         clientSecret: "refused-secret",
         retryDelay: 0,
-        tokenCache: createRedisTokenCache(nodeRedis as RedisClient, { keyPrefix }),
+        tokenCache: createRedisTokenCache(setup.nodeRedis as RedisClient, { keyPrefix }),
       });
     const createUser = (connect: ReturnType<typeof make>) =>
       connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" } });
@@ -162,17 +149,17 @@ describe("a token refused with 401", () => {
         : { body: { ok: true } },
     );
     await createUser(first);
-    const stored = async () => (await ioredis.keys(`${keyPrefix}*`)).filter((key) => !key.includes("lock:"));
+    const stored = async () => (await setup.ioredis.keys(`${keyPrefix}*`)).filter((key) => !key.includes("lock:"));
     const [key] = await stored();
-    const fresh = await ioredis.get(key!);
+    const fresh = await setup.ioredis.get(key!);
     expect(fresh).toMatch(new RegExp(` ${fake.issued.at(-1)}$`));
     expect(fresh).not.toContain(firstToken);
     // The second process still holds the refused token in memory: its 401 must not drop the fresh one.
     const { response } = await createUser(second);
     expect(response.status).toBe(200);
-    expect(await ioredis.get(key!)).toBe(fresh);
+    expect(await setup.ioredis.get(key!)).toBe(fresh);
     expect(fake.issued.length - tokensBefore).toBe(2);
-    expect(JSON.stringify(await ioredis.mget(await stored()))).not.toContain("refused-secret");
+    expect(JSON.stringify(await setup.ioredis.mget(await stored()))).not.toContain("refused-secret");
   });
 });
 

@@ -50,6 +50,15 @@ export function writeReply(
   res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
 }
 
+/** A request body parsed as JSON, or undefined when it is empty or not JSON. */
+export function jsonOrUndefined(body: string): unknown {
+  try {
+    return body ? JSON.parse(body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startFakeConnect(): Promise<FakeConnect> {
   const routes = new Map<string, Reply[]>();
   const sockets = new Set<Socket>();
@@ -98,12 +107,7 @@ export async function startFakeConnect(): Promise<FakeConnect> {
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       const body = Buffer.concat(chunks).toString("utf8");
-      let json: unknown;
-      try {
-        json = body ? JSON.parse(body) : undefined;
-      } catch {
-        json = undefined;
-      }
+      const json = jsonOrUndefined(body);
       const recorded: Recorded = { method: req.method ?? "", path: url.pathname, url, headers: req.headers, body, json };
       requests.push(recorded);
       const route = `${recorded.method} ${recorded.path}`;

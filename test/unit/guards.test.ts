@@ -3,7 +3,7 @@
  * elsewhere, hooks that throw, tokens that cannot be sent, and the token cache's bounds.
  */
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ConnectAuthError,
   ConnectConfigError,
@@ -14,33 +14,27 @@ import {
 import { redactHeaders } from "../../src/transport/hooks.ts";
 import { parseRetryAfter } from "../../src/transport/retry.ts";
 import { createTestClock } from "../support/clock.ts";
-import { issueToken, startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
-
-let fake: FakeConnect;
-let other: FakeConnect;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-  other = await startFakeConnect();
-});
-afterEach(async () => {
-  await fake.close();
-  await other.close();
-});
+import { issueToken } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
 const SECRET = "guard-secret-8f3a9c1e";
+const setup = fakeConnectPerTest(SECRET);
+/** A second server, where nothing may arrive. */
+const other = fakeConnectPerTest();
+/** A client on the real clock (the test that lets a token expire brings a test clock). Backoff is 0 ms. */
 const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 0, ...extra });
+  createConnectClient({ server: setup.fake.url, clientId: "client-1", clientSecret: SECRET, retryDelay: 0, ...extra });
 const body = { user_id: "u", first_name: "A" };
 
 describe("requests go only to the configured server", () => {
   it("refuses a per-call baseUrl, fetch or pathSerializer before anything is sent", async () => {
-    for (const init of [{ baseUrl: other.url }, { fetch: globalThis.fetch }, { pathSerializer: () => "/x" }]) {
+    for (const init of [{ baseUrl: other.fake.url }, { fetch: globalThis.fetch }, { pathSerializer: () => "/x" }]) {
       const call = client().POST("/v2/fulfillment/users", { body, ...(init as object) } as never);
       await expect(call).rejects.toThrow(ConnectRequestError);
       await expect(call).rejects.toThrow(/unknown call option/);
     }
-    expect(fake.requests).toHaveLength(0);
-    expect(other.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
+    expect(other.fake.requests).toHaveLength(0);
   });
 
   it("refuses a misspelled call option instead of ignoring it", async () => {
@@ -50,10 +44,10 @@ describe("requests go only to the configured server", () => {
 
   it("refuses a request a middleware pointed at another host, without fetching a token for it", async () => {
     const connect = client();
-    connect.use({ onRequest: ({ request }) => new Request(request.url.replace(fake.url, other.url), request) });
+    connect.use({ onRequest: ({ request }) => new Request(request.url.replace(setup.fake.url, other.fake.url), request) });
     await expect(connect.POST("/v2/fulfillment/users", { body })).rejects.toThrow(/refusing to send a request outside/);
-    expect(other.requests).toHaveLength(0);
-    expect(fake.tokenRequests).toHaveLength(0);
+    expect(other.fake.requests).toHaveLength(0);
+    expect(setup.fake.tokenRequests).toHaveLength(0);
   });
 });
 
@@ -61,7 +55,7 @@ describe("hooks never break a call", () => {
   it("reports a throwing onResponse, onRetry or onTokenRefresh hook and completes the call (a create is not lost)", async () => {
     const emit = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
     try {
-      fake.on("POST /v2/fulfillment/users", { status: 429, body: {} }, { body: { user_id: "u" } });
+      setup.fake.on("POST /v2/fulfillment/users", { status: 429, body: {} }, { body: { user_id: "u" } });
       const boom = (): never => {
         throw new Error(`logger down ${SECRET}`);
       };
@@ -70,7 +64,7 @@ describe("hooks never break a call", () => {
         { body },
       );
       expect(data).toEqual({ user_id: "u" });
-      expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(2);
+      expect(setup.fake.calls("POST /v2/fulfillment/users")).toHaveLength(2);
       const warnings = emit.mock.calls.map(([message]) => String(message));
       for (const hook of ["onRequest", "onResponse", "onRetry", "onTokenRefresh"]) {
         expect(warnings.some((w) => w.includes(`the ${hook} hook threw: logger down [redacted]`))).toBe(true);
@@ -99,27 +93,29 @@ describe("hooks never break a call", () => {
 
 describe("tokens that cannot be sent, and what the token endpoint echoes", () => {
   it("refuses an access_token with a line break, without showing it", async () => {
-    fake.on("POST /v2/oauth/token", { body: { access_token: "abc\r\nX-Evil: 1", token_type: "Bearer", expires_in: 60, created_at: 1 } });
+    setup.fake.on("POST /v2/oauth/token", {
+      body: { access_token: "abc\r\nX-Evil: 1", token_type: "Bearer", expires_in: 60, created_at: 1 },
+    });
     const error = (await client()
       .POST("/v2/fulfillment/users", { body })
       .catch((e: unknown) => e)) as ConnectAuthError;
     expect(error).toBeInstanceOf(ConnectAuthError);
     expect(error.message).toMatch(/characters an Authorization header cannot carry/);
     expect(inspect(error, { depth: 5 })).not.toContain("X-Evil");
-    expect(fake.calls("POST /v2/fulfillment/users")).toHaveLength(0);
+    expect(setup.fake.calls("POST /v2/fulfillment/users")).toHaveLength(0);
   });
 
   it("refuses such a fixed accessToken at construction", () => {
-    expect(() => createConnectClient({ server: fake.url, accessToken: "abc\ndef" })).toThrow(ConnectConfigError);
+    expect(() => createConnectClient({ server: setup.fake.url, accessToken: "abc\ndef" })).toThrow(ConnectConfigError);
   });
 
   it("wraps a failing accessToken function in a ConnectAuthError", async () => {
-    const connect = createConnectClient({ server: fake.url, accessToken: () => Promise.reject(new Error("vault sealed")) });
+    const connect = createConnectClient({ server: setup.fake.url, accessToken: () => Promise.reject(new Error("vault sealed")) });
     await expect(connect.POST("/v2/fulfillment/users", { body })).rejects.toThrow(/the accessToken function failed: vault sealed/);
   });
 
   it("scrubs the secret from the OAuth error name it keeps as `code`", async () => {
-    fake.on("POST /v2/oauth/token", { status: 400, body: { error: `bad_secret_${SECRET}` } });
+    setup.fake.on("POST /v2/oauth/token", { status: 400, body: { error: `bad_secret_${SECRET}` } });
     const error = (await client()
       .POST("/v2/fulfillment/users", { body })
       .catch((e: unknown) => e)) as ConnectAuthError;
@@ -128,7 +124,7 @@ describe("tokens that cannot be sent, and what the token endpoint echoes", () =>
   });
 
   it("keeps no cause quoting a token endpoint's invalid JSON", async () => {
-    fake.on("POST /v2/oauth/token", { raw: `{"access_token": "tok-SECRET-VALUE"`, headers: { "content-type": "application/json" } });
+    setup.fake.on("POST /v2/oauth/token", { raw: `{"access_token": "tok-SECRET-VALUE"`, headers: { "content-type": "application/json" } });
     const error = (await client()
       .POST("/v2/fulfillment/users", { body })
       .catch((e: unknown) => e)) as ConnectAuthError;
@@ -156,36 +152,36 @@ describe("token cache bounds and revocation", () => {
         if (revoke) current -= 1;
       }
     };
-    fake.on("POST /v2/oauth/token/revoke", { body: {}, delay: 20 });
+    setup.fake.on("POST /v2/oauth/token/revoke", { body: {}, delay: 20 });
     const connect = client({ fetch });
     for (let i = 0; i < 20; i++)
       await connect.forUser(`u-${i}`).POST("/v2/recommendations/replacement_items", {
         body: { location_code: "3012", items: [{ item: { upc: "1" } }] },
       });
     expect(await connect.revokeTokens()).toEqual({ revoked: 20, failed: [] });
-    expect(fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(20);
+    expect(setup.fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(20);
     expect(peak).toBe(8);
   });
 
   it("skips tokens that have already expired", async () => {
-    fake.expiresIn = 1;
+    setup.fake.expiresIn = 1;
     const clock = createTestClock();
     const connect = client({ tokenRefreshMargin: 0, clock });
     await connect.POST("/v2/fulfillment/users", { body });
     await clock.advance(1_000);
     expect(await connect.revokeTokens()).toEqual({ revoked: 0, failed: [] });
-    expect(fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(0);
+    expect(setup.fake.calls("POST /v2/oauth/token/revoke")).toHaveLength(0);
   });
 
   it("does not cache a token whose request started before revokeTokens", async () => {
-    fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), delay: 100 }));
+    setup.fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), delay: 100 }));
     const connect = client();
     const first = connect.POST("/v2/fulfillment/users", { body });
-    await vi.waitFor(() => expect(fake.tokenRequests).toHaveLength(1), { interval: 2 });
+    await vi.waitFor(() => expect(setup.fake.tokenRequests).toHaveLength(1), { interval: 2 });
     await connect.revokeTokens();
     await first;
     await connect.POST("/v2/fulfillment/users", { body });
-    expect(fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
+    expect(setup.fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);
   });
 });
 

@@ -2,33 +2,21 @@
  * Behaviour that depends on what the spec says of each operation: scopes, grants, development-only
  * operations, deprecations, and which methods may be retried.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   ConnectNetworkError,
   ConnectRequestError,
   ConnectTimeoutError,
   createConnectClient,
   userAssertion,
-  type ConnectClientOptions,
   type DeprecationInfo,
 } from "../../src/index.ts";
-import { createTestClock, type TestClock } from "../support/clock.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
-let fake: FakeConnect;
-let clock: TestClock;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-  clock = createTestClock();
-});
-afterEach(async () => {
-  await fake.close();
-});
-
+const setup = fakeConnectPerTest();
 /** A client on the test clock: timeouts fire when the test advances it. Backoff is 0 ms. */
-const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, clock, ...extra });
-const tokenBodies = () => fake.tokenRequests.map((r) => r.json as Record<string, string>);
+const { client } = setup;
+const tokenBodies = () => setup.fake.tokenRequests.map((r) => r.json as Record<string, string>);
 const items = [{ line_num: "1", item: { upc: "00041570054161" } }];
 
 describe("scopes from the spec", () => {
@@ -44,8 +32,8 @@ describe("scopes from the spec", () => {
     });
     await connect.POST("/v2/fulfillment/users", { body: { user_id: "v", first_name: "B" } });
     expect(tokenBodies().map((b) => b.scope ?? "(none)")).toEqual(["connect:fulfillment", "connect:recommendations", "(none)"]);
-    expect(fake.calls("POST /v2/retailer_transaction/pos_transactions")[0]!.headers.authorization).toBe("Bearer tok-3");
-    expect(fake.calls("POST /v2/fulfillment/users")[1]!.headers.authorization).toBe("Bearer tok-1");
+    expect(setup.fake.calls("POST /v2/retailer_transaction/pos_transactions")[0]!.headers.authorization).toBe("Bearer tok-3");
+    expect(setup.fake.calls("POST /v2/fulfillment/users")[1]!.headers.authorization).toBe("Bearer tok-1");
   });
 });
 
@@ -62,7 +50,7 @@ describe("forUser", () => {
         assertion: userAssertion("johnsmith6000"),
       },
     ]);
-    expect(fake.calls("POST /v2/recommendations/replacement_items")[0]!.headers.authorization).toBe("Bearer tok-1");
+    expect(setup.fake.calls("POST /v2/recommendations/replacement_items")[0]!.headers.authorization).toBe("Bearer tok-1");
   });
 
   it("keeps client-credentials tokens for back-end operations", async () => {
@@ -87,12 +75,12 @@ describe("forUser", () => {
     const call = client().POST("/v2/recommendations/replacement_items", { body: { location_code: "3012", items } });
     await expect(call).rejects.toThrow(ConnectRequestError);
     await expect(call).rejects.toThrow(/needs a user access token \(a front-end operation\): call it through connect.forUser/);
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 
   it("asks an accessToken function for a user token, with the user", async () => {
     const accessToken = vi.fn(async () => "user-token");
-    const connect = createConnectClient({ server: fake.url, accessToken });
+    const connect = createConnectClient({ server: setup.fake.url, accessToken });
     await connect.forUser("ada").POST("/v2/recommendations/replacement_items", { body: { location_code: "3012", items } });
     expect(accessToken).toHaveBeenCalledWith({
       grant: "fulfillment_user_assertion",
@@ -174,59 +162,63 @@ describe("retries of safe methods (GET)", () => {
     connect.GET("/v2/fulfillment/users/{user_id}/link", { params: { path: { user_id: "u" } }, ...init });
 
   it.each([408, 429, 500, 502, 503, 504])("retries a GET after a %i and succeeds", async (status) => {
-    fake.on(ACCOUNT, { status, body: {} }, { body: { instacartplus_member: true } });
+    setup.fake.on(ACCOUNT, { status, body: {} }, { body: { instacartplus_member: true } });
     const { data } = await getAccount(client());
     expect(data).toEqual({ instacartplus_member: true });
-    expect(fake.calls(ACCOUNT)).toHaveLength(2);
+    expect(setup.fake.calls(ACCOUNT)).toHaveLength(2);
   });
 
   it.each([400, 403, 404, 422])("does not retry a GET after a %i", async (status) => {
-    fake.on(ACCOUNT, { status, body: { error: { message: "no" } } });
+    setup.fake.on(ACCOUNT, { status, body: { error: { message: "no" } } });
     await getAccount(client());
-    expect(fake.calls(ACCOUNT)).toHaveLength(1);
+    expect(setup.fake.calls(ACCOUNT)).toHaveLength(1);
   });
 
   it("retries a GET after a reset and after a timeout", async () => {
-    fake.on(ACCOUNT, { reset: true }, { hang: true }, { body: { instacartplus_member: false } });
+    setup.fake.on(ACCOUNT, { reset: true }, { hang: true }, { body: { instacartplus_member: false } });
     const call = getAccount(client({ timeout: 200 }));
-    await vi.waitFor(() => expect(fake.calls(ACCOUNT)).toHaveLength(2), { interval: 2 });
-    await clock.advance(200);
+    await vi.waitFor(() => expect(setup.fake.calls(ACCOUNT)).toHaveLength(2), { interval: 2 });
+    await setup.clock.advance(200);
     const { data } = await call;
     expect(data).toEqual({ instacartplus_member: false });
-    expect(fake.calls(ACCOUNT)).toHaveLength(3);
+    expect(setup.fake.calls(ACCOUNT)).toHaveLength(3);
   });
 
   it("gives up after maxRetries with the typed error of the last attempt", async () => {
-    fake.on(ACCOUNT, { hang: true });
+    setup.fake.on(ACCOUNT, { hang: true });
     const call = getAccount(client({ timeout: 100, maxRetries: 1 })).catch((e: unknown) => e);
     for (const attempt of [1, 2]) {
-      await vi.waitFor(() => expect(fake.calls(ACCOUNT)).toHaveLength(attempt), { interval: 2 });
-      await clock.advance(100);
+      await vi.waitFor(() => expect(setup.fake.calls(ACCOUNT)).toHaveLength(attempt), { interval: 2 });
+      await setup.clock.advance(100);
     }
     const error = await call;
     expect(error).toBeInstanceOf(ConnectTimeoutError);
     expect((error as ConnectTimeoutError).message).toContain(
       "getInstacartAccountInfo (GET /v2/fulfillment/users/{user_id}/link) timed out after 100 ms (attempt 2 of 2)",
     );
-    expect(fake.calls(ACCOUNT)).toHaveLength(2);
+    expect(setup.fake.calls(ACCOUNT)).toHaveLength(2);
   });
 
   it("gives up on a reset after maxRetries with a ConnectNetworkError", async () => {
-    fake.on(ACCOUNT, { reset: true });
+    setup.fake.on(ACCOUNT, { reset: true });
     await expect(getAccount(client({ maxRetries: 2 }))).rejects.toBeInstanceOf(ConnectNetworkError);
-    expect(fake.calls(ACCOUNT)).toHaveLength(3);
+    expect(setup.fake.calls(ACCOUNT)).toHaveLength(3);
   });
 });
 
 describe("retries of safe methods (PUT)", () => {
   it("retries a PUT after a 503 and after a reset, with the same body", async () => {
     const ROUTE = "PUT /v2/fulfillment/users/u/orders/o-1/tip";
-    fake.on(ROUTE, { status: 503, body: {} }, { reset: true }, { body: { id: "o-1", status: "delivered" } });
+    setup.fake.on(ROUTE, { status: 503, body: {} }, { reset: true }, { body: { id: "o-1", status: "delivered" } });
     const { data } = await client({ maxRetries: 2 }).PUT("/v2/fulfillment/users/{user_id}/orders/{order_id}/tip", {
       params: { path: { user_id: "u", order_id: "o-1" } },
       body: { tip_amount_cents: 500 },
     });
     expect(data).toEqual({ id: "o-1", status: "delivered" });
-    expect(fake.calls(ROUTE).map((c) => c.json)).toEqual([{ tip_amount_cents: 500 }, { tip_amount_cents: 500 }, { tip_amount_cents: 500 }]);
+    expect(setup.fake.calls(ROUTE).map((c) => c.json)).toEqual([
+      { tip_amount_cents: 500 },
+      { tip_amount_cents: 500 },
+      { tip_amount_cents: 500 },
+    ]);
   });
 });

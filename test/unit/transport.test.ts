@@ -1,78 +1,60 @@
 import { createServer as createNetServer } from "node:net";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  ConnectAbortError,
-  ConnectNetworkError,
-  ConnectTimeoutError,
-  createConnectClient,
-  type ConnectClientOptions,
-  type RetryHookInfo,
-} from "../../src/index.ts";
+import { describe, expect, it, vi } from "vitest";
+import { ConnectAbortError, ConnectNetworkError, ConnectTimeoutError, createConnectClient, type RetryHookInfo } from "../../src/index.ts";
 import { backoffDelay, parseRetryAfter, shouldRetry, type AttemptOutcome } from "../../src/transport/retry.ts";
-import { createTestClock, type TestClock } from "../support/clock.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
-let fake: FakeConnect;
-let clock: TestClock;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-  clock = createTestClock();
-});
-afterEach(async () => {
-  await fake.close();
-});
-
+const setup = fakeConnectPerTest();
 const USERS = "POST /v2/fulfillment/users";
 /** A client on the test clock: timeouts and waits happen when the test advances it. Backoff is 0 ms. */
-const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, clock, ...extra });
+const { client } = setup;
 /** Resolves once the fake server has received `count` requests on `route`. */
 const received = (route: string, count = 1) =>
-  vi.waitFor(() => expect(fake.calls(route).length).toBeGreaterThanOrEqual(count), { interval: 2 });
+  vi.waitFor(() => expect(setup.fake.calls(route).length).toBeGreaterThanOrEqual(count), { interval: 2 });
 const createUser = (connect: ReturnType<typeof client>, init: Record<string, unknown> = {}) =>
   connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" }, ...init });
 
 describe("POST retries (creates are never blindly re-sent)", () => {
   it.each([500, 502, 503, 504, 408])("does not re-send a POST after a %i", async (status) => {
-    fake.on(USERS, { status, body: { error: { message: "boom", code: 5000 } } }, { body: { user_id: "u-1" } });
+    setup.fake.on(USERS, { status, body: { error: { message: "boom", code: 5000 } } }, { body: { user_id: "u-1" } });
     const { error, response } = await createUser(client());
     expect(response.status).toBe(status);
     expect(error).toEqual({ error: { message: "boom", code: 5000 } });
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
   });
 
   it("retries a POST on 429 and then succeeds", async () => {
-    fake.on(USERS, { status: 429, body: { error: { message: "Too many requests" } } }, { body: { user_id: "u-1" } });
+    setup.fake.on(USERS, { status: 429, body: { error: { message: "Too many requests" } } }, { body: { user_id: "u-1" } });
     const { data, response } = await createUser(client());
     expect(response.status).toBe(200);
     expect(data).toEqual({ user_id: "u-1" });
-    expect(fake.calls(USERS)).toHaveLength(2);
+    expect(setup.fake.calls(USERS)).toHaveLength(2);
   });
 
   it("does not re-send a POST after a timeout", async () => {
-    fake.on(USERS, { hang: true });
+    setup.fake.on(USERS, { hang: true });
     const call = createUser(client({ timeout: 100 })).catch((e: unknown) => e);
     await received(USERS);
-    await clock.advance(100);
+    await setup.clock.advance(100);
     expect(await call).toBeInstanceOf(ConnectTimeoutError);
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
   });
 
   it("does not re-send a POST after the connection is reset", async () => {
-    fake.on(USERS, { reset: true });
+    setup.fake.on(USERS, { reset: true });
     await expect(createUser(client())).rejects.toBeInstanceOf(ConnectNetworkError);
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
   });
 
   it("re-sends a POST on 5xx, timeouts and resets when the call is marked idempotent", async () => {
-    fake.on(USERS, { status: 503, body: {} }, { reset: true }, { hang: true }, { body: { user_id: "u-1" } });
+    setup.fake.on(USERS, { status: 503, body: {} }, { reset: true }, { hang: true }, { body: { user_id: "u-1" } });
     const call = createUser(client({ maxRetries: 3, timeout: 200 }), { idempotent: true });
     await received(USERS, 3);
-    await clock.advance(200);
+    await setup.clock.advance(200);
     const { response } = await call;
     expect(response.status).toBe(200);
-    expect(fake.calls(USERS)).toHaveLength(4);
-    const bodies = new Set(fake.calls(USERS).map((c) => c.body));
+    expect(setup.fake.calls(USERS)).toHaveLength(4);
+    const bodies = new Set(setup.fake.calls(USERS).map((c) => c.body));
     expect(bodies.size).toBe(1);
   });
 
@@ -99,51 +81,51 @@ describe("POST retries (creates are never blindly re-sent)", () => {
   });
 
   it("gives up after maxRetries and returns the last 429", async () => {
-    fake.on(USERS, { status: 429, body: { error: { message: "Too many requests" } } });
+    setup.fake.on(USERS, { status: 429, body: { error: { message: "Too many requests" } } });
     const { response } = await createUser(client({ maxRetries: 2 }));
     expect(response.status).toBe(429);
-    expect(fake.calls(USERS)).toHaveLength(3);
+    expect(setup.fake.calls(USERS)).toHaveLength(3);
   });
 
   it("turns retries off with maxRetries: 0, per client or per call", async () => {
-    fake.on(USERS, { status: 429, body: {} });
+    setup.fake.on(USERS, { status: 429, body: {} });
     await createUser(client({ maxRetries: 0 }));
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
     await createUser(client(), { maxRetries: 0 });
-    expect(fake.calls(USERS)).toHaveLength(2);
+    expect(setup.fake.calls(USERS)).toHaveLength(2);
   });
 });
 
 describe("Retry-After and backoff", () => {
   it("waits the Retry-After seconds before retrying, and not a moment less", async () => {
-    fake.on(USERS, { status: 429, headers: { "retry-after": "1" }, body: {} }, { body: { user_id: "u" } });
+    setup.fake.on(USERS, { status: 429, headers: { "retry-after": "1" }, body: {} }, { body: { user_id: "u" } });
     const delays: number[] = [];
     const call = createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
-    await clock.waitForTimer((timer) => timer.delay === 1000);
-    await clock.advance(999);
-    expect(fake.calls(USERS)).toHaveLength(1);
-    await clock.advance(1);
+    await setup.clock.waitForTimer((timer) => timer.delay === 1000);
+    await setup.clock.advance(999);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
+    await setup.clock.advance(1);
     expect((await call).response.status).toBe(200);
     expect(delays).toEqual([1000]);
-    expect(fake.calls(USERS)).toHaveLength(2);
+    expect(setup.fake.calls(USERS)).toHaveLength(2);
   });
 
   it("honours a Retry-After HTTP date, counted on the client's clock", async () => {
-    const date = new Date(clock.now() + 2000).toUTCString();
-    fake.on(USERS, { status: 429, headers: { "retry-after": date }, body: {} }, { body: { user_id: "u" } });
+    const date = new Date(setup.clock.now() + 2000).toUTCString();
+    setup.fake.on(USERS, { status: 429, headers: { "retry-after": date }, body: {} }, { body: { user_id: "u" } });
     const delays: number[] = [];
     const call = createUser(client({ hooks: { onRetry: (info) => delays.push(info.delay) } }));
-    await clock.waitForTimer((timer) => timer.delay === 2000);
-    await clock.advance(2000);
+    await setup.clock.waitForTimer((timer) => timer.delay === 2000);
+    await setup.clock.advance(2000);
     await call;
     expect(delays).toEqual([2000]);
   });
 
   it("does not wait for a Retry-After longer than maxRetryAfter: it returns the 429", async () => {
-    fake.on(USERS, { status: 429, headers: { "retry-after": "3600" }, body: {} });
+    setup.fake.on(USERS, { status: 429, headers: { "retry-after": "3600" }, body: {} });
     const { response } = await createUser(client({ maxRetryAfter: 10_000 }));
     expect(response.status).toBe(429);
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
   });
 
   it("parses Retry-After as seconds or an HTTP date", () => {
@@ -187,12 +169,12 @@ describe("the retry decision (a pure function)", () => {
 
 describe("timeouts and aborts", () => {
   it("times out an attempt with a ConnectTimeoutError that names the operation and the attempt", async () => {
-    fake.on(USERS, { hang: true });
+    setup.fake.on(USERS, { hang: true });
     const call = createUser(client({ timeout: 150 })).catch((e: unknown) => e);
     await received(USERS);
-    await clock.advance(149);
-    expect(fake.calls(USERS)).toHaveLength(1);
-    await clock.advance(1);
+    await setup.clock.advance(149);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
+    await setup.clock.advance(1);
     const error = await call;
     expect(error).toBeInstanceOf(ConnectTimeoutError);
     const timeout = error as ConnectTimeoutError;
@@ -204,10 +186,10 @@ describe("timeouts and aborts", () => {
   });
 
   it("lets a call override the timeout", async () => {
-    fake.on(USERS, { hang: true });
+    setup.fake.on(USERS, { hang: true });
     const call = createUser(client({ timeout: 60_000 }), { timeout: 100 }).catch((e: unknown) => e);
     await received(USERS);
-    await clock.advance(100);
+    await setup.clock.advance(100);
     expect(await call).toMatchObject({ message: expect.stringMatching(/timed out after 100 ms/) });
   });
 
@@ -215,11 +197,11 @@ describe("timeouts and aborts", () => {
     // a server that sends headers and then one byte every 20 ms, forever
     const drip = await startDrip();
     try {
-      const connect = createConnectClient({ server: drip.url, accessToken: "t", timeout: 300, clock });
+      const connect = createConnectClient({ server: drip.url, accessToken: "t", timeout: 300, clock: setup.clock });
       const call = createUser(connect).catch((e: unknown) => e);
       // the headers and some of the body have arrived: the attempt is reading the body
       await vi.waitFor(() => expect(drip.written()).toBeGreaterThanOrEqual(3), { interval: 5 });
-      await clock.advance(300);
+      await setup.clock.advance(300);
       expect(await call).toBeInstanceOf(ConnectTimeoutError);
     } finally {
       await drip.close();
@@ -227,20 +209,20 @@ describe("timeouts and aborts", () => {
   });
 
   it("stops at once when the caller aborts, even between retries", async () => {
-    fake.on(USERS, { status: 429, headers: { "retry-after": "30" }, body: {} });
+    setup.fake.on(USERS, { status: 429, headers: { "retry-after": "30" }, body: {} });
     const controller = new AbortController();
     const pending = createUser(client(), { signal: controller.signal }).catch((e: unknown) => e);
-    await clock.waitForTimer((timer) => timer.delay === 30_000);
+    await setup.clock.waitForTimer((timer) => timer.delay === 30_000);
     controller.abort(new Error("user cancelled"));
     const error = await pending;
     expect(error).toBeInstanceOf(ConnectAbortError);
     expect((error as ConnectAbortError).cause).toEqual(new Error("user cancelled"));
-    expect(clock.pending).toEqual([]);
-    expect(fake.calls(USERS)).toHaveLength(1);
+    expect(setup.clock.pending).toEqual([]);
+    expect(setup.fake.calls(USERS)).toHaveLength(1);
   });
 
   it("aborts an attempt in flight when the caller aborts", async () => {
-    fake.on(USERS, { hang: true });
+    setup.fake.on(USERS, { hang: true });
     const controller = new AbortController();
     const pending = createUser(client(), { signal: controller.signal }).catch((e: unknown) => e);
     await received(USERS);
@@ -250,7 +232,7 @@ describe("timeouts and aborts", () => {
 
   it("does not send anything when the signal is already aborted", async () => {
     await expect(createUser(client(), { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(ConnectAbortError);
-    expect(fake.calls(USERS)).toHaveLength(0);
+    expect(setup.fake.calls(USERS)).toHaveLength(0);
   });
 });
 
@@ -285,7 +267,7 @@ async function startDrip(): Promise<{ url: string; written(): number; close(): P
 
 describe("hooks", () => {
   it("tells onRequest, onResponse, onRetry and onTokenRefresh what happened, with Authorization redacted", async () => {
-    fake.on(USERS, { status: 429, body: {} }, { body: { user_id: "u" } });
+    setup.fake.on(USERS, { status: 429, body: {} }, { body: { user_id: "u" } });
     const seen: string[] = [];
     const onRequest = vi.fn((info: { attempt: number; headers: Record<string, string> }) => seen.push(`request ${info.attempt}`));
     const onResponse = vi.fn((info: { status: number }) => seen.push(`response ${info.status}`));
@@ -316,6 +298,6 @@ describe("hooks", () => {
     });
     await createUser(connect);
     expect(seen).toEqual([null]);
-    expect(fake.calls(USERS)[0]!.headers["x-trace"]).toBe("abc");
+    expect(setup.fake.calls(USERS)[0]!.headers["x-trace"]).toBe("abc");
   });
 });

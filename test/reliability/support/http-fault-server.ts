@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { randomSecret } from "./random.ts";
-import { writeReply } from "../../support/fake-connect.ts";
+import { jsonOrUndefined, writeReply } from "../../support/fake-connect.ts";
 
 export interface Received {
   readonly method: string;
@@ -194,12 +194,7 @@ export async function startHttpFaultServer(options: HttpFaultServerOptions): Pro
       const method = req.method ?? "";
       const pathname = target.split("?")[0] ?? target;
       const body = Buffer.concat(chunks).toString("utf8");
-      let json: unknown;
-      try {
-        json = body ? JSON.parse(body) : undefined;
-      } catch {
-        json = undefined;
-      }
+      const json = jsonOrUndefined(body);
       const request: Received = { method, target, route: `${method} ${pathname}`, headers: req.headers, body, json, at: Date.now() };
       received.push(request);
       counts.set(request.route, (counts.get(request.route) ?? 0) + 1);
