@@ -287,6 +287,18 @@ if (types) {
   add("", "generated/schema.ts", ours(`${kb(types.schemaBytes)}, ${types.schemaLines.toLocaleString("en-US")} lines`));
 }
 
+// A reference without a goal: openapi-fetch given the per-attempt guarantees this client gives.
+const sameGuarantees: string[][] = [["", "measure", "openapi-fetch+timeout", "instacart-connect", "÷ openapi-fetch+timeout"]];
+for (const method of ["GET", "POST"] as const) {
+  const { sequential } = overhead[method];
+  const g = sequential["openapi-fetch+timeout"];
+  const c = sequential["instacart-connect"];
+  sameGuarantees.push(
+    [`${method} ×${SEQUENTIAL} seq`, "latency median", us(g.median), us(c.median), ratio(roundRatio(c.roundMedians, g.roundMedians))],
+    ["", "client CPU per call", us(g.cpu), us(c.cpu), ratio(roundRatio(c.roundCpu, g.roundCpu))],
+  );
+}
+
 const durationMs = performance.now() - started;
 const loadAfter = loadavg();
 const table = formatTable(rows, 2);
@@ -294,10 +306,13 @@ process.stdout.write(
   [
     "",
     `instacart-connect benchmarks: ${cpuList.length} CPUs, Node.js ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before / ${loadAfter[0]!.toFixed(2)} after (other processes share the machine)`,
-    `Server: node:http on 127.0.0.1 in its own process, fixed JSON (the spec's getOrder and createUser examples); all three variants share Node's global fetch agent.`,
+    `Server: node:http on 127.0.0.1 in its own process, fixed JSON (the spec's getOrder and createUser examples); all variants share Node's global fetch agent.`,
     `Per-call rows: medians over ${rounds} rounds; variants alternate in blocks, in rotating order. Ratios are per round, then the median.`,
     "",
     table,
+    "",
+    "openapi-fetch with the same per-attempt guarantees (a timeout that covers the body, no redirects), written by hand; a reference, no goal:",
+    formatTable(sameGuarantees, 2),
     "",
     ...(startup && types ? [`Start-up measured on: ${startup.target}. Types: consumer sees ${types.declarations}.`] : []),
     `Finished in ${(durationMs / 1000).toFixed(0)} s. Results: bench/results.json`,

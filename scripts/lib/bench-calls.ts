@@ -1,12 +1,14 @@
 /**
  * Per-call overhead: the same GET (`getOrder`) and POST (`createUser` with the spec's small JSON body)
- * made three ways against the same server through the same keep-alive agent (Node's global fetch,
+ * made five ways against the same server through the same keep-alive agent (Node's global fetch,
  * undici), each parsing the JSON body and checking one field:
  *   - `fetch`: raw `fetch(url, init)` + `await res.json()`;
  *   - `fetch+timeout` (a reference, sequential only): raw fetch with what the client guarantees per
  *     attempt: an AbortController and a timer for the timeout, `redirect: "manual"`, and the body
  *     read inside the timeout before parsing;
  *   - `openapi-fetch`: a bare openapi-fetch client with a fixed `Authorization` header;
+ *   - `openapi-fetch+timeout` (a reference, sequential only): that client with a `fetch` that gives
+ *     the same per-attempt guarantees as `fetch+timeout`, what a careful user of openapi-fetch writes;
  *   - `instacart-connect`: this package's client as users run it (the build, or an esbuild bundle of
  *     the sources: see bench-package.ts), client credentials, token cached after warm-up.
  * The variants alternate in small blocks, in a rotating order, so that machine noise hits all three
@@ -19,7 +21,7 @@ import { importPackage } from "./bench-package.ts";
 import { benchFixtures, GET_PATH, POST_PATH } from "./bench-server.ts";
 import { latencySummary, median } from "./bench-stats.ts";
 
-export const VARIANTS = ["fetch", "fetch+timeout", "openapi-fetch", "instacart-connect"] as const;
+export const VARIANTS = ["fetch", "fetch+timeout", "openapi-fetch", "openapi-fetch+timeout", "instacart-connect"] as const;
 export type VariantName = (typeof VARIANTS)[number];
 export type Method = "GET" | "POST";
 export type Call = () => Promise<void>;
@@ -27,7 +29,7 @@ export type Call = () => Promise<void>;
 export const USER_ID = "johnsmith6000";
 export const ORDER_ID = "order-20261127-0001";
 
-/** The three ways of making the two calls. Every call checks the parsed body, so a broken variant fails loudly. */
+/** The ways of making the two calls. Every call checks the parsed body, so a broken variant fails loudly. */
 export async function createVariants(url: string): Promise<Record<VariantName, Record<Method, Call>>> {
   const { order, user, userBody } = benchFixtures();
   const checkOrder = (data: unknown): void => {
@@ -103,18 +105,32 @@ export async function createVariants(url: string): Promise<Record<VariantName, R
     },
   };
 
-  const bare = createClient<paths>({ baseUrl: url, headers: { Accept: "application/json", Authorization: authorization } });
-  const openapiFetch: Record<Method, Call> = {
-    async GET() {
-      const { data, response } = await bare.GET(GET_PATH, { params: { path: { user_id: USER_ID, order_id: ORDER_ID } } });
-      if (!response.ok) throw new Error(`openapi-fetch GET: HTTP ${response.status}`);
-      checkOrder(data);
-    },
-    async POST() {
-      const { data, response } = await bare.POST(POST_PATH, { body: userBody as never });
-      if (!response.ok) throw new Error(`openapi-fetch POST: HTTP ${response.status}`);
-      checkUser(data);
-    },
+  /** openapi-fetch's `fetch` with the floor's guarantees: a timeout that covers the body, no redirects. */
+  const timedFetch = async (request: Request): Promise<Response> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 60_000);
+    try {
+      const res = await fetch(request, { signal: controller.signal, redirect: "manual" });
+      return new Response(await res.arrayBuffer(), res);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const openapiFetchCalls = (name: string, fetchOption?: typeof timedFetch): Record<Method, Call> => {
+    const headers = { Accept: "application/json", Authorization: authorization };
+    const client = createClient<paths>({ baseUrl: url, headers, ...(fetchOption && { fetch: fetchOption }) });
+    return {
+      async GET() {
+        const { data, response } = await client.GET(GET_PATH, { params: { path: { user_id: USER_ID, order_id: ORDER_ID } } });
+        if (!response.ok) throw new Error(`${name} GET: HTTP ${response.status}`);
+        checkOrder(data);
+      },
+      async POST() {
+        const { data, response } = await client.POST(POST_PATH, { body: userBody as never });
+        if (!response.ok) throw new Error(`${name} POST: HTTP ${response.status}`);
+        checkUser(data);
+      },
+    };
   };
 
   const { createConnectClient } = await importPackage();
@@ -132,7 +148,13 @@ export async function createVariants(url: string): Promise<Record<VariantName, R
     },
   };
 
-  return { fetch: raw, "fetch+timeout": rawTimeout, "openapi-fetch": openapiFetch, "instacart-connect": ours };
+  return {
+    fetch: raw,
+    "fetch+timeout": rawTimeout,
+    "openapi-fetch": openapiFetchCalls("openapi-fetch"),
+    "openapi-fetch+timeout": openapiFetchCalls("openapi-fetch+timeout", timedFetch),
+    "instacart-connect": ours,
+  };
 }
 
 /** `n` calls one after another; each latency goes to `samples[offset + i]`. Returns the elapsed ms. */
