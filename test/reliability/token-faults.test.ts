@@ -4,12 +4,12 @@
  * why, sends nothing to the API, and the next call tries again.
  */
 import { describe, expect, it, vi } from "vitest";
-import { ConnectAbortError, ConnectAuthError } from "../../src/index.ts";
-import { RETRIES, createOrder, createUser, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
+import { ConnectAbortError, ConnectAuthError, type ConnectClientOptions } from "../../src/index.ts";
+import { RETRIES, TIMEOUT, createOrder, createUser, getOrder, ids, routes, httpFaultSuite } from "./support/calls.ts";
 import { outcome, within } from "./support/harness.ts";
 import { TOKEN_ROUTE, type HttpReply } from "./support/http-fault-server.ts";
 import { randomSecret } from "./support/leaks.ts";
-import { createTestClock } from "../support/clock.ts";
+import { createTestClock, nextWait } from "../support/clock.ts";
 
 const suite = httpFaultSuite("token-faults");
 const { leaks, table, client } = suite;
@@ -123,38 +123,49 @@ describe.each(FAULTS)("token endpoint: $name", ({ name, replies, tokenRequests, 
 });
 
 describe("token endpoint recovering inside one call", () => {
-  /** One call while the token endpoint answers `failure` once and then a token; the endpoint's script is cleared after. */
-  async function callThroughTokenFailure(failure: HttpReply, budget: number) {
+  /**
+   * Starts one call while the token endpoint answers `failure` once and then a token (the endpoint's
+   * script is cleared once the call settles); `tokenRequests` counts the token requests since the start.
+   */
+  function callThroughTokenFailure(failure: HttpReply, budget: number, extra: Partial<ConnectClientOptions> = {}) {
     suite.server.on(TOKEN_ROUTE, failure, { issueToken: true });
     const before = suite.server.count(TOKEN_ROUTE);
-    const settled = await within(budget, () => createUser(client(), `tok-user-${randomSecret(6)}`));
-    const tokenRequests = suite.server.count(TOKEN_ROUTE) - before;
-    suite.server.on(TOKEN_ROUTE);
-    return { settled, tokenRequests };
+    const call = within(budget, () => createUser(client(extra), `tok-user-${randomSecret(6)}`));
+    const clear = () => suite.server.on(TOKEN_ROUTE);
+    call.then(clear, clear);
+    return { call, tokenRequests: () => suite.server.count(TOKEN_ROUTE) - before };
   }
 
   it("500 then a token: the token request is retried and the call succeeds", async () => {
     const serverError = { status: 500, body: { error: { message: "Internal error" } } };
-    const { settled, tokenRequests } = await callThroughTokenFailure(serverError, 2_000);
+    const { call, tokenRequests } = callThroughTokenFailure(serverError, 2_000);
+    const settled = await call;
     expect(settled.value!.response.status).toBe(200);
-    expect(tokenRequests).toBe(2);
+    expect(tokenRequests()).toBe(2);
     table.add({
       fault: "token endpoint: 500 then a token",
       expected: "token request retried, call succeeds",
-      observed: `${outcome(settled)}; ${tokenRequests} token requests`,
+      observed: `${outcome(settled)}; ${tokenRequests()} token requests`,
     });
   });
 
   it("429 with Retry-After: 1 then a token: waits, retries, succeeds", async () => {
     const tooMany = { status: 429, headers: { "retry-after": "1" }, body: { error: { message: "Too many requests" } } };
-    const { settled, tokenRequests } = await callThroughTokenFailure(tooMany, 3_000);
+    const clock = createTestClock();
+    const { call, tokenRequests } = callThroughTokenFailure(tooMany, 3_000, { clock });
+    // Attempt timeouts are timers too (never due here: the clock moves only when the test says so).
+    const wait = await nextWait(clock, call, (timer) => timer.delay !== TIMEOUT);
+    expect(wait.delay).toBe(1000);
+    await clock.advance(999);
+    expect(tokenRequests()).toBe(1);
+    await clock.advance(1);
+    const settled = await call;
     expect(settled.value!.response.status).toBe(200);
-    expect(settled.elapsed).toBeGreaterThanOrEqual(950);
-    expect(tokenRequests).toBe(2);
+    expect(tokenRequests()).toBe(2);
     table.add({
       fault: "token endpoint: 429 Retry-After: 1, then a token",
       expected: "waits 1 s, retried, call succeeds",
-      observed: `${outcome(settled)}; ${tokenRequests} token requests`,
+      observed: `${outcome(settled)}; ${tokenRequests()} token requests, the second after a ${wait.delay} ms wait on the client's clock`,
     });
   });
 

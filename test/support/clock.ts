@@ -84,3 +84,16 @@ export function createTestClock(start = Date.UTC(2026, 11, 1, 12, 0, 0)): TestCl
     },
   };
 }
+
+/**
+ * The first timer matching `predicate` that the code behind `call` sets on `clock`: the wait it asked
+ * for. Rejects as soon as `call` settles without having set one (the code did not wait), so a test
+ * of a wait fails at once instead of at its timeout.
+ */
+export function nextWait(clock: TestClock, call: Promise<unknown>, predicate?: (timer: TestTimer) => boolean): Promise<TestTimer> {
+  const settledFirst = call.then(
+    () => Promise.reject(new Error("the call settled without setting the wait on its clock")),
+    (error: unknown) => Promise.reject(new Error("the call failed without setting the wait on its clock", { cause: error })),
+  );
+  return Promise.race([clock.waitForTimer(predicate), settledFirst]);
+}

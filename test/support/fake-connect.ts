@@ -16,7 +16,8 @@ export interface Recorded {
 }
 
 export type Reply =
-  | { status?: number; headers?: Record<string, string>; body?: unknown; raw?: string; delay?: number }
+  /** An answer, sent after `delay` ms, or once `until` resolves (the test decides when: no race with the real clock). */
+  | { status?: number; headers?: Record<string, string>; body?: unknown; raw?: string; delay?: number; until?: Promise<unknown> }
   | { hang: true }
   | { reset: true }
   | ((request: Recorded, fake: FakeConnect) => Reply);
@@ -97,7 +98,8 @@ export async function startFakeConnect(): Promise<FakeConnect> {
       return;
     }
     const write = (): void => writeReply(res, reply);
-    if (reply.delay) setTimeout(write, reply.delay);
+    if (reply.until) void reply.until.then(write);
+    else if (reply.delay) setTimeout(write, reply.delay);
     else write();
   }
 

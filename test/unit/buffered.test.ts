@@ -6,25 +6,20 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
-import { createConnectClient, type ConnectClientOptions } from "../../src/index.ts";
+import type { ConnectClientOptions } from "../../src/index.ts";
 import { bufferedResponse } from "../../src/transport/fast-path.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
-let fake: FakeConnect;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-});
-afterEach(async () => {
+const setup = fakeConnectPerTest();
+afterEach(() => {
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
-  await fake.close();
 });
 
 const USERS = "POST /v2/fulfillment/users";
-const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, ...extra });
+const client = (extra: Partial<ConnectClientOptions> = {}) => setup.client(extra);
 const body = { user_id: "u-1", first_name: "Ada" };
 
 describe("requests", () => {
@@ -49,9 +44,9 @@ describe("requests", () => {
     const { data } = await client().POST("/v2/fulfillment/users", { body });
     expect(data).toEqual({ ok: true });
     expect(constructed).toBe(0);
-    expect(inputs).toEqual([`${fake.url}/v2/oauth/token`, `${fake.url}/v2/fulfillment/users`]);
-    expect(fake.calls(USERS)[0]!.json).toEqual(body);
-    expect(fake.calls(USERS)[0]!.headers["content-type"]).toBe("application/json");
+    expect(inputs).toEqual([`${setup.fake.url}/v2/oauth/token`, `${setup.fake.url}/v2/fulfillment/users`]);
+    expect(setup.fake.calls(USERS)[0]!.json).toEqual(body);
+    expect(setup.fake.calls(USERS)[0]!.headers["content-type"]).toBe("application/json");
   });
 
   it("gives middleware, registered or per call, a real Request", async () => {
@@ -70,31 +65,31 @@ describe("requests", () => {
     registered.eject(middleware);
     await registered.POST("/v2/fulfillment/users", { body });
     expect(seen).toEqual(["POST", "POST"]);
-    expect(fake.calls(USERS).map((c) => c.json)).toEqual([body, body, body]);
+    expect(setup.fake.calls(USERS).map((c) => c.json)).toEqual([body, body, body]);
   });
 
   it("re-sends the same body on a retry, with or without middleware", async () => {
     for (const withMiddleware of [false, true]) {
       const connect = client();
       if (withMiddleware) connect.use({ onRequest: ({ request }) => request });
-      fake.on(USERS, { status: 429, body: {} }, { body: { user_id: "u-1" } });
+      setup.fake.on(USERS, { status: 429, body: {} }, { body: { user_id: "u-1" } });
       const { response } = await connect.POST("/v2/fulfillment/users", { body });
       expect(response.status).toBe(200);
     }
-    const sent = fake.calls(USERS);
+    const sent = setup.fake.calls(USERS);
     expect(sent).toHaveLength(4);
     expect(sent.map((c) => c.json)).toEqual([body, body, body, body]);
   });
 
   it("reads a streamed body once and sends the same bytes on every attempt", async () => {
-    fake.on(USERS, { status: 503, body: {} }, { body: { user_id: "u-1" } });
+    setup.fake.on(USERS, { status: 503, body: {} }, { body: { user_id: "u-1" } });
     const { response } = await client().POST("/v2/fulfillment/users", {
       body,
       bodySerializer: (value: unknown) => new Blob([JSON.stringify(value)]).stream(),
       idempotent: true,
     } as never);
     expect(response.status).toBe(200);
-    expect(fake.calls(USERS).map((c) => c.json)).toEqual([body, body]);
+    expect(setup.fake.calls(USERS).map((c) => c.json)).toEqual([body, body]);
   });
 
   it("refuses a GET with a body as a Request would, with or without middleware", async () => {
@@ -107,13 +102,13 @@ describe("requests", () => {
       } as never);
       await expect(call).rejects.toThrow(TypeError);
     }
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 });
 
 describe("responses", () => {
   it("parses the body from the buffer read inside the attempt, not through a second stream", async () => {
-    fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
+    setup.fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
     const json = vi.spyOn(Response.prototype, "json");
     const text = vi.spyOn(Response.prototype, "text");
     const { data, response } = await client().POST("/v2/fulfillment/users", { body });
@@ -121,13 +116,13 @@ describe("responses", () => {
     expect(json).not.toHaveBeenCalled();
     expect(text).not.toHaveBeenCalled();
     expect(response).toBeInstanceOf(Response);
-    expect(response.url).toBe(`${fake.url}/v2/fulfillment/users`);
+    expect(response.url).toBe(`${setup.fake.url}/v2/fulfillment/users`);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.bodyUsed).toBe(true);
   });
 
   it('gives parseAs: "stream" and "text" the same bytes', async () => {
-    fake.on(USERS, { raw: "plain text", headers: { "content-type": "text/plain" } });
+    setup.fake.on(USERS, { raw: "plain text", headers: { "content-type": "text/plain" } });
     const connect = client();
     const { data: text } = await connect.POST("/v2/fulfillment/users", { body, parseAs: "text" });
     expect(text).toBe("plain text");

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { root } from "../../scripts/lib/paths.ts";
 import {
   ConnectConfigError,
@@ -9,31 +9,23 @@ import {
   type ConnectClientOptions,
   type DeprecationInfo,
 } from "../../src/index.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 import { typeCheck } from "../support/typecheck.ts";
 
-let fake: FakeConnect;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-});
-afterEach(async () => {
-  await fake.close();
-});
-
-const client = (extra: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, ...extra });
+const setup = fakeConnectPerTest();
+const client = (extra: Partial<ConnectClientOptions> = {}) => setup.client(extra);
 const ADDRESSES = "/v2/fulfillment/users/{user_id}/addresses";
 
 describe("headers", () => {
   it("sends Accept, User-Agent, and the optional X-Retailer-Id and Accept-Language on every call", async () => {
     await client({ retailerId: "banner-7", locale: "fr-CA" }).POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" } });
-    for (const request of fake.requests) {
+    for (const request of setup.fake.requests) {
       expect(request.headers.accept).toBe("application/json");
       expect(request.headers["user-agent"]).toBe(`instacart-connect/${VERSION} node/${process.versions.node}`);
       expect(request.headers["x-retailer-id"]).toBe("banner-7");
       expect(request.headers["accept-language"]).toBe("fr-CA");
     }
-    expect(fake.requests).toHaveLength(2);
+    expect(setup.fake.requests).toHaveLength(2);
   });
 
   it("omits X-Retailer-Id and Accept-Language unless configured, and lets a call set its own", async () => {
@@ -41,7 +33,7 @@ describe("headers", () => {
       body: { user_id: "u", first_name: "A" },
       params: { header: { "Accept-Language": "en-CA" } },
     });
-    const call = fake.calls("POST /v2/fulfillment/users")[0]!;
+    const call = setup.fake.calls("POST /v2/fulfillment/users")[0]!;
     expect(call.headers["x-retailer-id"]).toBeUndefined();
     expect(call.headers["accept-language"]).toBe("en-CA");
   });
@@ -55,7 +47,7 @@ describe("path parameters", () => {
     ["../../oauth/token", "/v2/fulfillment/users/..%2F..%2Foauth%2Ftoken/addresses"],
   ])("encodes %j as one segment", async (userId, path) => {
     await client().POST(ADDRESSES, { params: { path: { user_id: userId } }, body: { address_line_1: "1 Main St", postal_code: "60601" } });
-    const sent = fake.requests.at(-1)!;
+    const sent = setup.fake.requests.at(-1)!;
     expect(sent.url.pathname).toBe(path);
     expect(sent.url.search).toBe("");
     expect(decodeURIComponent(sent.url.pathname.split("/")[4]!)).toBe(userId);
@@ -69,7 +61,7 @@ describe("path parameters", () => {
     const call = client().POST(ADDRESSES, { params: { path: { user_id: userId } }, body: { address_line_1: "1", postal_code: "2" } });
     await expect(call).rejects.toThrow(ConnectRequestError);
     await expect(call).rejects.toThrow(message);
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 
   it("refuses a missing path parameter instead of sending the template", async () => {
@@ -77,13 +69,13 @@ describe("path parameters", () => {
     await expect(call).rejects.toThrow(
       /createUserAddress \(POST \/v2\/fulfillment\/users\/\{user_id\}\/addresses\): path parameter `user_id` is missing/,
     );
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 });
 
 describe("deprecation headers", () => {
   it("warns once when responses carry Deprecation or Sunset headers", async () => {
-    fake.on("POST /v2/fulfillment/users", {
+    setup.fake.on("POST /v2/fulfillment/users", {
       headers: { deprecation: "true", sunset: "Sat, 01 May 2027 00:00:00 GMT" },
       body: { user_id: "u" },
     });
@@ -130,12 +122,12 @@ describe("options", () => {
     await expect(connect.POST("/v2/fulfillment/users", { body: { user_id: "u", first_name: "A" }, maxRetries: 99 })).rejects.toThrow(
       /maxRetries/,
     );
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 
   it("exposes the server and, on forUser clients, the user", () => {
     const connect = client();
-    expect(connect.server).toBe(fake.url);
+    expect(connect.server).toBe(setup.fake.url);
     expect(connect.userId).toBeUndefined();
     expect(connect.forUser("u-9").userId).toBe("u-9");
   });

@@ -1,27 +1,19 @@
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ConnectApiError, ConnectAuthError, ConnectError, ConnectResponseError, createConnectClient, unwrap } from "../../src/index.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 import { int64ResponseFields, withExactInteger } from "../support/int64-fields.ts";
 import { hasLongDigitRun } from "../../src/large-integers.ts";
 
-let fake: FakeConnect;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-});
-afterEach(async () => {
-  await fake.close();
-});
-
+const setup = fakeConnectPerTest();
 const USERS = "POST /v2/fulfillment/users";
-const client = () =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", retryDelay: 0, maxRetries: 0 });
+const client = () => setup.client({ maxRetries: 0 });
 const createUser = (connect: ReturnType<typeof client>) =>
   connect.POST("/v2/fulfillment/users", { body: { user_id: "u-1", first_name: "Ada" } });
 
 describe("results", () => {
   it("keeps openapi-fetch's { data, error, response } for a success", async () => {
-    fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
+    setup.fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
     const result = await createUser(client());
     expect(result.data).toEqual({ user_id: "u-1", first_name: "Ada" });
     expect(result.error).toBeUndefined();
@@ -30,7 +22,7 @@ describe("results", () => {
 
   it("returns Instacart's error envelope in `error` for an error status", async () => {
     const body = { error: { message: "User not found", code: 1001 }, meta: { key: "user_id" } };
-    fake.on(USERS, { status: 400, body });
+    setup.fake.on(USERS, { status: 400, body });
     const { data, error, response } = await createUser(client());
     expect(data).toBeUndefined();
     expect(error).toEqual(body);
@@ -38,7 +30,7 @@ describe("results", () => {
   });
 
   it("still reports an error status with an empty body as an error", async () => {
-    fake.on(USERS, { status: 503, raw: "" });
+    setup.fake.on(USERS, { status: 503, raw: "" });
     const { data, error, response } = await createUser(client());
     expect(data).toBeUndefined();
     expect(error).toEqual({ error: { message: "HTTP 503 Service Unavailable with an empty body" } });
@@ -46,7 +38,7 @@ describe("results", () => {
   });
 
   it("throws a ConnectResponseError for a 200 whose body is not JSON", async () => {
-    fake.on(USERS, { raw: "<html>oops</html>", headers: { "content-type": "application/json" } });
+    setup.fake.on(USERS, { raw: "<html>oops</html>", headers: { "content-type": "application/json" } });
     const error = await createUser(client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectResponseError);
     expect((error as ConnectResponseError).message).toBe(
@@ -55,20 +47,20 @@ describe("results", () => {
   });
 
   it("throws a ConnectResponseError for a 200 with an empty body where the spec documents one", async () => {
-    fake.on(USERS, { raw: "" });
+    setup.fake.on(USERS, { raw: "" });
     await expect(createUser(client())).rejects.toThrow(/HTTP 200 with an empty body, where the spec documents one/);
   });
 });
 
 describe("unwrap and ConnectApiError", () => {
   it("resolves to the data of a success", async () => {
-    fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
+    setup.fake.on(USERS, { body: { user_id: "u-1", first_name: "Ada" } });
     const user = await unwrap(createUser(client()));
     expect(user.user_id).toBe("u-1");
   });
 
   it("throws a ConnectApiError with status, code, message, meta.key, method, path and request id", async () => {
-    fake.on(USERS, {
+    setup.fake.on(USERS, {
       status: 400,
       headers: { "x-request-id": "req-42" },
       body: { error: { message: "User not found", code: 1001 }, meta: { key: "user_id" } },
@@ -90,7 +82,7 @@ describe("unwrap and ConnectApiError", () => {
   });
 
   it("exposes the nested errors of the multiple-errors form", async () => {
-    fake.on(USERS, {
+    setup.fake.on(USERS, {
       status: 400,
       body: {
         error: {
@@ -114,7 +106,7 @@ describe("unwrap and ConnectApiError", () => {
   });
 
   it("keeps a null code and an open meta", async () => {
-    fake.on(USERS, { status: 403, body: { error: { message: "Params error", code: null }, meta: { order_delivery_id: "x" } } });
+    setup.fake.on(USERS, { status: 403, body: { error: { message: "Params error", code: null }, meta: { order_delivery_id: "x" } } });
     const error = (await unwrap(createUser(client())).catch((e: unknown) => e)) as ConnectApiError;
     expect(error.code).toBeNull();
     expect(error.key).toBeUndefined();
@@ -122,7 +114,7 @@ describe("unwrap and ConnectApiError", () => {
   });
 
   it("serializes to JSON without the request's secrets", async () => {
-    fake.on(USERS, { status: 404, body: { error: { message: "Resource not found", code: 4000 } } });
+    setup.fake.on(USERS, { status: 404, body: { error: { message: "Resource not found", code: 4000 } } });
     const error = await unwrap(createUser(client())).catch((e: unknown) => e);
     const text = JSON.stringify(error) + inspect(error, { depth: 5 }) + String((error as Error).stack);
     expect(text).not.toContain("secret-1");
@@ -141,7 +133,7 @@ describe("secrets", () => {
   });
 
   it("scrubs the secret and tokens from a token endpoint's error message", async () => {
-    fake.on("POST /v2/oauth/token", {
+    setup.fake.on("POST /v2/oauth/token", {
       status: 400,
       body: { error: "invalid_client", error_description: "bad secret secret-1 for client-1" },
     });
@@ -283,7 +275,7 @@ describe("errors from a Prism mock name its request violations (sl-violations)",
       },
       { location: ["request", "body", "x"], severity: "Warning", code: "format", message: "only a warning" },
     ];
-    fake.on(USERS, {
+    setup.fake.on(USERS, {
       status: 422,
       headers: { "sl-violations": JSON.stringify(violations) },
       body: { error: { message: "User not found", code: 1001 } },
@@ -297,7 +289,11 @@ describe("errors from a Prism mock name its request violations (sl-violations)",
   });
 
   it("ignores a header that is not Prism's JSON list", async () => {
-    fake.on(USERS, { status: 400, headers: { "sl-violations": "not json" }, body: { error: { message: "User not found", code: 1001 } } });
+    setup.fake.on(USERS, {
+      status: 400,
+      headers: { "sl-violations": "not json" },
+      body: { error: { message: "User not found", code: 1001 } },
+    });
     const error = (await unwrap(createUser(client())).catch((e: unknown) => e)) as ConnectApiError;
     expect(error.violations).toEqual([]);
     expect(error.message).toBe("createUser (POST /v2/fulfillment/users) failed with HTTP 400: User not found (code 1001)");

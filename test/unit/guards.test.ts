@@ -174,11 +174,15 @@ describe("token cache bounds and revocation", () => {
   });
 
   it("does not cache a token whose request started before revokeTokens", async () => {
-    setup.fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), delay: 100 }));
+    // The token is answered only once revokeTokens has returned.
+    let answer = (): void => {};
+    const revoked = new Promise<void>((resolve) => (answer = resolve));
+    setup.fake.on("POST /v2/oauth/token", (request, f) => ({ ...(issueToken(request, f) as object), until: revoked }));
     const connect = client();
     const first = connect.POST("/v2/fulfillment/users", { body });
     await vi.waitFor(() => expect(setup.fake.tokenRequests).toHaveLength(1), { interval: 2 });
     await connect.revokeTokens();
+    answer();
     await first;
     await connect.POST("/v2/fulfillment/users", { body });
     expect(setup.fake.calls("POST /v2/fulfillment/users").map((c) => c.headers.authorization)).toEqual(["Bearer tok-1", "Bearer tok-2"]);

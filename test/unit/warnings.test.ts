@@ -3,24 +3,19 @@
  * warning channel behaves (`--throw-deprecation`, a console that throws). A value `String()` cannot
  * convert, thrown by the caller's own code, still ends as the typed error.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createConnectClient, type ConnectClientOptions } from "../../src/index.ts";
 import { ConnectAuthError } from "../../src/index.ts";
 import { messageOf } from "../../src/errors.ts";
 import { emitWarning } from "../../src/warnings.ts";
-import { startFakeConnect, type FakeConnect } from "../support/fake-connect.ts";
+import { fakeConnectPerTest } from "../support/fake-connect-setup.ts";
 
-let fake: FakeConnect;
-beforeEach(async () => {
-  fake = await startFakeConnect();
-});
-afterEach(async () => {
+const setup = fakeConnectPerTest();
+afterEach(() => {
   vi.restoreAllMocks();
-  await fake.close();
 });
 
-const client = (options: Partial<ConnectClientOptions> = {}) =>
-  createConnectClient({ server: fake.url, clientId: "client-1", clientSecret: "secret-1", maxRetries: 0, ...options });
+const client = (options: Partial<ConnectClientOptions> = {}) => setup.client({ maxRetries: 0, ...options });
 
 describe("a hook that throws something String() cannot convert", () => {
   it("completes the call and names the hook in the warning", async () => {
@@ -54,11 +49,11 @@ describe("the caller's code throwing something String() cannot convert", () => {
   const params = { path: { user_id: "u-1" } };
 
   it("an accessToken function: a ConnectAuthError, nothing sent", async () => {
-    const connect = createConnectClient({ server: fake.url, accessToken: odd, maxRetries: 0 });
+    const connect = createConnectClient({ server: setup.fake.url, accessToken: odd, maxRetries: 0 });
     const error = await connect.GET(path, { params }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ConnectAuthError);
     expect((error as Error).message).toBe("the accessToken function failed: a value that cannot be converted to a string (object)");
-    expect(fake.requests).toHaveLength(0);
+    expect(setup.fake.requests).toHaveLength(0);
   });
 
   it("a fetch that fails the token request: a ConnectAuthError naming the token request", async () => {
