@@ -16,11 +16,10 @@
  *   --variants a,b (default fetch+timeout,openapi-fetch,instacart-connect); --methods GET,POST.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
-import { packageEntry } from "./lib/bench-package.ts";
+import { benchDir, bundleForBench, packageEntry } from "./lib/bench-package.ts";
 import { benchFixtures, startBenchServerProcess } from "./lib/bench-server.ts";
 import { formatTable } from "./lib/bench-stats.ts";
 import { root } from "./lib/paths.ts";
@@ -42,25 +41,13 @@ const VARIANTS = ["fetch+timeout", "openapi-fetch", "instacart-connect"];
 const variants = (args.variants ?? VARIANTS.join(",")).split(",");
 if (variants.some((v) => !VARIANTS.includes(v))) throw new Error(`--variants: some of ${VARIANTS.join(", ")}`);
 
-const dir = join(root, "tmp", "bench");
-mkdirSync(dir, { recursive: true });
-const runner = join(dir, "instructions-runner.mjs");
-await build({
-  entryPoints: [join(root, "scripts", "lib", "bench-instructions-runner.ts")],
-  outfile: runner,
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  packages: "external",
-  logLevel: "silent",
-});
+const runner = await bundleForBench("scripts/lib/bench-instructions-runner.ts", "instructions-runner.mjs");
 const { file: pkg } = await packageEntry();
 const fixtures = JSON.stringify(benchFixtures());
 
 /** Instructions callgrind counted in one run of the runner. */
 function count(variant: string, method: string, n: number, url: string): Promise<number> {
-  const out = join(dir, `callgrind.${process.pid}.${variant}.${method}.${n}`);
+  const out = join(benchDir, `callgrind.${process.pid}.${variant}.${method}.${n}`);
   const argv = ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, "--single-threaded", "--random-seed=1"];
   argv.push(runner, pkg, variant, method, String(warm), String(n), mode as string, url);
   return new Promise((resolve, reject) => {

@@ -19,6 +19,7 @@ import createClient from "openapi-fetch";
 import type { paths } from "../../generated/schema.ts";
 import { importPackage } from "./bench-package.ts";
 import { benchFixtures, GET_PATH, POST_PATH } from "./bench-server.ts";
+import { fetchBenchToken } from "./bench-token.ts";
 import { latencySummary, median } from "./bench-stats.ts";
 
 export const VARIANTS = ["fetch", "fetch+timeout", "openapi-fetch", "openapi-fetch+timeout", "instacart-connect"] as const;
@@ -40,18 +41,8 @@ export async function createVariants(url: string): Promise<Record<VariantName, R
       throw new Error(`unexpected POST body: ${JSON.stringify(data)}`);
   };
 
-  // One client-credentials token for the two baselines, fetched the way any caller would.
-  const tokenResponse = await fetch(`${url}/v2/oauth/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      client_id: "bench",
-      client_secret: "bench-secret",
-      grant_type: "client_credentials",
-      scope: "connect:fulfillment",
-    }),
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  // One client-credentials token for the baselines.
+  const token = await fetchBenchToken(url);
   const authorization = `Bearer ${token}`;
 
   const raw: Record<Method, Call> = {

@@ -8,6 +8,7 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "../../generated/schema.ts";
+import { fetchBenchToken } from "./bench-token.ts";
 
 type Variant = "fetch+timeout" | "openapi-fetch" | "instacart-connect";
 const [entry, variant, method, warmText, callsText, mode, serverUrl] = process.argv.slice(2) as [
@@ -27,18 +28,7 @@ const fixtures = JSON.parse(process.env.BENCH_FIXTURES ?? "{}") as { order: { id
 const url = mode === "memory" ? "http://127.0.0.1:9" : (serverUrl as string);
 /** The baseline's token: issued by the server in loopback mode (it accepts only its own). */
 async function bareToken(): Promise<string> {
-  if (mode === "memory") return "bench-token-0123456789";
-  const response = await fetch(`${url}/v2/oauth/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({
-      client_id: "bench",
-      client_secret: "bench-secret",
-      grant_type: "client_credentials",
-      scope: "connect:fulfillment",
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
+  return mode === "memory" ? "bench-token-0123456789" : fetchBenchToken(url);
 }
 
 if (mode === "memory") {

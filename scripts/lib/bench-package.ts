@@ -17,25 +17,30 @@ export interface PackageEntry {
   target: string;
 }
 
+/** Where the benchmarks' bundles go. */
+export const benchDir = join(root, "tmp", "bench");
+
+/** Bundles `source` (relative to the root) into `tmp/bench/<name>`: one ES module for Node.js, dependencies left as imports. */
+export async function bundleForBench(source: string, name: string): Promise<string> {
+  mkdirSync(benchDir, { recursive: true });
+  const outfile = join(benchDir, name);
+  await build({
+    entryPoints: [join(root, source)],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    packages: "external",
+    logLevel: "silent",
+  });
+  return outfile;
+}
+
 let entry: Promise<PackageEntry> | undefined;
 
 export function packageEntry(): Promise<PackageEntry> {
-  entry ??= (async () => {
-    const dir = join(root, "tmp", "bench");
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, "instacart-connect.mjs");
-    await build({
-      entryPoints: [join(root, "src", "index.ts")],
-      outfile: file,
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      packages: "external",
-      logLevel: "silent",
-    });
-    return { file, target: "src/index.ts bundled by esbuild" };
-  })();
+  entry ??= bundleForBench("src/index.ts", "instacart-connect.mjs").then((file) => ({ file, target: "src/index.ts bundled by esbuild" }));
   return entry;
 }
 
